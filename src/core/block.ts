@@ -1,0 +1,168 @@
+import { decodeBits } from './compact.ts';
+import type { CryptoPort } from './crypto.ts';
+import { ErrorCode, fail, ok, type Result } from './errors.ts';
+import { type BlockHeader, headerFieldError, headerHash } from './header.ts';
+import { merkleRoot } from './merkle.ts';
+import type { NetworkParams } from './params.ts';
+import { type Post, parsePost, postId, postSize, validatePost } from './post.ts';
+import { meetsTarget } from './pow.ts';
+
+/** A block as nodes exchange and serve it (docs/PROTOCOL.md §4.1): the header fields, its hash and its posts. */
+export interface Block extends BlockHeader {
+  hash: string;
+  transactions: Post[];
+}
+
+export const BLOCK_VERSION = 1;
+
+const HEADER_FIELDS = [
+  'version',
+  'index',
+  'previous_hash',
+  'merkle_root',
+  'timestamp',
+  'bits',
+  'nonce',
+] as const;
+const BLOCK_FIELDS = new Set<string>([...HEADER_FIELDS, 'hash', 'transactions']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Form of a header given as JSON fields (§4.1): presence, types and ranges only. */
+export function parseHeader(input: unknown, allowHash = true): Result<BlockHeader & { hash?: string }> {
+  if (!isPlainObject(input)) return fail(ErrorCode.BLOCK_NOT_OBJECT, 'a block header must be a JSON object');
+  for (const key of Object.keys(input)) {
+    if (!BLOCK_FIELDS.has(key) || key === 'transactions' || (key === 'hash' && !allowHash)) {
+      return fail(ErrorCode.BLOCK_UNKNOWN_FIELD, `unknown header field "${key.slice(0, 40)}"`);
+    }
+  }
+  for (const key of HEADER_FIELDS) {
+    if (input[key] === undefined) return fail(ErrorCode.BLOCK_MISSING_FIELD, `missing field "${key}"`);
+  }
+  const header = {
+    version: input.version,
+    index: input.index,
+    previous_hash: input.previous_hash,
+    merkle_root: input.merkle_root,
+    timestamp: input.timestamp,
+    bits: input.bits,
+    nonce: input.nonce,
+  } as BlockHeader;
+  const bad = headerFieldError(header);
+  if (bad !== undefined)
+    return fail(ErrorCode.BLOCK_BAD_FIELD, `field "${bad}" is out of range or of the wrong type`);
+  if (input.hash !== undefined && typeof input.hash !== 'string') {
+    return fail(ErrorCode.BLOCK_BAD_FIELD, 'field "hash" must be a string');
+  }
+  return ok(input.hash === undefined ? header : { ...header, hash: input.hash as string });
+}
+
+/** Header checks that need no chain (§5, §7.1): version, canonical bits within the limit, hash, proof of work. */
+export function validateHeaderStateless(
+  header: BlockHeader,
+  claimedHash: string | undefined,
+  params: NetworkParams,
+): Result<{ hash: string; target: bigint }> {
+  if (header.version !== BLOCK_VERSION) {
+    return fail(ErrorCode.BLOCK_BAD_VERSION, `version ${header.version} is not ${BLOCK_VERSION}`);
+  }
+  const target = decodeBits(header.bits);
+  if (target === undefined || target > params.powLimit) {
+    return fail(ErrorCode.BLOCK_BAD_BITS, `bits 0x${header.bits.toString(16)} do not encode a valid target`);
+  }
+  const hash = headerHash(header);
+  if (claimedHash !== undefined && claimedHash !== hash) {
+    return fail(
+      ErrorCode.BLOCK_BAD_HASH,
+      `hash ${claimedHash.slice(0, 64)} is not the header's hash ${hash}`,
+    );
+  }
+  if (!meetsTarget(hash, target)) return fail(ErrorCode.BLOCK_BAD_POW, `hash ${hash} is above the target`);
+  return ok({ hash, target });
+}
+
+/** Form of a whole block (§4.1); posts are checked for form, not signature. */
+export function parseBlock(input: unknown): Result<Block> {
+  if (!isPlainObject(input)) return fail(ErrorCode.BLOCK_NOT_OBJECT, 'a block must be a JSON object');
+  for (const key of Object.keys(input)) {
+    if (!BLOCK_FIELDS.has(key))
+      return fail(ErrorCode.BLOCK_UNKNOWN_FIELD, `unknown field "${key.slice(0, 40)}"`);
+  }
+  if (input.hash === undefined) return fail(ErrorCode.BLOCK_MISSING_FIELD, 'missing field "hash"');
+  if (input.transactions === undefined)
+    return fail(ErrorCode.BLOCK_MISSING_FIELD, 'missing field "transactions"');
+  if (!Array.isArray(input.transactions))
+    return fail(ErrorCode.BLOCK_BAD_FIELD, 'transactions must be an array');
+  const { transactions, ...headerPart } = input;
+  const header = parseHeader(headerPart);
+  if (!header.ok) return header;
+  const posts: Post[] = [];
+  for (let i = 0; i < transactions.length; i++) {
+    const post = parsePost(transactions[i]);
+    if (!post.ok) return fail(post.code, `post ${i}: ${post.message}`);
+    posts.push(post.value);
+  }
+  return ok({ ...header.value, hash: header.value.hash as string, transactions: posts });
+}
+
+/** A block that passed {@link validateBlockStateless}, with its post ids and target. */
+export interface ValidBlock {
+  readonly block: Block;
+  readonly ids: readonly string[];
+  readonly target: bigint;
+}
+
+/**
+ * Every check that needs no chain (§7.1), cheapest first so that junk costs little:
+ * form, version, bits, hash, proof of work, post count, post form, size, duplicates, merkle
+ * root, then signatures.
+ */
+export function validateBlockStateless(
+  input: unknown,
+  params: NetworkParams,
+  crypto: CryptoPort,
+): Result<ValidBlock> {
+  if (
+    isPlainObject(input) &&
+    Array.isArray(input.transactions) &&
+    input.transactions.length > params.maxBlockPosts
+  ) {
+    return fail(ErrorCode.BLOCK_TOO_MANY_POSTS, `a block holds at most ${params.maxBlockPosts} posts`);
+  }
+  const parsed = parseBlock(input);
+  if (!parsed.ok) return parsed;
+  const block = parsed.value;
+  const header = validateHeaderStateless(block, block.hash, params);
+  if (!header.ok) return header;
+
+  let bytes = 0;
+  for (const post of block.transactions) bytes += postSize(post);
+  if (bytes > params.maxBlockBytes) {
+    return fail(ErrorCode.BLOCK_TOO_LARGE, `posts take ${bytes} bytes, more than ${params.maxBlockBytes}`);
+  }
+  const ids = block.transactions.map((post) => postId(post, crypto));
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) return fail(ErrorCode.BLOCK_DUPLICATE_POST, `post ${id} appears twice`);
+    seen.add(id);
+  }
+  const root = merkleRoot(ids);
+  if (root !== block.merkle_root) {
+    return fail(ErrorCode.BLOCK_BAD_MERKLE_ROOT, `merkle_root is not the root of the posts (${root})`);
+  }
+  for (let i = 0; i < block.transactions.length; i++) {
+    const checked = validatePost(block.transactions[i], crypto);
+    if (!checked.ok) return fail(checked.code, `post ${i}: ${checked.message}`);
+  }
+  return ok({ block, ids, target: header.value.target });
+}
+
+/** The header fields of a block (drops hash and posts). */
+export function headerOf(block: BlockHeader): BlockHeader {
+  const { version, index, previous_hash, merkle_root, timestamp, bits, nonce } = block;
+  return { version, index, previous_hash, merkle_root, timestamp, bits, nonce };
+}

@@ -1,0 +1,186 @@
+import { fromHex, isLowerHex, toHex, utf8, utf8Length } from './bytes.ts';
+import { canonicalJson } from './canonical.ts';
+import type { CryptoPort } from './crypto.ts';
+import { ErrorCode, fail, ok, type Result } from './errors.ts';
+
+/** A post, the transaction of YourNet (docs/PROTOCOL.md §2). */
+export interface Post {
+  author: string;
+  content: string;
+  /** Seconds since the Unix epoch; fractions allowed. */
+  timestamp: number;
+  /** Lowercase hex of a 32-byte Ed25519 public key; present exactly when `signature` is. */
+  pubkey?: string;
+  /** The id of the post this one replies to. */
+  reply_to?: string;
+  /** Lowercase hex of the 64-byte Ed25519 signature of the 32 raw bytes of the id. */
+  signature?: string;
+}
+
+/** A post without its signature: what the id commits to. */
+export type UnsignedPost = Omit<Post, 'signature'>;
+
+export const POST_LIMITS = {
+  /** Unicode code points in `author`. */
+  authorMaxChars: 64,
+  /** Bytes of the UTF-8 encoding of `content`. */
+  contentMaxBytes: 10_000,
+  /** Upper bound on `timestamp` (exclusive): keeps every timestamp in plain decimal JCS form. */
+  timestampLimit: 1e11,
+} as const;
+
+const POST_FIELDS = new Set(['author', 'content', 'timestamp', 'pubkey', 'reply_to', 'signature']);
+
+// Control characters (Unicode category Cc) and lone surrogates.
+const CONTROL = /\p{Cc}/u;
+// The protocol rejects these characters on purpose (docs/PROTOCOL.md §2.1).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function codePointCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/**
+ * Checks the form of a post (§2.1) and returns a fresh object holding only its fields.
+ * Does not check the signature: see {@link validatePost}.
+ */
+export function parsePost(input: unknown): Result<Post> {
+  if (!isPlainObject(input)) return fail(ErrorCode.POST_NOT_OBJECT, 'a post must be a JSON object');
+  for (const key of Object.keys(input)) {
+    if (!POST_FIELDS.has(key))
+      return fail(ErrorCode.POST_UNKNOWN_FIELD, `unknown field "${key.slice(0, 40)}"`);
+  }
+  for (const key of ['author', 'content', 'timestamp'] as const) {
+    if (input[key] === undefined) return fail(ErrorCode.POST_MISSING_FIELD, `missing field "${key}"`);
+  }
+  const { author, content, timestamp, pubkey, reply_to, signature } = input;
+
+  if (
+    typeof author !== 'string' ||
+    author.trim() === '' ||
+    CONTROL.test(author) ||
+    LONE_SURROGATE.test(author)
+  ) {
+    return fail(ErrorCode.POST_BAD_AUTHOR, 'author must be a non-blank string without control characters');
+  }
+  if (codePointCount(author) > POST_LIMITS.authorMaxChars) {
+    return fail(
+      ErrorCode.POST_AUTHOR_TOO_LONG,
+      `author is longer than ${POST_LIMITS.authorMaxChars} characters`,
+    );
+  }
+  if (
+    typeof content !== 'string' ||
+    content.trim() === '' ||
+    CONTROL_EXCEPT_WHITESPACE.test(content) ||
+    LONE_SURROGATE.test(content)
+  ) {
+    return fail(
+      ErrorCode.POST_BAD_CONTENT,
+      'content must be a non-blank string without control characters other than tab and newlines',
+    );
+  }
+  if (utf8Length(content) > POST_LIMITS.contentMaxBytes) {
+    return fail(
+      ErrorCode.POST_CONTENT_TOO_LONG,
+      `content is larger than ${POST_LIMITS.contentMaxBytes} bytes`,
+    );
+  }
+  if (
+    typeof timestamp !== 'number' ||
+    !Number.isFinite(timestamp) ||
+    timestamp < 0 ||
+    Object.is(timestamp, -0) ||
+    timestamp >= POST_LIMITS.timestampLimit
+  ) {
+    return fail(
+      ErrorCode.POST_BAD_TIMESTAMP,
+      'timestamp must be a number of seconds since 1970, 0 ≤ t < 1e11',
+    );
+  }
+  if (reply_to !== undefined && !isLowerHex(reply_to, 32)) {
+    return fail(ErrorCode.POST_BAD_REPLY_TO, 'reply_to must be a post id: 64 lowercase hex characters');
+  }
+  if (pubkey !== undefined && !isLowerHex(pubkey, 32)) {
+    return fail(ErrorCode.POST_BAD_PUBKEY, 'pubkey must be 64 lowercase hex characters');
+  }
+  if (signature !== undefined && !isLowerHex(signature, 64)) {
+    return fail(ErrorCode.POST_BAD_SIGNATURE_ENCODING, 'signature must be 128 lowercase hex characters');
+  }
+  if ((pubkey === undefined) !== (signature === undefined)) {
+    return fail(
+      ErrorCode.POST_INCOMPLETE_SIGNATURE,
+      'pubkey and signature must be given together or not at all',
+    );
+  }
+
+  const post: Post = { author, content, timestamp };
+  if (pubkey !== undefined) post.pubkey = pubkey;
+  if (reply_to !== undefined) post.reply_to = reply_to;
+  if (signature !== undefined) post.signature = signature;
+  return ok(post);
+}
+
+/** The post without `signature`, as the id commits to it. */
+export function unsignedPart(post: Post): UnsignedPost {
+  const { signature: _signature, ...unsigned } = post;
+  return unsigned;
+}
+
+/** RFC 8785 canonical JSON of the post without `signature`: the exact string whose hash is the id (§2.2). */
+export function canonicalPost(post: Post): string {
+  return canonicalJson(unsignedPart(post));
+}
+
+/** The post id: lowercase hex SHA-256 of the UTF-8 of {@link canonicalPost} (§2.2). */
+export function postId(post: Post, crypto: CryptoPort): string {
+  return toHex(crypto.sha256(utf8(canonicalPost(post))));
+}
+
+/** Bytes of the canonical JSON of the whole post, signature included: what counts toward block size. */
+export function postSize(post: Post): number {
+  return utf8Length(canonicalJson(post));
+}
+
+/** Signs a post (§2.3): sets `pubkey` from the key, then signs the 32 raw bytes of the id. */
+export function signPost(post: UnsignedPost, privateKey: Uint8Array, crypto: CryptoPort): Post {
+  const withKey: Post = { ...post, pubkey: toHex(crypto.publicKey(privateKey)) };
+  delete withKey.signature;
+  const id = postId(withKey, crypto);
+  return { ...withKey, signature: toHex(crypto.sign(fromHex(id), privateKey)) };
+}
+
+/** A post that passed {@link validatePost}, with its id. */
+export interface ValidPost {
+  readonly post: Post;
+  readonly id: string;
+}
+
+/** Form check, id, and signature check when signed (§2.1–2.3). */
+export function validatePost(input: unknown, crypto: CryptoPort): Result<ValidPost> {
+  const parsed = parsePost(input);
+  if (!parsed.ok) return parsed;
+  const post = parsed.value;
+  const id = postId(post, crypto);
+  if (post.signature !== undefined && post.pubkey !== undefined) {
+    if (!crypto.verify(fromHex(post.signature), fromHex(id), fromHex(post.pubkey))) {
+      return fail(ErrorCode.POST_BAD_SIGNATURE, `signature does not verify for post ${id}`);
+    }
+  }
+  return ok({ post, id });
+}
+
+/** True when the post carries a signature (verified or not: see {@link validatePost}). */
+export function isSigned(post: Post): boolean {
+  return post.signature !== undefined;
+}
