@@ -125,6 +125,8 @@ export function validateBlockStateless(
   input: unknown,
   params: NetworkParams,
   crypto: CryptoPort,
+  /** Ids whose signature the caller already verified (e.g. stored posts): skipped, as an optimisation only. */
+  alreadyVerified?: (id: string) => boolean,
 ): Result<ValidBlock> {
   if (
     isPlainObject(input) &&
@@ -155,6 +157,7 @@ export function validateBlockStateless(
     return fail(ErrorCode.BLOCK_BAD_MERKLE_ROOT, `merkle_root is not the root of the posts (${root})`);
   }
   for (let i = 0; i < block.transactions.length; i++) {
+    if (alreadyVerified?.(ids[i]!)) continue;
     const checked = validatePost(block.transactions[i], crypto);
     if (!checked.ok) return fail(checked.code, `post ${i}: ${checked.message}`);
   }
