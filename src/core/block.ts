@@ -125,8 +125,8 @@ export function validateBlockStateless(
   input: unknown,
   params: NetworkParams,
   crypto: CryptoPort,
-  /** Ids whose signature the caller already verified (e.g. stored posts): skipped, as an optimisation only. */
-  alreadyVerified?: (id: string) => boolean,
+  /** Posts whose exact signature the caller already verified (e.g. stored posts): skipped, an optimisation only. */
+  alreadyVerified?: (id: string, post: Post) => boolean,
 ): Result<ValidBlock> {
   if (
     isPlainObject(input) &&
@@ -157,7 +157,7 @@ export function validateBlockStateless(
     return fail(ErrorCode.BLOCK_BAD_MERKLE_ROOT, `merkle_root is not the root of the posts (${root})`);
   }
   for (let i = 0; i < block.transactions.length; i++) {
-    if (alreadyVerified?.(ids[i]!)) continue;
+    if (alreadyVerified?.(ids[i]!, block.transactions[i]!)) continue;
     const checked = validatePost(block.transactions[i], crypto);
     if (!checked.ok) return fail(checked.code, `post ${i}: ${checked.message}`);
   }
