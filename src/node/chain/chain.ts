@@ -1,0 +1,315 @@
+import { EventEmitter } from 'node:events';
+import { type Block, validateBlockStateless } from '../../core/block.ts';
+import { decodeBits } from '../../core/compact.ts';
+import { type ParentContext, validateBodyContext, validateHeaderContext } from '../../core/contextual.ts';
+import type { CryptoPort } from '../../core/crypto.ts';
+import { ErrorCode } from '../../core/errors.ts';
+import type { NetworkParams } from '../../core/params.ts';
+import { postSize } from '../../core/post.ts';
+import { blockWork } from '../../core/pow.ts';
+import { type BlockIndexEntry, BlockStatus, BlockStore } from '../store/blocks.ts';
+import type { Db } from '../store/database.ts';
+import { PostStore, postFromRow } from '../store/posts.ts';
+
+/** A block joined to the best chain. */
+export interface BlockConnectedEvent {
+  readonly hash: string;
+  readonly height: number;
+  readonly postIds: readonly string[];
+}
+
+/** The best chain switched branches. */
+export interface ReorgEvent {
+  readonly forkHeight: number;
+  readonly forkHash: string;
+  /** Hashes of the blocks taken off the best chain, tip first. */
+  readonly disconnected: readonly string[];
+  /** Hashes of the blocks put on it, lowest first. */
+  readonly connected: readonly string[];
+  /** Posts of disconnected blocks that the new branch did not confirm: pending again. */
+  readonly returnedToPending: number;
+}
+
+export interface ChainEvents {
+  block: [BlockConnectedEvent];
+  reorg: [ReorgEvent];
+}
+
+export type AcceptStatus = 'connected' | 'reorg' | 'side' | 'duplicate';
+
+export type AcceptOutcome =
+  | { readonly ok: true; readonly status: AcceptStatus; readonly hash: string; readonly height: number }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly hash?: string };
+
+/** Thrown inside a connect transaction so that it rolls back; carries the failing block. */
+class ConnectFailure extends Error {
+  constructor(
+    readonly hash: string,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ChainOptions {
+  readonly db: Db;
+  readonly params: NetworkParams;
+  readonly crypto: CryptoPort;
+  /** The validator's clock, in seconds (tests move it). */
+  readonly now?: () => number;
+}
+
+/**
+ * The block tree and the best chain (docs/ARCHITECTURE.md "Chain"). Every valid block is
+ * stored with its cumulative work; the best chain is the valid branch with the most work.
+ * Switching branches disconnects down to the fork point and connects the heavier branch in one
+ * SQLite transaction: posts of disconnected blocks go back to the pending pool unless the new
+ * branch confirms them, so no acknowledged post is ever lost.
+ */
+export class Chain extends EventEmitter<ChainEvents> {
+  readonly blocks: BlockStore;
+  readonly posts: PostStore;
+  readonly params: NetworkParams;
+  private readonly db: Db;
+  private readonly crypto: CryptoPort;
+  private readonly now: () => number;
+  private tipEntry: BlockIndexEntry;
+
+  constructor(options: ChainOptions) {
+    super();
+    this.db = options.db;
+    this.params = options.params;
+    this.crypto = options.crypto;
+    this.now = options.now ?? (() => Date.now() / 1000);
+    this.blocks = new BlockStore(this.db);
+    this.posts = new PostStore(this.db);
+    this.tipEntry = this.loadTip();
+  }
+
+  /** The tip of the best chain. */
+  get tip(): BlockIndexEntry {
+    return this.tipEntry;
+  }
+
+  private loadTip(): BlockIndexEntry {
+    const best = this.blocks.bestTip();
+    if (best !== undefined) return this.blocks.get(best.hash)!;
+    const genesis = this.params.genesis;
+    this.db.transaction(() => {
+      this.blocks.insert(
+        {
+          ...genesis,
+          height: 0,
+          chainwork: blockWork(decodeBits(genesis.bits)!),
+          status: BlockStatus.VALID,
+          post_count: 0,
+          size: 0,
+          received_at: 0,
+        },
+        [],
+      );
+      this.blocks.setBest(0, genesis.hash);
+    })();
+    return this.blocks.get(genesis.hash)!;
+  }
+
+  /** Timestamps of `parent` and up to medianTimeSpan − 1 of its ancestors, oldest first. */
+  parentContext(parent: BlockIndexEntry): ParentContext {
+    const span = this.params.medianTimeSpan;
+    if (this.blocks.isOnBestChain(parent)) {
+      const range = this.blocks.bestRange(Math.max(0, parent.height - span + 1), parent.height);
+      return { parent, recentTimestamps: range.map((entry) => entry.timestamp) };
+    }
+    const timestamps: number[] = [];
+    let cursor: BlockIndexEntry | undefined = parent;
+    while (cursor !== undefined && timestamps.length < span) {
+      timestamps.unshift(cursor.timestamp);
+      cursor = cursor.height === 0 ? undefined : this.blocks.get(cursor.previous_hash);
+    }
+    return { parent, recentTimestamps: timestamps };
+  }
+
+  /**
+   * Validates and stores a block from anyone (a peer, /add_block, the local miner) and moves
+   * the best chain to it if it makes the heaviest valid branch. Never throws on bad input.
+   */
+  acceptBlock(input: unknown): AcceptOutcome {
+    // A stored post was verified when stored; a different signature for the same id is checked again.
+    const valid = validateBlockStateless(input, this.params, this.crypto, (id, post) => {
+      const row = this.posts.byId(id);
+      return row !== undefined && row.signature === (post.signature ?? null);
+    });
+    if (!valid.ok) return { ok: false, code: valid.code, message: valid.message };
+    const { block, ids } = valid.value;
+
+    const known = this.blocks.get(block.hash);
+    if (known !== undefined) {
+      if (known.status === BlockStatus.INVALID) {
+        return {
+          ok: false,
+          code: ErrorCode.BLOCK_KNOWN_INVALID,
+          message: `block ${block.hash} is known to be invalid`,
+        };
+      }
+      return { ok: true, status: 'duplicate', hash: block.hash, height: known.height };
+    }
+    if (block.index === 0) {
+      return {
+        ok: false,
+        code: ErrorCode.BLOCK_BAD_GENESIS,
+        message: 'a block at index 0 must be the pinned genesis',
+      };
+    }
+    const parent = this.blocks.get(block.previous_hash);
+    if (parent === undefined) {
+      return {
+        ok: false,
+        code: ErrorCode.BLOCK_PARENT_UNKNOWN,
+        message: `the parent ${block.previous_hash} is unknown to this node`,
+      };
+    }
+    if (parent.status === BlockStatus.INVALID) {
+      return {
+        ok: false,
+        code: ErrorCode.BLOCK_PARENT_INVALID,
+        message: `the parent ${parent.hash} is invalid`,
+      };
+    }
+    const context = validateHeaderContext(block, this.parentContext(parent), this.params, this.now());
+    if (!context.ok) return { ok: false, code: context.code, message: context.message };
+
+    return this.storeAndActivate(block, ids, parent);
+  }
+
+  private storeAndActivate(block: Block, ids: readonly string[], parent: BlockIndexEntry): AcceptOutcome {
+    const events: { connected: BlockConnectedEvent[]; reorgs: ReorgEvent[] } = { connected: [], reorgs: [] };
+    const receivedAt = Date.now();
+    let failure: ConnectFailure | undefined;
+    const previousTip = this.tipEntry;
+
+    this.db.transaction(() => {
+      let size = 0;
+      const seqs = block.transactions.map((post, i) => {
+        const bytes = postSize(post);
+        size += bytes;
+        return this.posts.insert(post, ids[i]!, bytes, receivedAt);
+      });
+      this.blocks.insert(
+        {
+          ...block,
+          height: block.index,
+          chainwork: parent.chainwork + blockWork(decodeBits(block.bits)!),
+          status: BlockStatus.VALID,
+          post_count: ids.length,
+          size,
+          received_at: receivedAt,
+        },
+        seqs,
+      );
+      failure = this.activateBestChain(events);
+    })();
+
+    for (const reorg of events.reorgs) this.emit('reorg', reorg);
+    for (const connected of events.connected) this.emit('block', connected);
+
+    if (failure !== undefined && failure.hash === block.hash) {
+      return { ok: false, code: failure.code, message: failure.message, hash: block.hash };
+    }
+    const onBest = this.blocks.isOnBestChain({ hash: block.hash, height: block.index });
+    let status: AcceptStatus = 'side';
+    if (onBest)
+      status = this.tipEntry.hash === block.hash && parent.hash === previousTip.hash ? 'connected' : 'reorg';
+    return { ok: true, status, hash: block.hash, height: block.index };
+  }
+
+  /**
+   * Moves the best chain to the heaviest valid block, trying the next heaviest when a branch
+   * fails to connect (its failing block and descendants are marked invalid). Runs inside the
+   * caller's transaction; each attempt is a savepoint.
+   */
+  private activateBestChain(events: {
+    connected: BlockConnectedEvent[];
+    reorgs: ReorgEvent[];
+  }): ConnectFailure | undefined {
+    let firstFailure: ConnectFailure | undefined;
+    for (;;) {
+      const candidate = this.blocks.heaviestValid();
+      if (candidate === undefined || candidate.chainwork <= this.tipEntry.chainwork) return firstFailure;
+      const attempt = { connected: [] as BlockConnectedEvent[], reorgs: [] as ReorgEvent[] };
+      try {
+        this.db.transaction(() => this.switchTo(candidate, attempt))();
+        events.connected.push(...attempt.connected);
+        events.reorgs.push(...attempt.reorgs);
+        this.tipEntry = candidate;
+      } catch (error) {
+        if (!(error instanceof ConnectFailure)) throw error;
+        this.blocks.markInvalid(error.hash);
+        firstFailure ??= error;
+      }
+    }
+  }
+
+  /** Disconnects the best chain down to the fork with `target`'s branch, then connects that branch. */
+  private switchTo(
+    target: BlockIndexEntry,
+    events: { connected: BlockConnectedEvent[]; reorgs: ReorgEvent[] },
+  ): void {
+    const branch: BlockIndexEntry[] = [];
+    let cursor = target;
+    while (!this.blocks.isOnBestChain(cursor)) {
+      branch.unshift(cursor);
+      cursor = this.blocks.get(cursor.previous_hash)!;
+    }
+    const fork = cursor;
+    const disconnected: string[] = [];
+    const returned = new Set<number>();
+    for (let height = this.tipEntry.height; height > fork.height; height--) {
+      const hash = this.blocks.bestHashAt(height)!;
+      for (const row of this.blocks.bodyRows(hash)) {
+        this.posts.unconfirm(row.seq);
+        this.posts.addPending(row.seq, row.size);
+        returned.add(row.seq);
+      }
+      this.blocks.unsetBest(height);
+      disconnected.push(hash);
+    }
+    for (const entry of branch) {
+      const rows = this.blocks.bodyRows(entry.hash);
+      const ids = rows.map((row) => row.id);
+      const seqById = new Map(rows.map((row) => [row.id, row.seq]));
+      const block: Block = { ...entry, index: entry.height, transactions: rows.map(postFromRow) };
+      const body = validateBodyContext(block, ids, this.params, (id) =>
+        this.posts.isConfirmed(seqById.get(id)!),
+      );
+      if (!body.ok) throw new ConnectFailure(entry.hash, body.code, body.message);
+      rows.forEach((row, position) => {
+        this.posts.confirm(row.seq, entry.height, position);
+        this.posts.removePending(row.seq);
+        returned.delete(row.seq);
+      });
+      this.blocks.setBest(entry.height, entry.hash);
+      events.connected.push({ hash: entry.hash, height: entry.height, postIds: ids });
+    }
+    if (disconnected.length > 0) {
+      events.reorgs.push({
+        forkHeight: fork.height,
+        forkHash: fork.hash,
+        disconnected,
+        connected: branch.map((entry) => entry.hash),
+        returnedToPending: returned.size,
+      });
+    }
+  }
+
+  /** The served form of a best-chain block by height, or of any stored block by hash. */
+  blockAt(height: number): Block | undefined {
+    const hash = this.blocks.bestHashAt(height);
+    return hash === undefined ? undefined : this.blocks.body(hash);
+  }
+
+  /** Confirmations of a block at `height` on the best chain (1 for the tip). */
+  confirmations(height: number): number {
+    return this.tipEntry.height - height + 1;
+  }
+}

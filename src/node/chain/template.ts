@@ -1,0 +1,83 @@
+import { BLOCK_VERSION, type Block } from '../../core/block.ts';
+import { decodeBits } from '../../core/compact.ts';
+import { minimumTimestamp, requiredBits } from '../../core/contextual.ts';
+import { type BlockHeader, HeaderHasher } from '../../core/header.ts';
+import { merkleRoot } from '../../core/merkle.ts';
+import type { Post } from '../../core/post.ts';
+import { targetWords, wordsMeetTarget } from '../../core/pow.ts';
+import type { BlockIndexEntry } from '../store/blocks.ts';
+import { postFromRow } from '../store/posts.ts';
+import type { Chain } from './chain.ts';
+
+/** A block to be mined: its header (nonce 0), target and posts. */
+export interface BlockTemplate {
+  readonly header: BlockHeader;
+  readonly target: bigint;
+  readonly transactions: readonly Post[];
+  readonly ids: readonly string[];
+  readonly parent: BlockIndexEntry;
+}
+
+/**
+ * Builds a template on the current tip from pending posts in arrival order, up to the block
+ * limits (post count and bytes). The timestamp is the clock, raised to median time past + 1.
+ */
+export function buildTemplate(
+  chain: Chain,
+  nowSeconds: number,
+  maxPosts = chain.params.maxBlockPosts,
+): BlockTemplate {
+  const parent = chain.tip;
+  const params = chain.params;
+  const timestamp = Math.max(Math.floor(nowSeconds), minimumTimestamp(chain.parentContext(parent)));
+  const transactions: Post[] = [];
+  const ids: string[] = [];
+  let bytes = 0;
+  let after = 0;
+  const limit = Math.min(maxPosts, params.maxBlockPosts);
+  // Read the pool in pages so that a large pool is never loaded whole.
+  outer: while (transactions.length < limit) {
+    const page = chain.posts.pending(1000, after);
+    if (page.length === 0) break;
+    for (const row of page) {
+      after = row.seq;
+      if (transactions.length >= limit) break outer;
+      if (bytes + row.size > params.maxBlockBytes) break outer;
+      if (row.timestamp > timestamp + params.maxFutureBlockTime) continue;
+      transactions.push(postFromRow(row));
+      ids.push(row.id);
+      bytes += row.size;
+    }
+  }
+  const bits = requiredBits(params, parent);
+  const header: BlockHeader = {
+    version: BLOCK_VERSION,
+    index: parent.height + 1,
+    previous_hash: parent.hash,
+    merkle_root: merkleRoot(ids),
+    timestamp,
+    bits,
+    nonce: 0,
+  };
+  return { header, target: decodeBits(bits)!, transactions, ids, parent };
+}
+
+/** The block a solved header completes. */
+export function completeBlock(template: BlockTemplate, header: BlockHeader, hash: string): Block {
+  return { ...header, hash, transactions: [...template.transactions] };
+}
+
+/**
+ * Mines on the calling thread, trying at most `maxTries` nonces: for regtest (about two tries
+ * per block) and tests. Real mining uses the worker pool in src/node/miner.
+ */
+export function mineSync(template: BlockTemplate, maxTries = 1_000_000): Block | undefined {
+  const hasher = new HeaderHasher(template.header);
+  const target = targetWords(template.target);
+  for (let nonce = 0; nonce < maxTries; nonce++) {
+    if (wordsMeetTarget(hasher.hashWith(nonce), target)) {
+      return completeBlock(template, { ...template.header, nonce }, hasher.digestHex());
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,169 @@
+import type { CryptoPort } from '../core/crypto.ts';
+import { ErrorCode } from '../core/errors.ts';
+import type { NetworkParams } from '../core/params.ts';
+import { type Post, postSize, validatePost } from '../core/post.ts';
+import type { Chain } from './chain/chain.ts';
+import { NodeError, NodeErrorCode } from './errors.ts';
+import type { PostRow } from './store/posts.ts';
+
+export interface MempoolOptions {
+  /** Most posts the pool holds; a full pool refuses new posts (503), never queues unboundedly. */
+  readonly maxCount?: number;
+  /** Most bytes (canonical JSON of the posts) the pool holds. */
+  readonly maxBytes?: number;
+  /** Whether unsigned posts (the tutorial's form) are accepted. */
+  readonly acceptUnsigned?: boolean;
+  readonly now?: () => number;
+}
+
+export interface AcceptedPost {
+  readonly id: string;
+  readonly post: Post;
+  /** False only when a block confirmed the post between its validation and its commit. */
+  readonly added: boolean;
+}
+
+interface Queued {
+  readonly id: string;
+  readonly post: Post;
+  readonly size: number;
+  readonly resolve: (value: AcceptedPost) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The pending pool. Posts are validated on arrival, then written in group commits: all posts
+ * arriving in the same turn of the event loop share one SQLite transaction, and each caller's
+ * promise resolves only after that transaction committed, so a post answered 2xx survives a
+ * kill -9. De-duplicated by id against the pool and the best chain; bounded by count and bytes.
+ */
+export class Mempool {
+  readonly maxCount: number;
+  readonly maxBytes: number;
+  readonly acceptUnsigned: boolean;
+  private readonly now: () => number;
+  private queue: Queued[] = [];
+  private queuedIds = new Set<string>();
+  private flushScheduled = false;
+  private totals: { count: number; bytes: number };
+  private listeners: ((accepted: AcceptedPost) => void)[] = [];
+
+  constructor(
+    private readonly chain: Chain,
+    private readonly params: NetworkParams,
+    private readonly crypto: CryptoPort,
+    options: MempoolOptions = {},
+  ) {
+    this.maxCount = options.maxCount ?? 100_000;
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.acceptUnsigned = options.acceptUnsigned ?? true;
+    this.now = options.now ?? (() => Date.now() / 1000);
+    this.totals = chain.posts.pendingTotals();
+    // Blocks and reorganisations move posts in and out of the pool inside the chain's transaction.
+    chain.on('block', () => this.refreshTotals());
+    chain.on('reorg', () => this.refreshTotals());
+  }
+
+  /** Number of pending posts and their bytes. */
+  get size(): { count: number; bytes: number } {
+    return { ...this.totals };
+  }
+
+  /** Called after each post newly added to the pool has been committed. */
+  onAdded(listener: (accepted: AcceptedPost) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private refreshTotals(): void {
+    this.totals = this.chain.posts.pendingTotals();
+  }
+
+  /**
+   * Validates a post and adds it to the pool; resolves after the commit. Rejects with a
+   * NodeError (400 for invalid posts, 503 when the pool is full).
+   */
+  submit(input: unknown): Promise<AcceptedPost> {
+    const checked = validatePost(input, this.crypto);
+    if (!checked.ok) return Promise.reject(new NodeError(checked.code, checked.message));
+    const { post, id } = checked.value;
+    if (post.signature === undefined && !this.acceptUnsigned) {
+      return Promise.reject(
+        new NodeError(ErrorCode.POST_UNSIGNED_REFUSED, 'this node accepts only signed posts', 400),
+      );
+    }
+    if (post.timestamp > this.now() + this.params.maxFutureBlockTime) {
+      return Promise.reject(
+        new NodeError(ErrorCode.POST_TIME_TOO_NEW, 'the post is dated more than 2 hours in the future'),
+      );
+    }
+    const existing = this.chain.posts.byId(id);
+    if (this.queuedIds.has(id) || (existing !== undefined && this.chain.posts.isPending(existing.seq))) {
+      return Promise.reject(new NodeError(ErrorCode.POST_DUPLICATE, `post ${id} is already pending`, 409));
+    }
+    if (existing !== undefined && this.chain.posts.isConfirmed(existing.seq)) {
+      return Promise.reject(
+        new NodeError(ErrorCode.POST_ALREADY_CONFIRMED, `post ${id} is already confirmed`, 409),
+      );
+    }
+    const size = postSize(post);
+    const queuedBytes = this.queue.reduce((sum, item) => sum + item.size, 0);
+    if (
+      this.totals.count + this.queue.length + 1 > this.maxCount ||
+      this.totals.bytes + queuedBytes + size > this.maxBytes
+    ) {
+      return Promise.reject(
+        new NodeError(
+          NodeErrorCode.POOL_FULL,
+          'the pending pool is full; try again after the next block',
+          503,
+        ),
+      );
+    }
+    return new Promise<AcceptedPost>((resolve, reject) => {
+      this.queue.push({ id, post, size, resolve, reject });
+      this.queuedIds.add(id);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** One transaction for everything queued since the last flush (group commit). */
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.queuedIds = new Set();
+    this.flushScheduled = false;
+    const added: AcceptedPost[] = [];
+    const results: AcceptedPost[] = [];
+    const posts = this.chain.posts;
+    const receivedAt = Date.now();
+    try {
+      posts.database.transaction(() => {
+        for (const item of batch) {
+          const seq = posts.insert(item.post, item.id, item.size, receivedAt);
+          // Confirmed meanwhile (a block arrived between validation and commit): nothing to add.
+          const isNew = !posts.isConfirmed(seq) && posts.addPending(seq, item.size);
+          const accepted = { id: item.id, post: item.post, added: isNew };
+          results.push(accepted);
+          if (isNew) added.push(accepted);
+        }
+      })();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    this.totals = { count: this.totals.count + added.length, bytes: this.totals.bytes };
+    for (const accepted of added) this.totals.bytes += postSize(accepted.post);
+    batch.forEach((item, i) => {
+      item.resolve(results[i]!);
+    });
+    for (const accepted of added) for (const listener of this.listeners) listener(accepted);
+  }
+
+  /** Pending posts in arrival order. */
+  list(limit: number, afterSeq = 0): PostRow[] {
+    return this.chain.posts.pending(limit, afterSeq);
+  }
+}

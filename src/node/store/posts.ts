@@ -1,0 +1,153 @@
+import type { Post } from '../../core/post.ts';
+import type { Db } from './database.ts';
+
+/** A stored post row. */
+export interface PostRow {
+  seq: number;
+  id: string;
+  author: string;
+  content: string;
+  timestamp: number;
+  pubkey: string | null;
+  reply_to: string | null;
+  signature: string | null;
+  size: number;
+  received_at: number;
+}
+
+/** Where a post stands relative to the best chain. */
+export interface PostStatus {
+  readonly row: PostRow;
+  readonly pending: boolean;
+  /** Height of the best-chain block confirming it, and its position there. */
+  readonly confirmed?: { readonly height: number; readonly position: number };
+}
+
+/** Rebuilds the protocol form of a post from its row (only the fields it has). */
+export function postFromRow(row: PostRow): Post {
+  const post: Post = { author: row.author, content: row.content, timestamp: row.timestamp };
+  if (row.pubkey !== null) post.pubkey = row.pubkey;
+  if (row.reply_to !== null) post.reply_to = row.reply_to;
+  if (row.signature !== null) post.signature = row.signature;
+  return post;
+}
+
+/** Posts, the pending pool and confirmations: prepared statements over the schema. */
+export class PostStore {
+  private readonly insertStmt;
+  private readonly bySeqStmt;
+  private readonly byIdStmt;
+  private readonly seqByIdStmt;
+  private readonly pendingHasStmt;
+  private readonly pendingAddStmt;
+  private readonly pendingRemoveStmt;
+  private readonly pendingListStmt;
+  private readonly pendingTotalsStmt;
+  private readonly confirmedGetStmt;
+  private readonly confirmStmt;
+  private readonly unconfirmStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO posts (id, author, content, timestamp, pubkey, reply_to, signature, size, received_at)
+       VALUES (@id, @author, @content, @timestamp, @pubkey, @reply_to, @signature, @size, @received_at)
+       ON CONFLICT(id) DO NOTHING`,
+    );
+    this.bySeqStmt = db.prepare<[number], PostRow>('SELECT * FROM posts WHERE seq = ?');
+    this.byIdStmt = db.prepare<[string], PostRow>('SELECT * FROM posts WHERE id = ?');
+    this.seqByIdStmt = db.prepare<[string], { seq: number }>('SELECT seq FROM posts WHERE id = ?');
+    this.pendingHasStmt = db.prepare<[number], { size: number }>(
+      'SELECT size FROM pending WHERE post_seq = ?',
+    );
+    this.pendingAddStmt = db.prepare('INSERT OR IGNORE INTO pending (post_seq, size) VALUES (?, ?)');
+    this.pendingRemoveStmt = db.prepare('DELETE FROM pending WHERE post_seq = ?');
+    this.pendingListStmt = db.prepare<[number, number], PostRow>(
+      `SELECT p.* FROM pending q JOIN posts p ON p.seq = q.post_seq
+       WHERE q.post_seq > ? ORDER BY q.post_seq LIMIT ?`,
+    );
+    this.pendingTotalsStmt = db.prepare<[], { count: number; bytes: number | null }>(
+      'SELECT count(*) AS count, sum(size) AS bytes FROM pending',
+    );
+    this.confirmedGetStmt = db.prepare<[number], { height: number; position: number }>(
+      'SELECT height, position FROM confirmed WHERE post_seq = ?',
+    );
+    this.confirmStmt = db.prepare('INSERT INTO confirmed (post_seq, height, position) VALUES (?, ?, ?)');
+    this.unconfirmStmt = db.prepare('DELETE FROM confirmed WHERE post_seq = ?');
+  }
+
+  /** Stores a post if its id is new; returns its seq either way. */
+  insert(post: Post, id: string, size: number, receivedAt: number): number {
+    const result = this.insertStmt.run({
+      id,
+      author: post.author,
+      content: post.content,
+      timestamp: post.timestamp,
+      pubkey: post.pubkey ?? null,
+      reply_to: post.reply_to ?? null,
+      signature: post.signature ?? null,
+      size,
+      received_at: receivedAt,
+    });
+    if (result.changes === 1) return Number(result.lastInsertRowid);
+    return this.seqByIdStmt.get(id)!.seq;
+  }
+
+  bySeq(seq: number): PostRow | undefined {
+    return this.bySeqStmt.get(seq);
+  }
+
+  byId(id: string): PostRow | undefined {
+    return this.byIdStmt.get(id);
+  }
+
+  seqOf(id: string): number | undefined {
+    return this.seqByIdStmt.get(id)?.seq;
+  }
+
+  status(id: string): PostStatus | undefined {
+    const row = this.byId(id);
+    if (row === undefined) return undefined;
+    const confirmed = this.confirmedGetStmt.get(row.seq);
+    return { row, pending: this.isPending(row.seq), ...(confirmed ? { confirmed } : {}) };
+  }
+
+  isPending(seq: number): boolean {
+    return this.pendingHasStmt.get(seq) !== undefined;
+  }
+
+  isConfirmed(seq: number): boolean {
+    return this.confirmedGetStmt.get(seq) !== undefined;
+  }
+
+  /** Adds to the pending pool; returns whether it was not there yet. */
+  addPending(seq: number, size: number): boolean {
+    return this.pendingAddStmt.run(seq, size).changes === 1;
+  }
+
+  /** Removes from the pending pool; returns whether it was there. */
+  removePending(seq: number): boolean {
+    return this.pendingRemoveStmt.run(seq).changes === 1;
+  }
+
+  /** Pending posts in arrival order, after `afterSeq`. */
+  pending(limit: number, afterSeq = 0): PostRow[] {
+    return this.pendingListStmt.all(afterSeq, limit);
+  }
+
+  pendingTotals(): { count: number; bytes: number } {
+    const totals = this.pendingTotalsStmt.get()!;
+    return { count: totals.count, bytes: totals.bytes ?? 0 };
+  }
+
+  confirm(seq: number, height: number, position: number): void {
+    this.confirmStmt.run(seq, height, position);
+  }
+
+  unconfirm(seq: number): void {
+    this.unconfirmStmt.run(seq);
+  }
+
+  get database(): Db {
+    return this.db;
+  }
+}

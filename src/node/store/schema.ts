@@ -1,0 +1,84 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each; the version lives
+ * in `PRAGMA user_version`. Never edit a released migration: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: block index, bodies, best chain, posts with full-text search, pending pool, peers.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+  -- Every block whose header and body passed stateless validation and whose header fits its
+  -- parent, on any branch. status: 1 valid so far, 2 invalid (failed when connecting, or a
+  -- descendant of an invalid block).
+  CREATE TABLE blocks (
+    hash TEXT PRIMARY KEY,
+    previous_hash TEXT NOT NULL,
+    height INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    merkle_root TEXT NOT NULL,
+    timestamp INTEGER NOT NULL,
+    bits INTEGER NOT NULL,
+    nonce INTEGER NOT NULL,
+    chainwork TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    post_count INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    received_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX blocks_by_previous ON blocks(previous_hash);
+  CREATE INDEX blocks_by_work ON blocks(status, chainwork);
+
+  CREATE TABLE block_posts (
+    block_hash TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    post_seq INTEGER NOT NULL,
+    PRIMARY KEY (block_hash, position)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX block_posts_by_post ON block_posts(post_seq);
+
+  -- Every post the node has seen in a valid form. seq is the arrival order, the order in which
+  -- pending posts are mined, and the rowid of the full-text index.
+  CREATE TABLE posts (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    author TEXT NOT NULL,
+    content TEXT NOT NULL,
+    timestamp REAL NOT NULL,
+    pubkey TEXT,
+    reply_to TEXT,
+    signature TEXT,
+    size INTEGER NOT NULL,
+    received_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX posts_by_author ON posts(author, seq);
+  CREATE INDEX posts_by_pubkey ON posts(pubkey, seq) WHERE pubkey IS NOT NULL;
+  CREATE INDEX posts_by_reply ON posts(reply_to, seq) WHERE reply_to IS NOT NULL;
+
+  CREATE VIRTUAL TABLE posts_fts USING fts5(author, content, content='posts', content_rowid='seq');
+  CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
+    INSERT INTO posts_fts(rowid, author, content) VALUES (new.seq, new.author, new.content);
+  END;
+  CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
+    INSERT INTO posts_fts(posts_fts, rowid, author, content) VALUES ('delete', old.seq, old.author, old.content);
+  END;
+
+  -- The best chain by height, and the posts it confirms.
+  CREATE TABLE best_chain (height INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE) STRICT;
+  CREATE TABLE confirmed (
+    post_seq INTEGER PRIMARY KEY,
+    height INTEGER NOT NULL,
+    position INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX confirmed_by_height ON confirmed(height);
+
+  -- The pending pool: posts waiting for a block, mined in seq order.
+  CREATE TABLE pending (post_seq INTEGER PRIMARY KEY, size INTEGER NOT NULL) STRICT;
+
+  CREATE TABLE peers (
+    url TEXT PRIMARY KEY,
+    added_at INTEGER NOT NULL,
+    last_seen INTEGER,
+    banned_until INTEGER
+  ) STRICT;
+  `,
+];

@@ -1,0 +1,85 @@
+import type { Block } from '../../src/core/block.ts';
+import { decodeBits } from '../../src/core/compact.ts';
+import { minimumTimestamp, requiredBits } from '../../src/core/contextual.ts';
+import { HeaderHasher } from '../../src/core/header.ts';
+import { merkleRoot } from '../../src/core/merkle.ts';
+import { type NetworkParams, REGTEST } from '../../src/core/params.ts';
+import { type Post, postId, signPost } from '../../src/core/post.ts';
+import { targetWords, wordsMeetTarget } from '../../src/core/pow.ts';
+import { Chain } from '../../src/node/chain/chain.ts';
+import { nodeCrypto } from '../../src/node/crypto-node.ts';
+import type { BlockIndexEntry } from '../../src/node/store/blocks.ts';
+import { openDatabase } from '../../src/node/store/database.ts';
+
+/** A settable clock in seconds, starting one day after the genesis. */
+export class TestClock {
+  seconds: number;
+  constructor(start = REGTEST.genesis.timestamp + 86_400) {
+    this.seconds = start;
+  }
+  readonly now = (): number => this.seconds;
+}
+
+/** An in-memory regtest chain with a test clock. */
+export function testChain(params: NetworkParams = REGTEST): { chain: Chain; clock: TestClock } {
+  const clock = new TestClock();
+  const db = openDatabase({ dataDir: ':memory:', params });
+  return { chain: new Chain({ db, params, crypto: nodeCrypto, now: clock.now }), clock };
+}
+
+let counter = 0;
+
+/** A distinct signed post (fixed key) unless `unsigned`. */
+export function makePost(
+  content = `post ${++counter}`,
+  unsigned = false,
+  timestamp = REGTEST.genesis.timestamp + 3600,
+): Post {
+  const post = { author: 'alice', content, timestamp };
+  if (unsigned) return post;
+  return signPost(post, new Uint8Array(32).fill(7), nodeCrypto);
+}
+
+export function idOf(post: Post): string {
+  return postId(post, nodeCrypto);
+}
+
+/**
+ * Mines a valid block on `parent` (any branch) with `posts`, on the calling thread.
+ * `timestampOffset` moves the timestamp after the minimum.
+ */
+export function mineOn(chain: Chain, parent: BlockIndexEntry, posts: Post[], timestampOffset = 1): Block {
+  const params = chain.params;
+  const timestamp = minimumTimestamp(chain.parentContext(parent)) + timestampOffset;
+  const bits = requiredBits(params, parent);
+  const header = {
+    version: 1,
+    index: parent.height + 1,
+    previous_hash: parent.hash,
+    merkle_root: merkleRoot(posts.map(idOf)),
+    timestamp,
+    bits,
+    nonce: 0,
+  };
+  const hasher = new HeaderHasher(header);
+  const target = targetWords(decodeBits(bits)!);
+  for (let nonce = 0; nonce < 10_000_000; nonce++) {
+    if (wordsMeetTarget(hasher.hashWith(nonce), target)) {
+      return { ...header, nonce, hash: hasher.digestHex(), transactions: posts };
+    }
+  }
+  throw new Error('no nonce found');
+}
+
+/** Mines a block on `parent` and accepts it, asserting success; returns its index entry. */
+export function extend(
+  chain: Chain,
+  parent: BlockIndexEntry,
+  posts: Post[] = [],
+  timestampOffset = 1,
+): BlockIndexEntry {
+  const block = mineOn(chain, parent, posts, timestampOffset);
+  const outcome = chain.acceptBlock(block);
+  if (!outcome.ok) throw new Error(`block rejected: ${outcome.code} ${outcome.message}`);
+  return chain.blocks.get(block.hash)!;
+}
