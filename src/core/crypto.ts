@@ -1,7 +1,10 @@
 /**
  * The crypto port: the only primitives the protocol needs. `src/core` never imports an
  * implementation; callers pass one (node:crypto on the server, @noble in the browser).
- * Ed25519 follows RFC 8032 §5.1.7 strictly (S < L, canonical point encodings, cofactorless).
+ * Ed25519 verification is RFC 8032 §5.1.7 with exactly OpenSSL's choices, which every port must
+ * reproduce bit for bit (a post valid on one port and invalid on another would split nodes):
+ * S < L; the cofactorless equation, checked as "the encoding of [S]B − [k]A equals R" (so R must
+ * be canonical); A decoded with y taken modulo p and small-order keys not refused.
  */
 export interface CryptoPort {
   /** SHA-256 (FIPS 180-4) of `data`. */
