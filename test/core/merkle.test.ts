@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { concatBytes, fromHex, toHex } from '../../src/core/bytes.ts';
+import {
+  EMPTY_MERKLE_ROOT,
+  type MerkleProof,
+  merkleProof,
+  merkleRoot,
+  verifyMerkleProof,
+} from '../../src/core/merkle.ts';
+import { sha256Hex } from './helpers.ts';
+
+function sha256(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(data).digest());
+}
+
+/** RFC 6962 §2.1 MTH, recursive, straight from the definition. */
+function mth(leaves: readonly Uint8Array[]): Uint8Array {
+  if (leaves.length === 0) return sha256(new Uint8Array());
+  if (leaves.length === 1) return sha256(concatBytes(Uint8Array.of(0), leaves[0]!));
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return sha256(concatBytes(Uint8Array.of(1), mth(leaves.slice(0, k)), mth(leaves.slice(k))));
+}
+
+/** RFC 6962 §2.1.1 PATH(m, D[n]), recursive. */
+function path(m: number, leaves: readonly Uint8Array[]): Uint8Array[] {
+  if (leaves.length <= 1) return [];
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return m < k
+    ? [...path(m, leaves.slice(0, k)), mth(leaves.slice(k))]
+    : [...path(m - k, leaves.slice(k)), mth(leaves.slice(0, k))];
+}
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => sha256Hex(`id-${i}`));
+
+describe('merkle root', () => {
+  it('of no ids is SHA-256 of the empty string', () => {
+    assert.equal(merkleRoot([]), EMPTY_MERKLE_ROOT);
+    assert.equal(EMPTY_MERKLE_ROOT, toHex(sha256(new Uint8Array())));
+  });
+
+  it('of one id is SHA-256(0x00 ‖ id): leaves are domain-separated', () => {
+    const [id] = ids(1);
+    assert.equal(merkleRoot([id!]), toHex(sha256(concatBytes(Uint8Array.of(0), fromHex(id!)))));
+    assert.notEqual(merkleRoot([id!]), id);
+  });
+
+  it('of two ids is SHA-256(0x01 ‖ leaf0 ‖ leaf1)', () => {
+    const [a, b] = ids(2) as [string, string];
+    const leaf = (id: string) => sha256(concatBytes(Uint8Array.of(0), fromHex(id)));
+    assert.equal(merkleRoot([a, b]), toHex(sha256(concatBytes(Uint8Array.of(1), leaf(a), leaf(b)))));
+    assert.notEqual(merkleRoot([a, b]), merkleRoot([b, a]));
+  });
+
+  it('matches the recursive RFC 6962 definition for every size from 0 to 70', () => {
+    const all = ids(70);
+    for (let n = 0; n <= 70; n++) {
+      const some = all.slice(0, n);
+      assert.equal(merkleRoot(some), toHex(mth(some.map(fromHex))), `${n} leaves`);
+    }
+  });
+
+  it('no odd-node duplication (CVE-2012-2459): [a, b, c] and [a, b, c, c] have different roots', () => {
+    for (const n of [3, 5, 7, 9, 13]) {
+      const some = ids(n);
+      assert.notEqual(merkleRoot(some), merkleRoot([...some, some[n - 1]!]));
+    }
+    const [a, b] = ids(2) as [string, string];
+    assert.notEqual(merkleRoot([a, b]), merkleRoot([a, b, b]));
+  });
+
+  it('an inner node cannot pass for a leaf: root of [x, y] ≠ root of [H(leaf x ‖ leaf y)]', () => {
+    const [x, y] = ids(2) as [string, string];
+    const root = merkleRoot([x, y]);
+    assert.notEqual(merkleRoot([root]), root);
+  });
+});
+
+describe('merkle proofs', () => {
+  it('match the recursive RFC 6962 PATH for every leaf of trees of 1 to 40 leaves', () => {
+    const all = ids(40);
+    for (let n = 1; n <= 40; n++) {
+      const some = all.slice(0, n);
+      const leaves = some.map(fromHex);
+      for (let m = 0; m < n; m++) {
+        const proof = merkleProof(some, m);
+        assert.equal(proof.index, m);
+        assert.equal(proof.size, n);
+        assert.deepEqual(proof.path, path(m, leaves).map(toHex), `${m} of ${n}`);
+      }
+    }
+  });
+
+  it('merkleProof throws RangeError for an index outside the tree', () => {
+    const some = ids(3);
+    for (const index of [-1, 3, 1.5, Number.NaN]) assert.throws(() => merkleProof(some, index), RangeError);
+    assert.throws(() => merkleProof([], 0), RangeError);
+  });
+
+  it('property: in random trees of 1–300 leaves every proof verifies; a wrong id, index or root fails', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.string({ maxLength: 8 }),
+        fc.nat(),
+        (n, salt, pick) => {
+          const leaves = Array.from({ length: n }, (_, i) => sha256Hex(`${salt}/${i}`));
+          const root = merkleRoot(leaves);
+          const other = sha256Hex(`${salt}/other`);
+          for (let index = 0; index < n; index++) {
+            const proof = merkleProof(leaves, index);
+            assert.equal(verifyMerkleProof(leaves[index]!, proof, root), true);
+            // Checking every wrong variant for every leaf is quadratic: do it for some leaves.
+            if (index % 17 !== pick % 17 && index !== n - 1) continue;
+            assert.equal(verifyMerkleProof(other, proof, root), false);
+            assert.equal(verifyMerkleProof(leaves[index]!, proof, other), false);
+            if (n > 1) {
+              const wrong = (index + 1 + (pick % (n - 1))) % n;
+              assert.notEqual(wrong, index);
+              assert.equal(verifyMerkleProof(leaves[index]!, { ...proof, index: wrong }, root), false);
+              assert.equal(verifyMerkleProof(leaves[wrong]!, proof, root), false);
+            }
+            assert.equal(verifyMerkleProof(leaves[index]!, { ...proof, size: index }, root), false);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a proof with a changed, missing or extra path element fails', () => {
+    const some = ids(13);
+    const root = merkleRoot(some);
+    for (let index = 0; index < 13; index++) {
+      const proof = merkleProof(some, index);
+      const id = some[index]!;
+      for (let i = 0; i < proof.path.length; i++) {
+        const changed = [...proof.path];
+        changed[i] = sha256Hex('changed');
+        assert.equal(verifyMerkleProof(id, { ...proof, path: changed }, root), false);
+      }
+      assert.equal(verifyMerkleProof(id, { ...proof, path: proof.path.slice(0, -1) }, root), false);
+      assert.equal(verifyMerkleProof(id, { ...proof, path: [...proof.path, root] }, root), false);
+    }
+  });
+
+  it('malformed inputs are rejected, not thrown', () => {
+    const some = ids(4);
+    const root = merkleRoot(some);
+    const proof = merkleProof(some, 1);
+    const id = some[1]!;
+    const bad: [string, MerkleProof, string][] = [
+      [id.toUpperCase(), proof, root],
+      [id, proof, root.toUpperCase()],
+      [id.slice(2), proof, root],
+      [id, { ...proof, index: -1 }, root],
+      [id, { ...proof, index: 4 }, root],
+      [id, { ...proof, index: 1.5 }, root],
+      [id, { ...proof, size: 0 }, root],
+      [id, { ...proof, size: Number.POSITIVE_INFINITY }, root],
+      [id, { ...proof, path: ['zz'] }, root],
+      [id, { ...proof, path: [proof.path[0]!.toUpperCase(), proof.path[1]!] }, root],
+    ];
+    for (const [leaf, p, r] of bad) assert.equal(verifyMerkleProof(leaf, p, r), false, JSON.stringify(p));
+    assert.equal(verifyMerkleProof(id, proof, root), true);
+  });
+
+  it('the size is not authenticated by the proof: the verifier must know it (RFC 9162 §2.1.3.2)', () => {
+    // Leaf 0 of 5 has the same path shape as leaf 0 of 6, 7 or 8: the proof verifies with those
+    // sizes too. The root itself does commit to the size (another size gives another root).
+    const some = ids(5);
+    const root = merkleRoot(some);
+    const proof = merkleProof(some, 0);
+    assert.equal(verifyMerkleProof(some[0]!, { ...proof, size: 8 }, root), true);
+    assert.equal(verifyMerkleProof(some[0]!, { ...proof, size: 9 }, root), false);
+    assert.equal(verifyMerkleProof(some[0]!, { ...proof, size: 4 }, root), false);
+    assert.notEqual(merkleRoot(ids(6)), root);
+  });
+
+  it('a single-leaf tree has an empty path', () => {
+    const [id] = ids(1) as [string];
+    const proof = merkleProof([id], 0);
+    assert.deepEqual(proof.path, []);
+    assert.equal(verifyMerkleProof(id, proof, merkleRoot([id])), true);
+    assert.equal(verifyMerkleProof(id, proof, id), false);
+  });
+});
