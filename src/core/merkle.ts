@@ -1,5 +1,5 @@
 import { fromHex, isLowerHex, toHex } from './bytes.ts';
-import { sha256Short } from './sha256-fixed.ts';
+import { compress, SHA256_IV, sha256Short, writeDigest } from './sha256-fixed.ts';
 
 /**
  * RFC 6962 §2.1 Merkle Tree Hash over post ids (docs/PROTOCOL.md §3):
@@ -30,18 +30,125 @@ function hashNodeInto(level: Uint8Array, left: number, right: number, out: Uint8
   sha256Short(NODE_INPUT, out, offset);
 }
 
-function leafLevel(ids: readonly string[]): Uint8Array {
-  const level = new Uint8Array(ids.length * 32);
-  for (let i = 0; i < ids.length; i++) hashLeafInto(fromHex(ids[i]!), level, i * 32);
+/*
+ * The tree itself is built on 32-bit words: a level is a Uint32Array of 8 big-endian words per
+ * node (the SHA-256 state words of its hash), ids are decoded from hex straight into words, and
+ * the padded SHA-256 blocks of 0x00 ‖ id (33 bytes, one block) and 0x01 ‖ left ‖ right
+ * (65 bytes, two blocks) are assembled from those words by shifting one byte. No bytes, no
+ * per-leaf allocation, no hex until the root. The byte helpers above serve proof verification
+ * and ids that are not 64 hex digits (where they keep the errors of fromHex).
+ */
+
+const BLOCK = new Uint32Array(16);
+const STATE = new Uint32Array(8);
+const ID_WORDS = new Uint32Array(8);
+const FALLBACK_DIGEST = new Uint8Array(32);
+
+// Hex digit values by UTF-16 code unit (upper and lower case, as fromHex accepts); -1 otherwise.
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[0x30 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX_VALUE[0x61 + i] = 10 + i;
+  HEX_VALUE[0x41 + i] = 10 + i;
+}
+
+/** Decodes 64 hex digits into 8 big-endian words; false when a character is not a hex digit. */
+function hexToWords(hex: string, out: Uint32Array): boolean {
+  let bad = 0;
+  for (let w = 0; w < 8; w++) {
+    let word = 0;
+    for (let k = 0; k < 8; k++) {
+      const code = hex.charCodeAt(w * 8 + k);
+      const v = code < 256 ? HEX_VALUE[code]! : -1;
+      bad |= v;
+      word = (word << 4) | (v & 15);
+    }
+    out[w] = word;
+  }
+  return bad >= 0;
+}
+
+/** SHA-256(0x00 ‖ id) for the id in ID_WORDS, written as 8 words into `level` at node `index`. */
+function hashLeafWords(level: Uint32Array, index: number): void {
+  // Message bytes: 00 id[0..31] 80 00… length (33 × 8 = 264 bits) in the last two bytes.
+  let previous = 0;
+  for (let j = 0; j < 8; j++) {
+    const word = ID_WORDS[j]!;
+    BLOCK[j] = (previous << 24) | (word >>> 8);
+    previous = word;
+  }
+  BLOCK[8] = (previous << 24) | 0x800000;
+  BLOCK.fill(0, 9, 15);
+  BLOCK[15] = 264;
+  STATE.set(SHA256_IV);
+  compress(STATE, BLOCK);
+  level.set(STATE, index * 8);
+}
+
+/** SHA-256(0x01 ‖ node[left] ‖ node[right]) written as 8 words into `level` at node `out`. */
+function hashNodeWords(level: Uint32Array, left: number, right: number, out: number): void {
+  // First block: 01 left[0..31] right[0..30].
+  const l = left * 8;
+  const r = right * 8;
+  let previous = 0x01;
+  for (let j = 0; j < 8; j++) {
+    const word = level[l + j]!;
+    BLOCK[j] = (previous << 24) | (word >>> 8);
+    previous = word;
+  }
+  for (let j = 0; j < 8; j++) {
+    const word = level[r + j]!;
+    BLOCK[8 + j] = (previous << 24) | (word >>> 8);
+    previous = word;
+  }
+  STATE.set(SHA256_IV);
+  compress(STATE, BLOCK);
+  // Second block: right[31] 80 00… length (65 × 8 = 520 bits).
+  BLOCK[0] = (previous << 24) | 0x800000;
+  BLOCK.fill(0, 1, 15);
+  BLOCK[15] = 520;
+  compress(STATE, BLOCK);
+  level.set(STATE, out * 8);
+}
+
+function leafLevel(ids: readonly string[]): Uint32Array {
+  const level = new Uint32Array(ids.length * 8);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id.length !== 64 || !hexToWords(id, ID_WORDS)) {
+      // Not 64 hex digits: the byte path, which throws fromHex's errors. (An id of another
+      // length is no post id: as before this change, it is hashed with whatever bytes of an
+      // earlier leaf remain in LEAF_INPUT, or overflows it and throws; callers pass real ids.)
+      hashLeafInto(fromHex(id), FALLBACK_DIGEST, 0);
+      for (let j = 0; j < 8; j++) {
+        const p = j * 4;
+        level[i * 8 + j] =
+          (FALLBACK_DIGEST[p]! << 24) |
+          (FALLBACK_DIGEST[p + 1]! << 16) |
+          (FALLBACK_DIGEST[p + 2]! << 8) |
+          FALLBACK_DIGEST[p + 3]!;
+      }
+      continue;
+    }
+    hashLeafWords(level, i);
+  }
   return level;
 }
 
 /** Hashes one level into the next, in place; returns the new node count. */
-function reduceLevel(level: Uint8Array, count: number): number {
+function reduceLevel(level: Uint32Array, count: number): number {
   const pairs = count >> 1;
-  for (let i = 0; i < pairs; i++) hashNodeInto(level, 2 * i, 2 * i + 1, level, i * 32);
-  if (count & 1) level.copyWithin(pairs * 32, (count - 1) * 32, count * 32);
+  for (let i = 0; i < pairs; i++) hashNodeWords(level, 2 * i, 2 * i + 1, i);
+  if (count & 1) level.copyWithin(pairs * 8, (count - 1) * 8, count * 8);
   return pairs + (count & 1);
+}
+
+const HEX_OUT = new Uint8Array(32);
+
+/** Lowercase hex of node `index` of a level. */
+function nodeHex(level: Uint32Array, index: number): string {
+  writeDigest(level.subarray(index * 8, index * 8 + 8), HEX_OUT);
+  return toHex(HEX_OUT);
 }
 
 /** Merkle root (lowercase hex) of post ids given as 64-character lowercase hex. */
@@ -50,7 +157,7 @@ export function merkleRoot(ids: readonly string[]): string {
   const level = leafLevel(ids);
   let count = ids.length;
   while (count > 1) count = reduceLevel(level, count);
-  return toHex(level.subarray(0, 32));
+  return nodeHex(level, 0);
 }
 
 /** An RFC 6962 §2.1.1 audit path: sibling hashes from the leaf up to the root. */
@@ -71,7 +178,7 @@ export function merkleProof(ids: readonly string[], index: number): MerkleProof 
   let position = index;
   while (count > 1) {
     const sibling = position ^ 1;
-    if (sibling < count) path.push(toHex(level.subarray(sibling * 32, sibling * 32 + 32)));
+    if (sibling < count) path.push(nodeHex(level, sibling));
     count = reduceLevel(level, count);
     position >>= 1;
   }

@@ -1,0 +1,121 @@
+/**
+ * Benchmark runner: `npm run -s bench -- [suite...] [--out FILE]` (no suite: every registered
+ * suite, in the order of SUITES). `-s` keeps npm's banner off stdout; `--out FILE` also writes
+ * the JSON to FILE.
+ *
+ * Output contract
+ *   stdout: exactly one JSON document, always an ARRAY of suite reports (one element when one
+ *           suite is asked for), so consumers never branch on the shape:
+ *             [{ "suite": "core",
+ *                "machine": { "node": "v20.x", "cpus": { "model": "...", "count": 2 },
+ *                             "platform": "linux", "arch": "x64", "loadavg1": 0.3 },
+ *                "startedAt": "ISO-8601", "seconds": 12.3,
+ *                "results": [{ "name": "...", "value": 123, "unit": "posts/s",
+ *                              "target": { "op": ">=", "value": 10000 }, "pass": true,
+ *                              ...extra fields (spread, sizes, notes) }] }]
+ *           `target` and `pass` appear only on results that have a target.
+ *   stderr: progress, and one PASS/MISS line per target.
+ *   exit code: 0 even when targets are missed (this is a measurement, not a test);
+ *              1 only for bad arguments or a suite that throws.
+ *
+ * Adding a suite: write bench/<name>.ts exporting `run(): Promise<BenchResult[]>` (types in
+ * bench/harness.ts) and add one line to SUITES below.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { type BenchResult, type BenchSuite, log } from './harness.ts';
+
+const SUITES: Record<string, () => Promise<BenchSuite>> = {
+  core: () => import('./core.ts'),
+};
+
+interface SuiteReport {
+  suite: string;
+  machine: {
+    node: string;
+    cpus: { model: string; count: number };
+    platform: string;
+    arch: string;
+    /** One-minute load average when the suite ended: above ~0 other processes shared the CPUs. */
+    loadavg1: number;
+  };
+  startedAt: string;
+  seconds: number;
+  results: BenchResult[];
+}
+
+function machine(): SuiteReport['machine'] {
+  const list = cpus();
+  return {
+    node: process.version,
+    cpus: { model: list[0]?.model.trim() ?? 'unknown', count: list.length },
+    platform: process.platform,
+    arch: process.arch,
+    loadavg1: Math.round(loadavg()[0]! * 100) / 100,
+  };
+}
+
+function judge(result: BenchResult): BenchResult {
+  const { target } = result;
+  if (target === undefined) return result;
+  const pass = target.op === '>=' ? result.value >= target.value : result.value <= target.value;
+  return { ...result, pass };
+}
+
+async function runSuite(name: string, load: () => Promise<BenchSuite>): Promise<SuiteReport> {
+  log(`[bench] suite ${name}`);
+  const startedAt = new Date();
+  const start = process.hrtime.bigint();
+  const suite = await load();
+  const results = (await suite.run()).map(judge);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  for (const r of results) {
+    const line = `${r.name}: ${r.value} ${r.unit}`;
+    if (r.target === undefined) log(`  info  ${line}`);
+    else log(`  ${r.pass ? 'PASS' : 'MISS'}  ${line} (target ${r.target.op} ${r.target.value})`);
+  }
+  return {
+    suite: name,
+    machine: machine(),
+    startedAt: startedAt.toISOString(),
+    seconds: Math.round(seconds * 10) / 10,
+    results,
+  };
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2).filter((arg) => arg !== '--');
+  let out: string | undefined;
+  const outAt = args.indexOf('--out');
+  if (outAt >= 0) {
+    out = args[outAt + 1];
+    if (out === undefined) {
+      log('--out needs a file name');
+      return 1;
+    }
+    args.splice(outAt, 2);
+  }
+  const asked = args;
+  const names = asked.length > 0 ? asked : Object.keys(SUITES);
+  const unknown = names.filter((name) => !Object.hasOwn(SUITES, name));
+  if (unknown.length > 0) {
+    log(`unknown suite(s): ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);
+    return 1;
+  }
+  const reports: SuiteReport[] = [];
+  let failed = false;
+  for (const name of names) {
+    try {
+      reports.push(await runSuite(name, SUITES[name]!));
+    } catch (error) {
+      failed = true;
+      log(`[bench] suite ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
+    }
+  }
+  const json = `${JSON.stringify(reports, null, 2)}\n`;
+  process.stdout.write(json);
+  if (out !== undefined) writeFileSync(out, json);
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main();
