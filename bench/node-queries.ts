@@ -1,0 +1,329 @@
+/**
+ * Node read-side suite: latency of the queries behind /api/v1 (src/node/store/queries.ts) on a
+ * realistic on-disk regtest store: 100,000 signed posts by 100 authors, confirmed in 100 blocks
+ * of 1,000 through Chain.acceptBlock (full validation), plus 1,000 pending posts. Each query
+ * runs 2,000 times on the calling thread after a warm-up; a result is the p99 latency in
+ * milliseconds, with p50 and max as extra fields.
+ *
+ * The store is filled by a child process (this file run as a script), so the RSS reported is
+ * that of a process serving the store, not of the loader's garbage: this process only opens
+ * the store and queries it (it also holds whatever the bench runner loaded before the suite).
+ */
+import { spawnSync } from 'node:child_process';
+import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { toHex, utf8 } from '../src/core/bytes.ts';
+import type { CryptoPort } from '../src/core/crypto.ts';
+import { REGTEST } from '../src/core/params.ts';
+import { type Post, postId, postSize, signPost } from '../src/core/post.ts';
+import { Chain } from '../src/node/chain/chain.ts';
+import { nodeCrypto } from '../src/node/crypto-node.ts';
+import { openDatabase } from '../src/node/store/database.ts';
+import { ChainQueries } from '../src/node/store/queries.ts';
+import { mineOn } from '../test/helpers/chain.ts';
+import { type BenchResult, consume, log, round } from './harness.ts';
+
+const CONFIRMED_POSTS = 100_000;
+const POSTS_PER_BLOCK = 1_000;
+const PENDING_POSTS = 1_000;
+const AUTHORS = 100;
+const ITERATIONS = 2_000;
+const WARMUP = 100;
+const LATENCY_TARGET = { op: '<=', value: 10 } as const;
+const RSS_TARGET = { op: '<=', value: 200 } as const;
+
+/** In about half of the posts: the "common word" of the full-text benchmark. */
+const COMMON_WORD = 'blockchain';
+/** In one post in 5,000: the "rare word". */
+const RARE_WORD = 'zanzibar';
+
+const WORDS = (
+  'the of and to in is that it for on with as was by at from this have not are but had his they ' +
+  'you were her which she there been one all would their we him when who will more no if out so ' +
+  'said what up its about into than them can only other new some could time these two may then do ' +
+  'first any my now such like our over man me even most made after also did many before must ' +
+  'through back years where much your way well down should because each just those people how too ' +
+  'little state good very make world still own see men work long get here between both life being ' +
+  'under never day same another know while last might us great old year off come since against go ' +
+  'came right used take three network post content share node miner block peer chain hash proof'
+).split(' ');
+
+/** A deterministic pseudo-random generator (xorshift32), so every run loads the same data. */
+function rng(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0x1_0000_0000;
+  };
+}
+
+const keys = Array.from({ length: AUTHORS }, (_, a) =>
+  nodeCrypto.sha256(utf8(`yournet queries bench key ${a}`)),
+);
+
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/**
+ * node:crypto with the private keys imported once: signPost through nodeCrypto imports the DER
+ * key twice per post, which would make loading the data set the slowest part of the suite.
+ */
+const signingCrypto: CryptoPort = (() => {
+  const privateKeys = new Map<string, KeyObject>();
+  const publicKeys = new Map<string, Uint8Array>();
+  const keyObject = (seed: Uint8Array): KeyObject => {
+    const hex = toHex(seed);
+    let key = privateKeys.get(hex);
+    if (key === undefined) {
+      key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+      privateKeys.set(hex, key);
+    }
+    return key;
+  };
+  return {
+    ...nodeCrypto,
+    sign: (message, seed) => new Uint8Array(sign(null, message, keyObject(seed))),
+    publicKey: (seed) => {
+      const hex = toHex(seed);
+      let pub = publicKeys.get(hex);
+      if (pub === undefined) {
+        pub = nodeCrypto.publicKey(seed);
+        publicKeys.set(hex, pub);
+      }
+      return pub;
+    },
+  };
+})();
+/** Post number `i`: ~20 words, a reply to an earlier post one time in four. */
+function makePost(i: number, random: () => number, earlierIds: readonly string[]): Post {
+  const words: string[] = [];
+  const count = 10 + Math.floor(random() * 20);
+  for (let w = 0; w < count; w++) words.push(WORDS[Math.floor(random() * WORDS.length)]!);
+  if (random() < 0.5) words.splice(Math.floor(random() * words.length), 0, COMMON_WORD);
+  if (i % 5_000 === 17) words.push(RARE_WORD);
+  const author = i % AUTHORS;
+  const reply = earlierIds.length > 0 && random() < 0.25;
+  const post = {
+    author: `author-${author}`,
+    content: `${words.join(' ')} #${i}`,
+    // Well before the genesis: valid in any block (posts may not be dated after their block).
+    timestamp: REGTEST.genesis.timestamp - 86_400 * 30 + i * 0.5,
+    ...(reply ? { reply_to: earlierIds[Math.floor(random() * earlierIds.length)]! } : {}),
+  };
+  return signPost(post, keys[author]!, signingCrypto);
+}
+
+function openChain(dataDir: string): Chain {
+  const db = openDatabase({ dataDir, params: REGTEST });
+  // The validator's clock: one day after the genesis, so the mined timestamps are never "in the future".
+  return new Chain({
+    db,
+    params: REGTEST,
+    crypto: nodeCrypto,
+    now: () => REGTEST.genesis.timestamp + 86_400,
+  });
+}
+
+/** Fills `dataDir` (in the child process); returns the load timings. */
+function load(dataDir: string): LoadTimings {
+  const chain = openChain(dataDir);
+  const random = rng(0x5eed);
+  const allIds: string[] = [];
+  let signSeconds = 0;
+  let acceptSeconds = 0;
+  try {
+    for (let start = 0; start < CONFIRMED_POSTS + PENDING_POSTS; start += POSTS_PER_BLOCK) {
+      let t = performance.now();
+      const posts: Post[] = [];
+      for (let i = start; i < start + POSTS_PER_BLOCK; i++) {
+        const post = makePost(i, random, allIds);
+        posts.push(post);
+        allIds.push(postId(post, nodeCrypto));
+      }
+      signSeconds += (performance.now() - t) / 1000;
+      t = performance.now();
+      if (start < CONFIRMED_POSTS) {
+        const outcome = chain.acceptBlock(mineOn(chain, chain.tip, posts));
+        if (!outcome.ok) throw new Error(`bench block refused: ${outcome.code} ${outcome.message}`);
+      } else {
+        // The pending pool, written as the mempool does (one transaction per group).
+        const store = chain.posts;
+        store.database.transaction(() => {
+          posts.forEach((post, k) => {
+            const size = postSize(post);
+            store.addPending(store.insert(post, allIds[start + k]!, size, Date.now()), size);
+          });
+        })();
+      }
+      acceptSeconds += (performance.now() - t) / 1000;
+      if ((start / POSTS_PER_BLOCK) % 20 === 19)
+        log(`[node-queries] loaded ${start + POSTS_PER_BLOCK} posts`);
+    }
+    return { signSeconds, acceptSeconds };
+  } finally {
+    chain.posts.database.close();
+  }
+}
+
+interface LoadTimings {
+  readonly signSeconds: number;
+  readonly acceptSeconds: number;
+}
+
+const LOAD_FLAG = '--load-into';
+
+/** Runs the loader in a child process (this file as a script) and returns its timings. */
+function loadInChild(dataDir: string): LoadTimings {
+  const file = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', file, LOAD_FLAG, dataDir], {
+    cwd: join(dirname(file), '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`the loader failed (exit ${child.status ?? child.signal})`);
+  return JSON.parse(child.stdout) as LoadTimings;
+}
+
+/** Collects garbage when possible, so the RSS is not inflated by collectable garbage. */
+function collectGarbage(): void {
+  try {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+  } catch {
+    // Not available: the RSS then includes some garbage.
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+/** Times `op(i)` for i in 0..iterations−1 after a warm-up; p99 as the value, p50 and max as extras. */
+function latency(name: string, op: (i: number) => unknown, iterations = ITERATIONS): BenchResult {
+  for (let i = 0; i < WARMUP; i++) consume(op(i));
+  collectGarbage();
+  const times = new Float64Array(iterations);
+  for (let i = 0; i < iterations; i++) {
+    const start = process.hrtime.bigint();
+    consume(op(i));
+    times[i] = Number(process.hrtime.bigint() - start) / 1e6;
+  }
+  const sorted = Array.from(times).sort((a, b) => a - b);
+  const p50 = percentile(sorted, 0.5);
+  const p99 = percentile(sorted, 0.99);
+  log(`[node-queries] ${name}: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`);
+  return {
+    name: `${name} p99`,
+    value: round(p99),
+    unit: 'ms',
+    target: LATENCY_TARGET,
+    p50: round(p50),
+    max: round(sorted[sorted.length - 1]!),
+    iterations,
+  };
+}
+
+function databaseMegabytes(dataDir: string): number {
+  let bytes = 0;
+  for (const name of ['yournet.sqlite', 'yournet.sqlite-wal']) {
+    try {
+      bytes += statSync(join(dataDir, name)).size;
+    } catch {
+      // absent
+    }
+  }
+  return round(bytes / (1024 * 1024));
+}
+
+/** Measures the queries on a store filled by {@link load}. */
+export function measure(dataDir: string): BenchResult[] {
+  const chain = openChain(dataDir);
+  try {
+    const queries = new ChainQueries(chain);
+    const stats = queries.stats();
+    if (stats.posts_confirmed !== CONFIRMED_POSTS || stats.posts_pending !== PENDING_POSTS) {
+      throw new Error(`unexpected store contents: ${JSON.stringify(stats)}`);
+    }
+    const random = rng(42);
+    const sampleIds = Array.from(
+      { length: ITERATIONS },
+      () => chain.posts.bySeq(1 + Math.floor(random() * CONFIRMED_POSTS))!.id,
+    );
+    const pubkeys = keys.map((key) => toHex(nodeCrypto.publicKey(key)));
+    const authors = Array.from({ length: AUTHORS }, (_, a) => `author-${a}`);
+    const rare = queries.posts({ limit: 50, q: RARE_WORD }).items.length;
+    const common = queries.posts({ limit: 50, q: COMMON_WORD }).items.length;
+    if (rare === 0 || common !== 50)
+      throw new Error(`search sanity check failed: ${rare} rare, ${common} common`);
+    if (queries.post(sampleIds[0]!)?.proof === undefined) throw new Error('no proof for a confirmed post');
+
+    const results: BenchResult[] = [
+      latency('feed newest 50', () => queries.posts({ limit: 50 })),
+      latency('feed newest 50 by author', (i) => queries.posts({ limit: 50, author: authors[i % AUTHORS]! })),
+      latency('feed newest 50 by pubkey', (i) => queries.posts({ limit: 50, pubkey: pubkeys[i % AUTHORS]! })),
+      latency(`search common word ("${COMMON_WORD}", ~50% of posts)`, () =>
+        queries.posts({ limit: 50, q: COMMON_WORD }),
+      ),
+      latency(`search rare word ("${RARE_WORD}", ${rare} posts)`, () =>
+        queries.posts({ limit: 50, q: RARE_WORD }),
+      ),
+      latency('post(id) with merkle proof (random confirmed post)', (i) => queries.post(sampleIds[i]!)),
+      latency('blocks() first page (20)', () => queries.blocks({ limit: 20 })),
+    ];
+    collectGarbage();
+    const rssMb = process.memoryUsage().rss / (1024 * 1024);
+    log(`[node-queries] RSS ${rssMb.toFixed(1)} MB`);
+    results.push({
+      name: 'RSS serving the store',
+      value: round(rssMb),
+      unit: 'MB',
+      target: RSS_TARGET,
+      posts: CONFIRMED_POSTS + PENDING_POSTS,
+      database_mb: databaseMegabytes(dataDir),
+    });
+    return results;
+  } finally {
+    chain.posts.database.close();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'yournet-bench-queries-'));
+  try {
+    log(
+      `[node-queries] loading ${CONFIRMED_POSTS} confirmed + ${PENDING_POSTS} pending posts into ${dataDir}`,
+    );
+    const timings = loadInChild(dataDir);
+    const results = measure(dataDir);
+    // Information only: the cost of building the data set.
+    results.push(
+      {
+        name: 'load: sign posts (key objects cached)',
+        value: round((CONFIRMED_POSTS + PENDING_POSTS) / timings.signSeconds),
+        unit: 'posts/s',
+      },
+      {
+        name: 'load: accept blocks of 1,000 signed posts (validate, verify, store)',
+        value: round((CONFIRMED_POSTS + PENDING_POSTS) / timings.acceptSeconds),
+        unit: 'posts/s',
+      },
+    );
+    return results;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// Run as a script by loadInChild: fill the data directory, print the timings as JSON.
+if (process.argv[2] === LOAD_FLAG && process.argv[1] === fileURLToPath(import.meta.url)) {
+  const dataDir = process.argv[3];
+  if (dataDir === undefined) throw new Error(`usage: ${LOAD_FLAG} <data dir>`);
+  process.stdout.write(`${JSON.stringify(load(dataDir))}\n`);
+}
