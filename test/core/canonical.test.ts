@@ -7,10 +7,9 @@ import { canonicalJson } from '../../src/core/canonical.ts';
 function reordered(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reordered);
   if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).reverse())
-      out[key] = reordered((value as Record<string, unknown>)[key]);
-    return out;
+    // Object.fromEntries defines own properties, so a "__proto__" key stays a plain member.
+    const entries = Object.keys(value).map((key) => [key, reordered((value as Record<string, unknown>)[key])]);
+    return Object.fromEntries(entries.reverse());
   }
   return value;
 }
