@@ -83,6 +83,17 @@ export class Mempool {
    * NodeError (400 for invalid posts, 503 when the pool is full).
    */
   submit(input: unknown): Promise<AcceptedPost> {
+    const result = this.admit(input);
+    result.catch(() => {
+      this.rejectedCount++;
+    });
+    return result;
+  }
+
+  /** Posts refused since start (invalid, duplicate, pool full). */
+  rejectedCount = 0;
+
+  private admit(input: unknown): Promise<AcceptedPost> {
     const checked = validatePost(input, this.crypto);
     if (!checked.ok) return Promise.reject(new NodeError(checked.code, checked.message));
     const { post, id } = checked.value;

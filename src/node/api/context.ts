@@ -1,0 +1,26 @@
+import type { NetworkParams } from '../../core/params.ts';
+import type { Chain } from '../chain/chain.ts';
+import type { Mempool } from '../mempool.ts';
+import type { MiningController } from '../miner/controller.ts';
+import type { MinerPool } from '../miner/pool.ts';
+import type { PeerStore } from '../store/peers.ts';
+import type { ChainQueries } from '../store/queries.ts';
+import type { EventHub } from './events.ts';
+
+/** What the HTTP API needs from the node: the composition root (src/node/node.ts) provides it. */
+export interface ApiContext {
+  readonly params: NetworkParams;
+  readonly chain: Chain;
+  readonly mempool: Mempool;
+  readonly queries: ChainQueries;
+  readonly miner: MiningController;
+  readonly minerPool: MinerPool;
+  readonly peers: PeerStore;
+  readonly events: EventHub;
+  /** Token that authorises admin actions from non-loopback clients. */
+  readonly adminToken: string;
+  readonly version: string;
+  readonly startedAt: number;
+  /** Counters for /metrics. */
+  readonly counters: { postsAccepted: number; blocksMined: number; blocksRejected: number };
+}

@@ -1,0 +1,35 @@
+import { Readable } from 'node:stream';
+
+/**
+ * A JSON document streamed in pieces: `prefix`, then the items of `pages` joined by commas,
+ * then `suffix`. Lets GET /chain serve a long chain without one giant string in memory.
+ */
+export function jsonArrayStream(prefix: string, pages: () => Generator<unknown[]>, suffix: string): Readable {
+  let first = true;
+  const iterator = pages();
+  let started = false;
+  let done = false;
+  return new Readable({
+    read() {
+      if (!started) {
+        started = true;
+        this.push(prefix);
+        return;
+      }
+      if (done) return;
+      const next = iterator.next();
+      if (next.done) {
+        done = true;
+        this.push(suffix);
+        this.push(null);
+        return;
+      }
+      let chunk = '';
+      for (const item of next.value) {
+        chunk += (first ? '' : ',') + JSON.stringify(item);
+        first = false;
+      }
+      this.push(chunk);
+    },
+  });
+}

@@ -1,0 +1,81 @@
+import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { NodeErrorCode } from '../errors.ts';
+import type { ApiContext } from './context.ts';
+import { errorHandler, sendError } from './errors.ts';
+import { registerMetrics } from './metrics.ts';
+import { registerTutorialRoutes } from './tutorial.ts';
+import { registerV1Routes } from './v1.ts';
+
+/** Default body limit; /add_block raises its own for whole blocks. A 10 kB post stays far below. */
+const BODY_LIMIT = 256 * 1024;
+
+export interface ServerOptions {
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Extra routes (the web app) registered after the API. */
+  readonly extra?: (app: FastifyInstance) => Promise<void> | void;
+}
+
+/**
+ * Query strings and path parameters are validated by their JSON schemas with type coercion
+ * (`?limit=20` is a string on the wire). Bodies are NOT coerced or stripped: a post's bytes
+ * define its id, so handlers validate bodies with src/core, which answers the protocol's
+ * precise error codes; the body schemas document the format in OpenAPI.
+ */
+function validatorCompiler() {
+  const ajv = new Ajv({
+    coerceTypes: true,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+  });
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => {
+    if (httpPart === 'body') return () => true;
+    return ajv.compile(schema);
+  };
+}
+
+/** The node's HTTP server: the tutorial's endpoints, /api/v1, /metrics and OpenAPI at /api/docs. */
+export async function buildServer(ctx: ApiContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    connectionTimeout: 60_000,
+    requestTimeout: 120_000,
+    keepAliveTimeout: 10_000,
+  });
+  app.setValidatorCompiler(validatorCompiler());
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, NodeErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.slice(0, 200)}`),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'YourNet node API',
+        version: ctx.version,
+        description:
+          "The tutorial's endpoints (tag `tutorial`) and the versioned API (tag `v1`). Errors are JSON `{error, message}`.",
+      },
+      tags: [
+        { name: 'tutorial', description: "The tutorial node's endpoints, wire-compatible" },
+        { name: 'v1', description: 'The versioned API' },
+        { name: 'ops', description: 'Operations' },
+      ],
+    },
+  });
+
+  registerTutorialRoutes(app, ctx);
+  registerV1Routes(app, ctx);
+  registerMetrics(app, ctx);
+  app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await options.extra?.(app);
+  return app;
+}

@@ -1,0 +1,195 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { ErrorCode } from '../../core/errors.ts';
+import { NodeError, NodeErrorCode } from '../errors.ts';
+import { normalizePeerAddress } from '../p2p/address.ts';
+import { postFromRow } from '../store/posts.ts';
+import { requireAdmin } from './admin.ts';
+import type { ApiContext } from './context.ts';
+import { sendError } from './errors.ts';
+import { jsonArrayStream } from './json-stream.ts';
+
+const TAG = { tags: ['tutorial'] };
+const CHAIN_PAGE = 100;
+const MAX_ADD_BLOCK_BYTES = 16 * 1024 * 1024;
+
+const PostForm = Type.Object(
+  {
+    author: Type.String({ minLength: 1, description: 'display name, at most 64 characters' }),
+    content: Type.String({ minLength: 1, description: 'the text, at most 10,000 bytes of UTF-8' }),
+  },
+  { additionalProperties: false },
+);
+
+const NodeAddress = Type.Object(
+  { node_address: Type.String({ description: 'base URL of a node, e.g. http://127.0.0.1:8000' }) },
+  { additionalProperties: false },
+);
+
+const ChainQuery = Type.Object({
+  start: Type.Optional(Type.Integer({ minimum: 0, description: 'first height to include' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'most blocks to include' })),
+});
+
+/** Reads a plain object body or throws a 400. Bodies are validated here, not by the schema (see server.ts). */
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new NodeError(NodeErrorCode.BAD_REQUEST, 'the body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Streams `{"length": N, "chain": [...], "peers": [...]}`, the tutorial's GET /chain answer. */
+function sendChain(reply: FastifyReply, ctx: ApiContext, start: number, limit: number | undefined) {
+  const length = ctx.chain.tip.height + 1;
+  const end = limit === undefined ? length : Math.min(length, start + limit);
+  const peers = JSON.stringify(ctx.peers.list().map((peer) => peer.url));
+  const queries = ctx.queries;
+  function* pages(): Generator<unknown[]> {
+    for (let height = start; height < end; height += CHAIN_PAGE) {
+      yield queries.chainPage(height, Math.min(CHAIN_PAGE, end - height));
+    }
+  }
+  return reply
+    .type('application/json; charset=utf-8')
+    .send(jsonArrayStream(`{"length":${length},"chain":[`, pages, `],"peers":${peers}}`));
+}
+
+/**
+ * The endpoints of the tutorial's Flask node, wire-compatible with its clients and curl
+ * commands (docs/ARCHITECTURE.md "HTTP API"). Success answers keep the tutorial's texts;
+ * errors are JSON `{error, message}` with 4xx codes instead of its 404/500s.
+ */
+export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.post(
+    '/new_transaction',
+    { schema: { ...TAG, summary: 'Submit an unsigned post; the node sets its timestamp', body: PostForm } },
+    async (request, reply) => {
+      const body = objectBody(request.body);
+      for (const key of Object.keys(body)) {
+        if (key !== 'author' && key !== 'content') {
+          throw new NodeError(ErrorCode.POST_UNKNOWN_FIELD, `unknown field "${key.slice(0, 40)}"`);
+        }
+      }
+      for (const key of ['author', 'content']) {
+        if (body[key] === undefined || body[key] === '' || body[key] === null) {
+          throw new NodeError(ErrorCode.POST_MISSING_FIELD, `Invalid transaction data: "${key}" is required`);
+        }
+      }
+      await ctx.mempool.submit({ author: body.author, content: body.content, timestamp: Date.now() / 1000 });
+      return reply.code(201).type('text/plain; charset=utf-8').send('Success');
+    },
+  );
+
+  app.get(
+    '/chain',
+    {
+      schema: {
+        ...TAG,
+        summary: 'The best chain: {length, chain, peers}; `start`/`limit` page it (streamed either way)',
+        querystring: ChainQuery,
+      },
+    },
+    async (request, reply) => {
+      const { start = 0, limit } = request.query as { start?: number; limit?: number };
+      return sendChain(reply, ctx, start, limit);
+    },
+  );
+
+  app.get(
+    '/mine',
+    { schema: { ...TAG, summary: 'Mine one block of pending posts now (admin)' } },
+    async (request, reply) => {
+      requireAdmin(request, ctx.adminToken);
+      const result = await ctx.miner.mineOne();
+      reply.type('text/plain; charset=utf-8');
+      if (result.mined) return `Block #${result.height} is mined.`;
+      if (result.reason === 'NOTHING_TO_MINE') return 'No transactions to mine';
+      return sendError(reply, 503, NodeErrorCode.MINING_FAILED, result.message);
+    },
+  );
+
+  app.get(
+    '/pending_tx',
+    { schema: { ...TAG, summary: 'The pending posts, in arrival order' } },
+    async (_request, reply) => {
+      const mempool = ctx.mempool;
+      function* pages(): Generator<unknown[]> {
+        let after = 0;
+        for (;;) {
+          const rows = mempool.list(1000, after);
+          if (rows.length === 0) return;
+          after = rows[rows.length - 1]!.seq;
+          yield rows.map(postFromRow);
+        }
+      }
+      return reply.type('application/json; charset=utf-8').send(jsonArrayStream('[', pages, ']'));
+    },
+  );
+
+  app.post(
+    '/add_block',
+    {
+      bodyLimit: MAX_ADD_BLOCK_BYTES,
+      schema: {
+        ...TAG,
+        summary: 'Submit a mined block (header fields, hash, transactions)',
+        body: Type.Object({}),
+      },
+    },
+    async (request, reply) => {
+      const outcome = ctx.chain.acceptBlock(request.body);
+      if (!outcome.ok) {
+        ctx.counters.blocksRejected++;
+        return sendError(
+          reply,
+          400,
+          outcome.code,
+          `The block was discarded by the node: ${outcome.code}: ${outcome.message}`,
+        );
+      }
+      reply.type('text/plain; charset=utf-8');
+      if (outcome.status === 'duplicate') return reply.code(200).send('Block already in the chain');
+      if (outcome.status === 'side') return reply.code(202).send('Block stored on a side branch');
+      return reply.code(201).send('Block added to the chain');
+    },
+  );
+
+  app.post(
+    '/register_node',
+    {
+      schema: {
+        ...TAG,
+        summary: 'Register a peer; answers the chain and peers like GET /chain',
+        body: NodeAddress,
+      },
+    },
+    async (request, reply) => {
+      const address = normalizePeerAddress(objectBody(request.body).node_address);
+      if (!address.ok) throw new NodeError(NodeErrorCode.BAD_REQUEST, address.message);
+      ctx.peers.add(address.url);
+      return sendChain(reply, ctx, 0, undefined);
+    },
+  );
+
+  app.post(
+    '/register_with',
+    {
+      schema: {
+        ...TAG,
+        summary: 'Ask another node to register this one, then sync from it (admin)',
+        body: NodeAddress,
+      },
+    },
+    async (request) => {
+      requireAdmin(request, ctx.adminToken);
+      const address = normalizePeerAddress(objectBody(request.body).node_address);
+      if (!address.ok) throw new NodeError(NodeErrorCode.BAD_REQUEST, address.message);
+      throw new NodeError(
+        NodeErrorCode.NOT_IMPLEMENTED,
+        'registration with other nodes arrives with the network layer (not in this version yet)',
+        501,
+      );
+    },
+  );
+}

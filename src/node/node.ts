@@ -1,0 +1,157 @@
+import type { FastifyInstance } from 'fastify';
+import { NETWORKS, type NetworkName, type NetworkParams } from '../core/params.ts';
+import { loadAdminToken } from './admin-token.ts';
+import type { ApiContext } from './api/context.ts';
+import { EventHub } from './api/events.ts';
+import { buildServer } from './api/server.ts';
+import { Chain } from './chain/chain.ts';
+import { nodeCrypto } from './crypto-node.ts';
+import { Mempool } from './mempool.ts';
+import { MiningController } from './miner/controller.ts';
+import { MinerPool } from './miner/pool.ts';
+import { normalizePeerAddress } from './p2p/address.ts';
+import { PLACEHOLDER_PAGE } from './placeholder-page.ts';
+import { type Db, openDatabase } from './store/database.ts';
+import { PeerStore } from './store/peers.ts';
+import { ChainQueries } from './store/queries.ts';
+
+export interface NodeConfig {
+  readonly dataDir: string;
+  readonly network: NetworkName;
+  readonly host: string;
+  readonly port: number;
+  /** Mine continuously while posts are pending. */
+  readonly mine: boolean;
+  /** Miner worker threads; default cores − 1 (at least 1). */
+  readonly workers?: number;
+  readonly peers: readonly string[];
+  readonly acceptUnsigned: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  readonly maxPendingCount?: number;
+  readonly maxPendingBytes?: number;
+  readonly synchronous?: 'normal' | 'full';
+  readonly version: string;
+  /** Extra routes (the web app) served by the same server. */
+  readonly extraRoutes?: (app: FastifyInstance) => Promise<void> | void;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** The composition root: wires storage, chain, pool, miner and API into one running node. */
+export class YourNetNode {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly config: NodeConfig,
+    readonly params: NetworkParams,
+    readonly db: Db,
+    readonly context: ApiContext,
+    readonly server: FastifyInstance,
+    readonly url: string,
+  ) {}
+
+  static async start(config: NodeConfig): Promise<YourNetNode> {
+    const params = NETWORKS[config.network];
+    const db = openDatabase({
+      dataDir: config.dataDir,
+      params,
+      ...(config.synchronous ? { synchronous: config.synchronous } : {}),
+    });
+    const chain = new Chain({ db, params, crypto: nodeCrypto });
+    const mempool = new Mempool(chain, params, nodeCrypto, {
+      acceptUnsigned: config.acceptUnsigned,
+      ...(config.maxPendingCount !== undefined ? { maxCount: config.maxPendingCount } : {}),
+      ...(config.maxPendingBytes !== undefined ? { maxBytes: config.maxPendingBytes } : {}),
+    });
+    const peers = new PeerStore(db);
+    for (const peer of config.peers) {
+      const address = normalizePeerAddress(peer);
+      if (!address.ok) throw new Error(`--peer ${peer}: ${address.message}`);
+      peers.add(address.url);
+    }
+    const events = new EventHub();
+    const counters = { postsAccepted: 0, blocksMined: 0, blocksRejected: 0 };
+    const minerPool = new MinerPool(config.workers !== undefined ? { workers: config.workers } : {});
+    const miner = new MiningController(chain, mempool, minerPool, {
+      continuous: config.mine,
+      onMined: (_block, outcome) => {
+        if (outcome.ok) counters.blocksMined++;
+      },
+    });
+    const context: ApiContext = {
+      params,
+      chain,
+      mempool,
+      queries: new ChainQueries(chain),
+      miner,
+      minerPool,
+      peers,
+      events,
+      adminToken: loadAdminToken(config.dataDir),
+      version: config.version,
+      startedAt: Date.now(),
+      counters,
+    };
+
+    mempool.onAdded((accepted) => {
+      counters.postsAccepted++;
+      events.publish({ type: 'post', data: { id: accepted.id, post: accepted.post } });
+    });
+    chain.on('block', (event) =>
+      events.publish({
+        type: 'block',
+        data: { hash: event.hash, height: event.height, posts: event.postIds.length },
+      }),
+    );
+    chain.on('reorg', (event) => events.publish({ type: 'reorg', data: event }));
+
+    const server = await buildServer(context, {
+      logger: { level: config.logLevel },
+      extra: async (app) => {
+        if (config.extraRoutes) await config.extraRoutes(app);
+        else
+          app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+            reply.type('text/html; charset=utf-8').send(PLACEHOLDER_PAGE),
+          );
+      },
+    });
+    let address: string;
+    try {
+      address = await server.listen({ host: config.host, port: config.port });
+    } catch (error) {
+      await minerPool.close();
+      db.close();
+      throw error;
+    }
+    const node = new YourNetNode(config, params, db, context, server, address);
+    server.log.info(
+      {
+        network: params.name,
+        height: chain.tip.height,
+        tip: chain.tip.hash,
+        dataDir: config.dataDir,
+        workers: minerPool.workerCount,
+      },
+      `YourNet node listening on ${address}`,
+    );
+    if (!LOOPBACK_HOSTS.has(config.host)) {
+      server.log.warn(
+        `bound to ${config.host}: admin actions from other machines need "Authorization: Bearer ${context.adminToken}" (also in ${config.dataDir}/admin-token)`,
+      );
+    }
+    if (config.mine) miner.setContinuous(true);
+    return node;
+  }
+
+  /** Stops mining, closes the server and the database; durability never depended on this. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.context.miner.stop();
+      this.context.events.close();
+      await this.server.close();
+      await this.context.minerPool.close();
+      this.db.close();
+    })();
+    return this.stopping;
+  }
+}
