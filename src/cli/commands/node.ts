@@ -1,0 +1,77 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { YourNetNode } from '../../node/node.ts';
+import { packageVersion } from '../version.ts';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `yournet node`: runs a node until SIGINT/SIGTERM. */
+export function registerNodeCommand(program: Command): void {
+  program
+    .command('node')
+    .description('run a YourNet node')
+    .option('--port <port>', 'HTTP port', port, 8000)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--data <dir>', 'data directory', './data')
+    .addOption(new Option('--network <name>', 'network').choices(['main', 'regtest']).default('main'))
+    .option('--mine', 'mine continuously while posts are pending', false)
+    .option('--workers <n>', 'miner worker threads (default: cores - 1)', positive)
+    .option('--peer <url>', 'a peer to connect to (repeatable)', collect, [])
+    .option('--no-unsigned', 'refuse unsigned posts')
+    .option('--max-pending <n>', 'most posts in the pending pool', positive)
+    .addOption(
+      new Option('--sync <mode>', 'SQLite durability: normal survives a crash, full also power loss')
+        .choices(['normal', 'full'])
+        .default('normal'),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent'])
+        .default('info'),
+    )
+    .action(async (options) => {
+      const node = await YourNetNode.start({
+        dataDir: options.data,
+        network: options.network,
+        host: options.host,
+        port: options.port,
+        mine: options.mine,
+        ...(options.workers !== undefined ? { workers: options.workers } : {}),
+        peers: options.peer,
+        acceptUnsigned: options.unsigned,
+        ...(options.maxPending !== undefined ? { maxPendingCount: options.maxPending } : {}),
+        synchronous: options.sync,
+        logLevel: options.logLevel,
+        version: packageVersion(),
+      });
+      let signals = 0;
+      const shutdown = (signal: string) => {
+        signals++;
+        if (signals > 1) process.exit(130);
+        node.server.log.info(`${signal}: shutting down`);
+        node.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+    });
+}

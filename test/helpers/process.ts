@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = new URL('../../bin/yournet.mjs', import.meta.url).pathname;
+
+export interface NodeProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly dataDir: string;
+  readonly output: () => string;
+  /** SIGTERM and wait for exit (SIGKILL after 10 s). */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>;
+}
+
+export function tempDataDir(prefix = 'yournet-proc-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * Starts `yournet node` (the built CLI) as a real process on a free loopback port and waits for
+ * its "listening" log line. The caller stops it by its own pid.
+ */
+export async function startNodeProcess(
+  options: { dataDir?: string; args?: string[]; port?: number } = {},
+): Promise<NodeProcess> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const args = [
+    BIN,
+    'node',
+    '--network',
+    'regtest',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(options.port ?? 0),
+    '--data',
+    dataDir,
+    '--workers',
+    '1',
+    ...(options.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node did not start within 20 s:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`node exited with ${code} before listening:\n${output}`));
+    });
+  });
+  return {
+    url,
+    child,
+    dataDir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
