@@ -8,7 +8,10 @@ function reordered(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reordered);
   if (typeof value === 'object' && value !== null) {
     // Object.fromEntries defines own properties, so a "__proto__" key stays a plain member.
-    const entries = Object.keys(value).map((key) => [key, reordered((value as Record<string, unknown>)[key])]);
+    const entries = Object.keys(value).map((key) => [
+      key,
+      reordered((value as Record<string, unknown>)[key]),
+    ]);
     return Object.fromEntries(entries.reverse());
   }
   return value;
