@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAppCommand } from './commands/app.ts';
 import { registerClientCommands } from './commands/client.ts';
 import { registerNodeCommand } from './commands/node.ts';
 import { packageVersion } from './version.ts';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version', 'print the version');
   registerNodeCommand(program);
   registerClientCommands(program);
+  registerAppCommand(program);
   return program;
 }
 

@@ -4,13 +4,13 @@ import { loadAdminToken } from './admin-token.ts';
 import type { ApiContext } from './api/context.ts';
 import { EventHub } from './api/events.ts';
 import { buildServer } from './api/server.ts';
+import { registerWebApp } from './api/webapp.ts';
 import { Chain } from './chain/chain.ts';
 import { nodeCrypto } from './crypto-node.ts';
 import { Mempool } from './mempool.ts';
 import { MiningController } from './miner/controller.ts';
 import { MinerPool } from './miner/pool.ts';
 import { normalizePeerAddress } from './p2p/address.ts';
-import { PLACEHOLDER_PAGE } from './placeholder-page.ts';
 import { type Db, openDatabase } from './store/database.ts';
 import { PeerStore } from './store/peers.ts';
 import { ChainQueries } from './store/queries.ts';
@@ -109,10 +109,7 @@ export class YourNetNode {
       logger: { level: config.logLevel },
       extra: async (app) => {
         if (config.extraRoutes) await config.extraRoutes(app);
-        else
-          app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-            reply.type('text/html; charset=utf-8').send(PLACEHOLDER_PAGE),
-          );
+        else await registerWebApp(app);
       },
     });
     let address: string;

@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { NodeErrorCode } from '../errors.ts';
 import type { ApiContext } from './context.ts';
+import { registerCors } from './cors.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerTutorialRoutes } from './tutorial.ts';
@@ -53,6 +54,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, NodeErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.slice(0, 200)}`),
   );
+  registerCors(app);
 
   await app.register(swagger, {
     openapi: {

@@ -1,0 +1,61 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerWebApp } from '../../node/api/webapp.ts';
+import { nodeBase } from '../http.ts';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+}
+
+function nodeUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected a URL such as http://127.0.0.1:8000');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('the node URL must be http:// or https://');
+  return nodeBase(url.href);
+}
+
+/** The standalone app server: the built web app and a /config.json naming its default node. */
+export async function buildAppServer(node: string): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'NOT_FOUND', message: `no page ${request.url.slice(0, 200)}` }),
+  );
+  await registerWebApp(app, { node });
+  return app;
+}
+
+/** `yournet app`: serves the web app on its own, talking to a node elsewhere (the tutorial's port 5000). */
+export function registerAppCommand(program: Command): void {
+  program
+    .command('app')
+    .description('serve the web app on its own, talking to a node (like the tutorial app on port 5000)')
+    .option(
+      '--node <url>',
+      'the node the app talks to by default (changeable in the app)',
+      nodeUrl,
+      'http://127.0.0.1:8000',
+    )
+    .option('--port <port>', 'HTTP port', port, 5000)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .action(async (options: { node: string; port: number; host: string }) => {
+      const app = await buildAppServer(options.node);
+      const address = await app.listen({ host: options.host, port: options.port });
+      console.log(`YourNet app listening on ${address} (node ${options.node})`);
+      const shutdown = () => {
+        app.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+    });
+}

@@ -1,0 +1,69 @@
+import { Header, OfflineBanner } from './components/Layout.tsx';
+import { BlockPage, Explorer, PendingPage } from './pages/Explorer.tsx';
+import { Home } from './pages/Home.tsx';
+import { AuthorPage, NamePage, SearchPage } from './pages/People.tsx';
+import { PostPage } from './pages/PostPage.tsx';
+import { IdentityPage, SettingsPage } from './pages/Settings.tsx';
+import { type Route, useRoute } from './router.ts';
+
+function decode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+function page(route: Route) {
+  const [, first = '', second = ''] = route.path.split('/');
+  switch (first) {
+    case '':
+      return <Home />;
+    case 'post':
+      return <PostPage key={second} id={decode(second)} />;
+    case 'block':
+      return <BlockPage key={second} id={decode(second)} />;
+    case 'author':
+      return <AuthorPage key={second} pubkey={decode(second)} />;
+    case 'name':
+      return <NamePage key={second} name={decode(second)} />;
+    case 'search':
+      return <SearchPage key={route.query.get('q') ?? ''} q={route.query.get('q') ?? ''} />;
+    case 'explorer':
+      return <Explorer />;
+    case 'pending':
+      return <PendingPage />;
+    case 'identity':
+      return <IdentityPage />;
+    case 'settings':
+      return <SettingsPage />;
+    default:
+      return (
+        <section class="card">
+          <h2>Page not found</h2>
+          <p>
+            There is no page at {route.path}. <a href="/">Back to the feed</a>
+          </p>
+        </section>
+      );
+  }
+}
+
+export function App() {
+  const route = useRoute();
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <OfflineBanner />
+      <main id="main" tabIndex={-1}>
+        {page(route)}
+      </main>
+      <footer class="site-footer">
+        <p>YourNet — posts are kept by every node; keys stay in your browser.</p>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { utf8Length } from '../../../src/core/bytes.ts';
+import { POST_LIMITS } from '../../../src/core/post.ts';
+import { nameProblem } from '../lib/identity-format.ts';
+import { paths } from '../router.ts';
+import { store, useStore } from '../store.ts';
+
+interface Props {
+  replyTo?: string;
+  replyingTo?: string;
+  onDone?: () => void;
+  onCancel?: () => void;
+}
+
+/** The tutorial's form: a textarea, "Your name", "Post"; signs with the browser's key. */
+export function Composer({ replyTo, replyingTo, onDone, onCancel }: Props) {
+  const app = useStore();
+  const [content, setContent] = useState('');
+  const [name, setName] = useState(app.name);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const bytes = utf8Length(content);
+  const max = POST_LIMITS.contentMaxBytes;
+  const over = bytes > max;
+  // A reply box opens because the person pressed Reply: take them to it.
+  useEffect(() => {
+    if (replyTo !== undefined) textarea.current?.focus();
+  }, [replyTo]);
+  const idBase = replyTo ? `reply-${replyTo.slice(0, 8)}` : 'compose';
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    setNotice(undefined);
+    const problem = nameProblem(name);
+    if (problem) return setError(problem);
+    if (content.trim() === '') return setError('Write something first.');
+    if (over) return setError(`The post is ${bytes - max} bytes too long.`);
+    const firstKey = app.identity === undefined;
+    setSending(true);
+    const result = await store.publish(content, name.trim() === name ? name : name.trim(), replyTo);
+    setSending(false);
+    if (!result.ok) {
+      setError(result.message);
+      return;
+    }
+    setContent('');
+    if (firstKey) setNotice('A signing key was created for you in this browser.');
+    onDone?.();
+    textarea.current?.focus();
+  };
+
+  return (
+    <form
+      class={`composer${replyTo ? ' composer-reply' : ''}`}
+      onSubmit={submit}
+      aria-label={replyTo ? `Reply to ${replyingTo}` : 'New post'}
+    >
+      <label class="visually-hidden" for={`${idBase}-content`}>
+        {replyTo ? `Your reply to ${replyingTo}` : 'What you want to post'}
+      </label>
+      <textarea
+        id={`${idBase}-content`}
+        ref={textarea}
+        name="content"
+        rows={replyTo ? 2 : 3}
+        placeholder={replyTo ? `Reply to ${replyingTo}…` : 'Just write whatever you want to...'}
+        value={content}
+        onInput={(event) => setContent((event.target as HTMLTextAreaElement).value)}
+        aria-describedby={`${idBase}-counter`}
+        aria-invalid={over}
+      />
+      <div class="composer-row">
+        <label class="visually-hidden" for={`${idBase}-name`}>
+          Your name
+        </label>
+        <input
+          id={`${idBase}-name`}
+          name="author"
+          type="text"
+          placeholder="Your name"
+          autoComplete="nickname"
+          value={name}
+          maxLength={128}
+          onInput={(event) => setName((event.target as HTMLInputElement).value)}
+        />
+        <span id={`${idBase}-counter`} class={`counter${over ? ' counter-over' : ''}`} aria-live="polite">
+          {bytes.toLocaleString('en')} / {max.toLocaleString('en')}
+        </span>
+        {onCancel ? (
+          <button type="button" class="secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : null}
+        <button type="submit" class="primary" disabled={sending}>
+          {sending ? 'Posting…' : 'Post'}
+        </button>
+      </div>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {notice ? (
+        <p class="notice" role="status">
+          {notice} <a href={paths.identity}>See your key</a>
+        </p>
+      ) : null}
+    </form>
+  );
+}

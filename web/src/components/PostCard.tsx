@@ -1,0 +1,186 @@
+import { memo } from 'preact/compat';
+import { useState } from 'preact/hooks';
+import type { PostView } from '../api.ts';
+import { absoluteTime, confirmationsText, isoTime, relativeTime, shortHash } from '../lib/format.ts';
+import { avatarHue, avatarInitial, shortFingerprint } from '../lib/identity-format.ts';
+import { paths } from '../router.ts';
+import { store, useStore } from '../store.ts';
+import { Composer } from './Composer.tsx';
+
+export function Avatar({ author, seed, size = 'md' }: { author: string; seed: string; size?: 'md' | 'lg' }) {
+  return (
+    <span class={`avatar avatar-${size} hue-${avatarHue(seed) % 12}`} aria-hidden="true">
+      {avatarInitial(author)}
+    </span>
+  );
+}
+
+/** "Posted at <full local date and time> · 5 minutes ago". */
+export function PostedAt({ seconds, now }: { seconds: number; now: number }) {
+  const ms = seconds * 1000;
+  return (
+    <span class="posted-at">
+      Posted at{' '}
+      <time dateTime={isoTime(ms)} title={isoTime(ms)}>
+        {absoluteTime(ms)}
+      </time>
+      <span class="relative"> · {relativeTime(ms, now)}</span>
+    </span>
+  );
+}
+
+export function StatusBadge({ view, tipHeight }: { view: PostView; tipHeight: number | undefined }) {
+  if (view.status === 'pending' || view.block === undefined) {
+    return (
+      <span class="badge badge-pending" data-status="pending">
+        Pending
+      </span>
+    );
+  }
+  const confirmations =
+    tipHeight !== undefined ? Math.max(1, tipHeight - view.block.height + 1) : (view.confirmations ?? 1);
+  return (
+    <span class="badge badge-confirmed" data-status="confirmed">
+      Confirmed in <a href={paths.block(view.block.height)}>block #{view.block.height}</a> ·{' '}
+      {confirmationsText(confirmations)}
+    </span>
+  );
+}
+
+export function AuthorLine({ view }: { view: PostView }) {
+  const { post } = view;
+  const signed = view.signed && post.pubkey !== undefined;
+  return (
+    <span class="author-line">
+      <a class="author" href={signed ? paths.author(post.pubkey!) : paths.name(post.author)}>
+        {post.author}
+      </a>
+      {signed ? (
+        <>
+          <span class="fingerprint" title={`Key ${post.pubkey}`}>
+            {shortFingerprint(post.pubkey!)}
+          </span>
+          <span class="badge badge-verified" title="Signed with this key; the node checked the signature">
+            <span aria-hidden="true">✓</span> Signed
+          </span>
+        </>
+      ) : (
+        <span class="badge badge-unverified" title="No signature: anyone could have written this name">
+          Unverified
+        </span>
+      )}
+    </span>
+  );
+}
+
+interface CardProps {
+  view: PostView;
+  now: number;
+  tipHeight: number | undefined;
+  /** Show the replies under the post (feed and post page). */
+  threads?: boolean;
+  /** Nested inside a thread: no thread of its own. */
+  nested?: boolean;
+}
+
+/** One post: avatar, author, key, time, state, content (as text), Reply and its thread. */
+export const PostCard = memo(function PostCard({
+  view,
+  now,
+  tipHeight,
+  threads = true,
+  nested = false,
+}: CardProps) {
+  const [replying, setReplying] = useState(false);
+  const [open, setOpen] = useState(false);
+  const { post } = view;
+  const seed = post.pubkey ?? post.author;
+  const toggleThread = () => {
+    if (!open) void store.loadThread(view.id);
+    setOpen(!open);
+  };
+  return (
+    <article class={`post${nested ? ' post-nested' : ''}`} data-post-id={view.id} data-status={view.status}>
+      <Avatar author={post.author} seed={seed} />
+      <div class="post-body">
+        <header class="post-header">
+          <AuthorLine view={view} />
+          <span class="post-meta">
+            <PostedAt seconds={post.timestamp} now={now} />
+          </span>
+          <span class="post-state">
+            <StatusBadge view={view} tipHeight={tipHeight} />
+          </span>
+        </header>
+        {post.reply_to !== undefined && !nested ? (
+          <p class="in-reply-to">
+            <span aria-hidden="true">↪ </span>In reply to{' '}
+            <a href={paths.post(post.reply_to)}>post {shortHash(post.reply_to, 8, 0)}</a>
+          </p>
+        ) : null}
+        <p class="content">{post.content}</p>
+        <footer class="post-actions">
+          <button
+            type="button"
+            class="link-button"
+            aria-expanded={replying}
+            onClick={() => setReplying(!replying)}
+          >
+            Reply
+          </button>
+          {threads && !nested && view.replies > 0 ? (
+            <button type="button" class="link-button" aria-expanded={open} onClick={toggleThread}>
+              {open ? 'Hide replies' : view.replies === 1 ? 'Show 1 reply' : `Show ${view.replies} replies`}
+            </button>
+          ) : null}
+          <a class="details" href={paths.post(view.id)} title={`Post ${view.id}`}>
+            Details
+          </a>
+        </footer>
+        {replying ? (
+          <div class="reply-box">
+            <Composer
+              replyTo={view.id}
+              replyingTo={post.author}
+              onDone={() => {
+                setReplying(false);
+                if (threads && !nested && !open) {
+                  setOpen(true);
+                  void store.loadThread(view.id);
+                }
+              }}
+              onCancel={() => setReplying(false)}
+            />
+          </div>
+        ) : null}
+        {threads && !nested && open ? <Thread parent={view.id} now={now} tipHeight={tipHeight} /> : null}
+      </div>
+    </article>
+  );
+});
+
+/** The replies to a post, oldest first, under it. */
+export function Thread({
+  parent,
+  now,
+  tipHeight,
+}: {
+  parent: string;
+  now: number;
+  tipHeight: number | undefined;
+}) {
+  const { threads } = useStore();
+  const thread = threads[parent];
+  if (thread === undefined || (thread.loading && !thread.loaded))
+    return <p class="muted thread">Loading replies…</p>;
+  if (thread.error !== undefined && !thread.loaded)
+    return <p class="error thread">Replies could not be loaded: {thread.error}</p>;
+  return (
+    <section class="thread" aria-label="Replies">
+      {thread.items.length === 0 ? <p class="muted">No replies yet.</p> : null}
+      {thread.items.map((reply) => (
+        <PostCard key={reply.id} view={reply} now={now} tipHeight={tipHeight} nested />
+      ))}
+    </section>
+  );
+}

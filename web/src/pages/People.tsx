@@ -1,0 +1,108 @@
+import { useState } from 'preact/hooks';
+import { Avatar } from '../components/PostCard.tsx';
+import { PostListView, usePagedPosts } from '../components/PostList.tsx';
+import { fingerprint } from '../lib/identity-format.ts';
+import { navigate, paths } from '../router.ts';
+import { useStore } from '../store.ts';
+
+/** Every post signed by one key. */
+export function AuthorPage({ pubkey }: { pubkey: string }) {
+  const valid = /^[0-9a-f]{64}$/.test(pubkey);
+  const { list, more } = usePagedPosts(valid ? { pubkey } : undefined);
+  const { identity } = useStore();
+  const names = [...new Set(list.items.map((item) => item.post.author))];
+  const name = names[0] ?? 'Author';
+  if (!valid) return <p class="error">“{pubkey}” is not a key: a key is 64 hex digits.</p>;
+  return (
+    <>
+      <section class="card author-card">
+        <Avatar author={name} seed={pubkey} size="lg" />
+        <div>
+          <h2 class="page-title">{list.loaded ? name : 'Author'}</h2>
+          <p>
+            Key <span class="fingerprint">{fingerprint(pubkey)}</span>
+            {identity?.publicKey === pubkey ? <span class="badge badge-verified">This is you</span> : null}
+          </p>
+          <p class="mono small">{pubkey}</p>
+          {names.length > 1 ? <p class="muted">Also posted as: {names.slice(1).join(', ')}</p> : null}
+        </div>
+      </section>
+      <PostListView
+        list={list}
+        onMore={more}
+        label={`Posts by ${name}`}
+        empty="No posts with this key yet."
+      />
+    </>
+  );
+}
+
+/** Unsigned posts have no key: their author is only a name, which anyone can use. */
+export function NamePage({ name }: { name: string }) {
+  const { list, more } = usePagedPosts({ author: name });
+  return (
+    <>
+      <section class="card author-card">
+        <Avatar author={name} seed={name} size="lg" />
+        <div>
+          <h2 class="page-title">{name}</h2>
+          <p class="muted">
+            Posts with this author name. Unsigned posts are unverified: anyone can use any name.
+          </p>
+        </div>
+      </section>
+      <PostListView
+        list={list}
+        onMore={more}
+        label={`Posts named ${name}`}
+        empty="No posts with this name."
+      />
+    </>
+  );
+}
+
+/** Full-text search over authors and contents. */
+export function SearchPage({ q }: { q: string }) {
+  const [text, setText] = useState(q);
+  const query = q.trim();
+  const { list, more } = usePagedPosts(query !== '' ? { q: query } : undefined);
+  return (
+    <>
+      <h2 class="page-title">Search</h2>
+      <form
+        class="card search-form"
+        aria-label="Search posts"
+        onSubmit={(event) => {
+          event.preventDefault();
+          navigate(paths.search(text.trim()));
+        }}
+      >
+        <label for="search-q">Search posts</label>
+        <div class="composer-row">
+          <input
+            id="search-q"
+            type="search"
+            name="q"
+            value={text}
+            maxLength={200}
+            placeholder="Words to find"
+            onInput={(event) => setText((event.target as HTMLInputElement).value)}
+          />
+          <button type="submit" class="primary">
+            Search
+          </button>
+        </div>
+      </form>
+      {query !== '' ? (
+        <PostListView
+          list={list}
+          onMore={more}
+          label={`Results for ${query}`}
+          empty={`No posts match “${query}”.`}
+        />
+      ) : (
+        <p class="muted">Every word must appear in the post or its author’s name.</p>
+      )}
+    </>
+  );
+}
