@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerWebApp } from '../../node/api/webapp.ts';
+import { APP_CSP, registerWebApp, WEB_DIST } from '../../node/api/webapp.ts';
 import { nodeBase } from '../http.ts';
 
 function port(value: string): number {
@@ -25,10 +26,19 @@ function nodeUrl(value: string): string {
 /** The standalone app server: the built web app and a /config.json naming its default node. */
 export async function buildAppServer(node: string): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, forceCloseConnections: true });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: 'NOT_FOUND', message: `no page ${request.url.slice(0, 200)}` }),
-  );
   await registerWebApp(app, { node });
+  // A person who types an unknown address gets the app's own "page not found", never a raw error.
+  app.setNotFoundHandler((request, reply) => {
+    const wantsHtml = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+    if (wantsHtml && existsSync(`${WEB_DIST}/index.html`)) {
+      return reply
+        .code(404)
+        .header('content-security-policy', APP_CSP)
+        .header('cache-control', 'no-cache')
+        .sendFile('index.html', WEB_DIST);
+    }
+    return reply.code(404).send({ error: 'NOT_FOUND', message: `no page ${request.url.slice(0, 200)}` });
+  });
   return app;
 }
 

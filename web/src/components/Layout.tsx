@@ -26,21 +26,8 @@ export function Header() {
           <span class="brand-mark" aria-hidden="true">
             Y
           </span>
-          <span class="brand-text">
-            <span class="brand-title">YourNet: Decentralized content sharing</span>
-          </span>
+          <h1 class="brand-title">YourNet: Decentralized content sharing</h1>
         </a>
-        <nav aria-label="Main">
-          <ul>
-            {NAV.map((item) => (
-              <li key={item.href}>
-                <a href={item.href} aria-current={isCurrent(path, item.href) ? 'page' : undefined}>
-                  {item.label}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
         <div
           class="node-pill"
           data-connection={app.connection}
@@ -55,7 +42,20 @@ export function Header() {
                 : 'Node unreachable'}
           </span>
         </div>
-        <ThemeToggle />
+        <div class="header-row">
+          <nav aria-label="Main">
+            <ul>
+              {NAV.map((item) => (
+                <li key={item.href}>
+                  <a href={item.href} aria-current={isCurrent(path, item.href) ? 'page' : undefined}>
+                    {item.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <ThemeToggle />
+        </div>
       </div>
     </header>
   );

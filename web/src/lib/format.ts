@@ -59,7 +59,7 @@ export function isoTime(ms: number): string {
 /** A hash shortened for display: the first `head` and last `tail` characters. */
 export function shortHash(hash: string, head = 10, tail = 6): string {
   if (hash.length <= head + tail + 1) return hash;
-  return `${hash.slice(0, head)}…${hash.slice(-tail)}`;
+  return `${hash.slice(0, head)}…${tail > 0 ? hash.slice(-tail) : ''}`;
 }
 
 /** "1 post", "3 posts". */

@@ -71,7 +71,7 @@ export function SearchPage({ q }: { q: string }) {
       <h2 class="page-title">Search</h2>
       <form
         class="card search-form"
-        aria-label="Search posts"
+        aria-label="Post search"
         onSubmit={(event) => {
           event.preventDefault();
           navigate(paths.search(text.trim()));
