@@ -48,7 +48,8 @@ export function interceptLinks(root: HTMLElement): void {
       return;
     }
     const anchor = (event.target as Element | null)?.closest?.('a');
-    if (!anchor || anchor.target !== '' || anchor.hasAttribute('download')) return;
+    if (anchor === null || anchor === undefined) return;
+    if (anchor.target !== '' || anchor.hasAttribute('download')) return;
     const url = new URL(anchor.href, location.href);
     if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
     event.preventDefault();
