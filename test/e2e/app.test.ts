@@ -245,12 +245,12 @@ describe('web app against a node process', () => {
           'document.documentElement.scrollWidth - window.innerWidth',
         );
         assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px`);
-        await screenshot(small, `${name}-phone`);
+        await screenshot(small, `${name}-phone`, false);
       }
       await small.emulateMedia({ colorScheme: 'dark' });
       await small.goto(node.url);
       await small.locator('main article.post').first().waitFor();
-      await screenshot(small, 'feed-phone-dark');
+      await screenshot(small, 'feed-phone-dark', false);
     } finally {
       await phone.close();
     }

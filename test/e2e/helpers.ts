@@ -49,9 +49,9 @@ export async function launchBrowser(): Promise<{
 }
 
 /** Saves a screenshot under test-results/screenshots/ (git-ignored) for a person to look at. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 /** Collects the page's uncaught errors, so a test can assert there were none. */
