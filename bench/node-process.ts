@@ -3,7 +3,7 @@
  * on 127.0.0.1, talks HTTP to it over keep-alive connections, and stops it by its pid.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -37,6 +37,9 @@ async function freePort(): Promise<number> {
     });
   });
 }
+
+/** USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux platform Node.js supports. */
+const CLOCK_TICKS = 100;
 
 export interface HttpAnswer {
   readonly status: number;
@@ -85,7 +88,12 @@ export class NodeProcess {
       'warn',
       ...(options.args ?? []),
     ];
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // YOURNET_BENCH_NODE_FLAGS: extra Node.js flags for the node processes, e.g. "--cpu-prof".
+    const flags = process.env.YOURNET_BENCH_NODE_FLAGS?.split(' ').filter((flag) => flag !== '') ?? [];
+    const child = spawn(process.execPath, [...flags, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', process.env.YOURNET_BENCH_NODE_STDERR ? 'inherit' : 'pipe'],
+    });
     const node = new NodeProcess(child, new URL(`http://127.0.0.1:${port}`), options.sockets ?? 32);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
@@ -118,6 +126,31 @@ export class NodeProcess {
     const bytes = /process_resident_memory_bytes (\d+)/.exec(metrics);
     if (!bytes) throw new Error('no RSS in /metrics');
     return Number(bytes[1]) / (1024 * 1024);
+  }
+
+  /**
+   * CPU seconds the node process has used: its main thread, and all its threads (Linux /proc;
+   * undefined elsewhere). Under contention from other processes this stays meaningful where
+   * wall-clock rates do not.
+   */
+  cpuSeconds(): { main: number; total: number } | undefined {
+    const ticks = (stat: string) => {
+      // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    };
+    try {
+      let total = 0;
+      let main = 0;
+      for (const tid of readdirSync(`/proc/${this.pid}/task`)) {
+        const seconds = ticks(readFileSync(`/proc/${this.pid}/task/${tid}/stat`, 'utf8'));
+        total += seconds;
+        if (Number(tid) === this.pid) main = seconds;
+      }
+      return { main, total };
+    } catch {
+      return undefined;
+    }
   }
 
   get(path: string): Promise<HttpAnswer> {

@@ -90,6 +90,8 @@ interface LoadOutcome {
   readonly firstFailure?: string;
   /** Accepted posts per second in each 0.5 s window (the last, partial one left out). */
   readonly windows: number[];
+  /** CPU the load generator (this process) used, in cores (1 = one core busy all the time). */
+  readonly clientCores: number;
 }
 
 /** POSTs `bodies` to /api/v1/posts from `clients` concurrent keep-alive connections. */
@@ -106,6 +108,7 @@ async function postLoad(node: NodeProcess, bodies: readonly Buffer[], clients: n
     lastAccepted = accepted;
   }, 500);
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const client = async () => {
     while (next < bodies.length && Date.now() < deadline) {
       const body = bodies[next++]!;
@@ -123,7 +126,9 @@ async function postLoad(node: NodeProcess, bodies: readonly Buffer[], clients: n
     clearInterval(timer);
   }
   const seconds = ms(start) / 1000;
-  return { accepted, failed, seconds, windows, ...(firstFailure ? { firstFailure } : {}) };
+  const cpu = process.cpuUsage(cpuStart);
+  const clientCores = (cpu.user + cpu.system) / 1e6 / seconds;
+  return { accepted, failed, seconds, windows, clientCores, ...(firstFailure ? { firstFailure } : {}) };
 }
 
 /** Results 1 and 2: posts over HTTP, then mining blocks of 5,000 pending posts, on one regtest node. */
@@ -148,7 +153,17 @@ async function postsAndMining(): Promise<BenchResult[]> {
     const warmup = await postLoad(node, warm, POST_CLIENTS);
     if (warmup.failed > 0) throw new Error(`warm-up posts refused: ${warmup.firstFailure}`);
     log(`[node] ${POST_TIMED} timed posts from ${POST_CLIENTS} clients`);
+    const cpuBefore = node.cpuSeconds();
     const load = await postLoad(node, timed, POST_CLIENTS);
+    const cpuAfter = node.cpuSeconds();
+    const perPost = (seconds: number) => round((seconds * 1e6) / load.accepted, 3);
+    const nodeCpu =
+      cpuBefore && cpuAfter
+        ? {
+            node_main_thread_cpu_us_per_post: perPost(cpuAfter.main - cpuBefore.main),
+            node_all_threads_cpu_us_per_post: perPost(cpuAfter.total - cpuBefore.total),
+          }
+        : {};
     const rate = load.accepted / load.seconds;
     log(`[node] ${load.accepted} accepted, ${load.failed} refused in ${load.seconds.toFixed(2)} s`);
     const results: BenchResult[] = [
@@ -164,6 +179,8 @@ async function postsAndMining(): Promise<BenchResult[]> {
         ...(load.firstFailure ? { first_refusal: load.firstFailure } : {}),
         seconds: round(load.seconds),
         authors: POST_AUTHORS,
+        load_generator_cores: round(load.clientCores, 2),
+        ...nodeCpu,
         statistic: 'accepted posts / wall time; min/max over 0.5 s windows',
       },
     ];
@@ -404,7 +421,7 @@ async function queriesAndMemory(): Promise<BenchResult[]> {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  buildCli();
+  if (!process.env.YOURNET_BENCH_NO_BUILD) buildCli();
   const only = process.env.YOURNET_BENCH_NODE_ONLY?.split(',');
   const parts: [string, () => Promise<BenchResult[]>][] = [
     ['posts', postsAndMining],
