@@ -400,7 +400,7 @@ async function queriesAndMemory(): Promise<BenchResult[]> {
         target: TARGETS.rssMb,
         rss_at_start_mb: round(idleRss),
         database_mb: databaseMegabytes(dataDir),
-        statistic: 'VmRSS after the HTTP queries (1 miner worker, idle)',
+        statistic: 'VmRSS after the HTTP queries (default worker threads, miner idle)',
       },
       {
         name: 'load: sign posts (key objects cached)',
