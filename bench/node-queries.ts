@@ -1,24 +1,22 @@
 /**
- * Node read-side suite: latency of the queries behind /api/v1 (src/node/store/queries.ts) on a
- * realistic on-disk regtest store: 100,000 signed posts by 100 authors, confirmed in 100 blocks
- * of 1,000 through Chain.acceptBlock (full validation), plus 1,000 pending posts. Each query
- * runs 2,000 times on the calling thread after a warm-up; a result is the p99 latency in
- * milliseconds, with p50 and max as extra fields.
+ * The read side of the `node` suite (bench/node.ts): a realistic on-disk regtest store of
+ * 100,000 signed posts by 100 authors, confirmed in 100 blocks of 1,000 through
+ * Chain.acceptBlock (full validation), plus 1,000 pending posts; and the latency of the queries
+ * behind /api/v1 (src/node/store/queries.ts) on it, called in-process. Each query runs 2,000
+ * times on the calling thread after a warm-up; a result is the p99 latency in milliseconds,
+ * with p50 and max as extra fields. bench/node.ts also serves the same store with a real node
+ * process and times the same queries over HTTP.
  *
- * The store is filled by a child process (this file run as a script), so the RSS reported is
- * that of a process serving the store, not of the loader's garbage: this process only opens
- * the store and queries it (it also holds whatever the bench runner loaded before the suite).
+ * The store is filled by a child process (this file run as a script with --load-into DIR), so
+ * no process that is measured afterwards carries the loader's garbage.
  */
 import { spawnSync } from 'node:child_process';
-import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { toHex, utf8 } from '../src/core/bytes.ts';
-import type { CryptoPort } from '../src/core/crypto.ts';
 import { REGTEST } from '../src/core/params.ts';
 import { type Post, postId, postSize, signPost } from '../src/core/post.ts';
 import { Chain } from '../src/node/chain/chain.ts';
@@ -27,20 +25,20 @@ import { openDatabase } from '../src/node/store/database.ts';
 import { ChainQueries } from '../src/node/store/queries.ts';
 import { mineOn } from '../test/helpers/chain.ts';
 import { type BenchResult, consume, log, round } from './harness.ts';
+import { signingCrypto } from './signing.ts';
 
-const CONFIRMED_POSTS = 100_000;
+export const CONFIRMED_POSTS = 100_000;
 const POSTS_PER_BLOCK = 1_000;
-const PENDING_POSTS = 1_000;
-const AUTHORS = 100;
+export const PENDING_POSTS = 1_000;
+export const AUTHORS = 100;
 const ITERATIONS = 2_000;
 const WARMUP = 100;
 const LATENCY_TARGET = { op: '<=', value: 10 } as const;
-const RSS_TARGET = { op: '<=', value: 200 } as const;
 
 /** In about half of the posts: the "common word" of the full-text benchmark. */
-const COMMON_WORD = 'blockchain';
+export const COMMON_WORD = 'blockchain';
 /** In one post in 5,000: the "rare word". */
-const RARE_WORD = 'zanzibar';
+export const RARE_WORD = 'zanzibar';
 
 const WORDS = (
   'the of and to in is that it for on with as was by at from this have not are but had his they ' +
@@ -64,42 +62,11 @@ function rng(seed: number): () => number {
   };
 }
 
-const keys = Array.from({ length: AUTHORS }, (_, a) =>
+/** The authors' private keys (seeds); author `author-<a>` signs with keys[a]. */
+export const keys = Array.from({ length: AUTHORS }, (_, a) =>
   nodeCrypto.sha256(utf8(`yournet queries bench key ${a}`)),
 );
 
-const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
-/**
- * node:crypto with the private keys imported once: signPost through nodeCrypto imports the DER
- * key twice per post, which would make loading the data set the slowest part of the suite.
- */
-const signingCrypto: CryptoPort = (() => {
-  const privateKeys = new Map<string, KeyObject>();
-  const publicKeys = new Map<string, Uint8Array>();
-  const keyObject = (seed: Uint8Array): KeyObject => {
-    const hex = toHex(seed);
-    let key = privateKeys.get(hex);
-    if (key === undefined) {
-      key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-      privateKeys.set(hex, key);
-    }
-    return key;
-  };
-  return {
-    ...nodeCrypto,
-    sign: (message, seed) => new Uint8Array(sign(null, message, keyObject(seed))),
-    publicKey: (seed) => {
-      const hex = toHex(seed);
-      let pub = publicKeys.get(hex);
-      if (pub === undefined) {
-        pub = nodeCrypto.publicKey(seed);
-        publicKeys.set(hex, pub);
-      }
-      return pub;
-    },
-  };
-})();
 /** Post number `i`: ~20 words, a reply to an earlier post one time in four. */
 function makePost(i: number, random: () => number, earlierIds: readonly string[]): Post {
   const words: string[] = [];
@@ -171,7 +138,7 @@ function load(dataDir: string): LoadTimings {
   }
 }
 
-interface LoadTimings {
+export interface LoadTimings {
   readonly signSeconds: number;
   readonly acceptSeconds: number;
 }
@@ -179,7 +146,7 @@ interface LoadTimings {
 const LOAD_FLAG = '--load-into';
 
 /** Runs the loader in a child process (this file as a script) and returns its timings. */
-function loadInChild(dataDir: string): LoadTimings {
+export function loadInChild(dataDir: string): LoadTimings {
   const file = fileURLToPath(import.meta.url);
   const child = spawnSync(process.execPath, ['--import', 'tsx', file, LOAD_FLAG, dataDir], {
     cwd: join(dirname(file), '..'),
@@ -201,7 +168,8 @@ function collectGarbage(): void {
   }
 }
 
-function percentile(sorted: readonly number[], p: number): number {
+/** The `p` quantile (0..1) of ascending `sorted` (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
 
@@ -220,7 +188,7 @@ function latency(name: string, op: (i: number) => unknown, iterations = ITERATIO
   const p99 = percentile(sorted, 0.99);
   log(`[node-queries] ${name}: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`);
   return {
-    name: `${name} p99`,
+    name: `in-process: ${name} p99`,
     value: round(p99),
     unit: 'ms',
     target: LATENCY_TARGET,
@@ -230,7 +198,7 @@ function latency(name: string, op: (i: number) => unknown, iterations = ITERATIO
   };
 }
 
-function databaseMegabytes(dataDir: string): number {
+export function databaseMegabytes(dataDir: string): number {
   let bytes = 0;
   for (const name of ['yournet.sqlite', 'yournet.sqlite-wal']) {
     try {
@@ -242,7 +210,7 @@ function databaseMegabytes(dataDir: string): number {
   return round(bytes / (1024 * 1024));
 }
 
-/** Measures the queries on a store filled by {@link load}. */
+/** Measures the queries in-process on a store filled by {@link load}; results are named `in-process: …`. */
 export function measure(dataDir: string): BenchResult[] {
   const chain = openChain(dataDir);
   try {
@@ -277,47 +245,9 @@ export function measure(dataDir: string): BenchResult[] {
       latency('post(id) with merkle proof (random confirmed post)', (i) => queries.post(sampleIds[i]!)),
       latency('blocks() first page (20)', () => queries.blocks({ limit: 20 })),
     ];
-    collectGarbage();
-    const rssMb = process.memoryUsage().rss / (1024 * 1024);
-    log(`[node-queries] RSS ${rssMb.toFixed(1)} MB`);
-    results.push({
-      name: 'RSS serving the store',
-      value: round(rssMb),
-      unit: 'MB',
-      target: RSS_TARGET,
-      posts: CONFIRMED_POSTS + PENDING_POSTS,
-      database_mb: databaseMegabytes(dataDir),
-    });
     return results;
   } finally {
     chain.posts.database.close();
-  }
-}
-
-export async function run(): Promise<BenchResult[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'yournet-bench-queries-'));
-  try {
-    log(
-      `[node-queries] loading ${CONFIRMED_POSTS} confirmed + ${PENDING_POSTS} pending posts into ${dataDir}`,
-    );
-    const timings = loadInChild(dataDir);
-    const results = measure(dataDir);
-    // Information only: the cost of building the data set.
-    results.push(
-      {
-        name: 'load: sign posts (key objects cached)',
-        value: round((CONFIRMED_POSTS + PENDING_POSTS) / timings.signSeconds),
-        unit: 'posts/s',
-      },
-      {
-        name: 'load: accept blocks of 1,000 signed posts (validate, verify, store)',
-        value: round((CONFIRMED_POSTS + PENDING_POSTS) / timings.acceptSeconds),
-        unit: 'posts/s',
-      },
-    );
-    return results;
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -14,6 +14,7 @@ import { normalizePeerAddress } from './p2p/address.ts';
 import { type Db, openDatabase } from './store/database.ts';
 import { PeerStore } from './store/peers.ts';
 import { ChainQueries } from './store/queries.ts';
+import { SignatureVerifierPool } from './verifier/pool.ts';
 
 export interface NodeConfig {
   readonly dataDir: string;
@@ -48,6 +49,7 @@ export class YourNetNode {
     readonly context: ApiContext,
     readonly server: FastifyInstance,
     readonly url: string,
+    private readonly verifier: SignatureVerifierPool,
   ) {}
 
   static async start(config: NodeConfig): Promise<YourNetNode> {
@@ -58,7 +60,9 @@ export class YourNetNode {
       ...(config.synchronous ? { synchronous: config.synchronous } : {}),
     });
     const chain = new Chain({ db, params, crypto: nodeCrypto });
+    const verifier = new SignatureVerifierPool(nodeCrypto);
     const mempool = new Mempool(chain, params, nodeCrypto, {
+      verifier,
       acceptUnsigned: config.acceptUnsigned,
       ...(config.maxPendingCount !== undefined ? { maxCount: config.maxPendingCount } : {}),
       ...(config.maxPendingBytes !== undefined ? { maxBytes: config.maxPendingBytes } : {}),
@@ -117,10 +121,11 @@ export class YourNetNode {
       address = await server.listen({ host: config.host, port: config.port });
     } catch (error) {
       await minerPool.close();
+      await verifier.close();
       db.close();
       throw error;
     }
-    const node = new YourNetNode(config, params, db, context, server, address);
+    const node = new YourNetNode(config, params, db, context, server, address, verifier);
     server.log.info(
       {
         network: params.name,
@@ -147,6 +152,7 @@ export class YourNetNode {
       this.context.events.close();
       await this.server.close();
       await this.context.minerPool.close();
+      await this.verifier.close();
       this.db.close();
     })();
     return this.stopping;

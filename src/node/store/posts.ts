@@ -38,6 +38,7 @@ export class PostStore {
   private readonly bySeqStmt;
   private readonly byIdStmt;
   private readonly seqByIdStmt;
+  private readonly stateByIdStmt;
   private readonly pendingHasStmt;
   private readonly pendingAddStmt;
   private readonly pendingRemoveStmt;
@@ -56,6 +57,11 @@ export class PostStore {
     this.bySeqStmt = db.prepare<[number], PostRow>('SELECT * FROM posts WHERE seq = ?');
     this.byIdStmt = db.prepare<[string], PostRow>('SELECT * FROM posts WHERE id = ?');
     this.seqByIdStmt = db.prepare<[string], { seq: number }>('SELECT seq FROM posts WHERE id = ?');
+    this.stateByIdStmt = db.prepare<[string], { pending: number; confirmed: number }>(
+      `SELECT EXISTS (SELECT 1 FROM pending WHERE post_seq = p.seq) AS pending,
+              EXISTS (SELECT 1 FROM confirmed WHERE post_seq = p.seq) AS confirmed
+       FROM posts p WHERE p.id = ?`,
+    );
     this.pendingHasStmt = db.prepare<[number], { size: number }>(
       'SELECT size FROM pending WHERE post_seq = ?',
     );
@@ -102,6 +108,12 @@ export class PostStore {
 
   seqOf(id: string): number | undefined {
     return this.seqByIdStmt.get(id)?.seq;
+  }
+
+  /** Whether a stored post is pending and whether it is confirmed (one lookup); undefined if unknown. */
+  state(id: string): { pending: boolean; confirmed: boolean } | undefined {
+    const row = this.stateByIdStmt.get(id);
+    return row === undefined ? undefined : { pending: row.pending === 1, confirmed: row.confirmed === 1 };
   }
 
   status(id: string): PostStatus | undefined {

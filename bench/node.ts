@@ -1,0 +1,434 @@
+/**
+ * Node suite (issue 3): a real node process (the built CLI, `node bin/yournet.mjs node`) on
+ * 127.0.0.1, driven over HTTP from this process (a separate process, so the load generator
+ * and the node never share an event loop or a thread):
+ *
+ *  1. signed posts over POST /api/v1/posts from 32 concurrent keep-alive clients;
+ *  2. mining one block of 5,000 pending posts on regtest, timed from POST /api/v1/mine to its answer;
+ *  3. GET /api/v1/status latency while the miner runs on every core (network main, where the
+ *     easiest target still takes ~2^20 hashes a block), and the miner's hash rate;
+ *  4. feed queries on a store of 100,000 confirmed posts (bench/node-queries.ts), in-process and
+ *     over HTTP, and the RSS of the node process serving that store.
+ *
+ * Every loop is bounded in count and time; every node is stopped by its pid and every data
+ * directory deleted, also when a step fails. See bench/README.md for the targets.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toHex } from '../src/core/bytes.ts';
+import { type Post, signPost } from '../src/core/post.ts';
+import { type BenchResult, log, median, round } from './harness.ts';
+import { buildCli, NodeProcess } from './node-process.ts';
+import {
+  AUTHORS,
+  COMMON_WORD,
+  CONFIRMED_POSTS,
+  databaseMegabytes,
+  loadInChild,
+  measure as measureQueriesInProcess,
+  PENDING_POSTS,
+  percentile,
+  keys as queryKeys,
+  RARE_WORD,
+} from './node-queries.ts';
+import { benchKey, signingCrypto } from './signing.ts';
+
+const POST_CLIENTS = 32;
+const POST_AUTHORS = 256;
+const POST_WARMUP = 4_000;
+const POST_TIMED = 40_000;
+const POST_SECONDS_LIMIT = 60;
+const MINE_POSTS = 5_000;
+const MINE_ROUNDS = 5;
+const STATUS_WARMUP_SECONDS = 3;
+const STATUS_REQUESTS = 1_000;
+const STATUS_GAP_MS = 10;
+const STATUS_SECONDS_LIMIT = 60;
+const FEED_GAP_MS = 25;
+const QUERY_REQUESTS = 1_000;
+const QUERY_WARMUP = 50;
+
+const TARGETS = {
+  postsPerSecond: { op: '>=', value: 5_000 },
+  queryMs: { op: '<=', value: 10 },
+  rssMb: { op: '<=', value: 200 },
+  mineMs: { op: '<=', value: 1_000 },
+  statusMs: { op: '<=', value: 50 },
+} as const;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+function tempDir(label: string): string {
+  return mkdtempSync(join(tmpdir(), `yournet-bench-${label}-`));
+}
+
+/** `count` distinct signed posts (pre-serialised request bodies), dated `timestamp`. */
+function signedBodies(count: number, label: string, timestamp: number): Buffer[] {
+  const authorKeys = Array.from({ length: POST_AUTHORS }, (_, a) => benchKey(`yournet node bench ${a}`));
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const post: Post = signPost(
+      {
+        author: `bench-${i % POST_AUTHORS}`,
+        content: `${label} post ${i}: a short text of typical length, with a few words about the network and a number ${i * 7}.`,
+        timestamp: timestamp + i / 1000,
+      },
+      authorKeys[i % POST_AUTHORS]!,
+      signingCrypto,
+    );
+    bodies.push(Buffer.from(JSON.stringify(post)));
+  }
+  return bodies;
+}
+
+interface LoadOutcome {
+  readonly accepted: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly firstFailure?: string;
+  /** Accepted posts per second in each 0.5 s window (the last, partial one left out). */
+  readonly windows: number[];
+  /** CPU the load generator (this process) used, in cores (1 = one core busy all the time). */
+  readonly clientCores: number;
+}
+
+/** POSTs `bodies` to /api/v1/posts from `clients` concurrent keep-alive connections. */
+async function postLoad(node: NodeProcess, bodies: readonly Buffer[], clients: number): Promise<LoadOutcome> {
+  let next = 0;
+  let accepted = 0;
+  let failed = 0;
+  let firstFailure: string | undefined;
+  const deadline = Date.now() + POST_SECONDS_LIMIT * 1000;
+  const windows: number[] = [];
+  let lastAccepted = 0;
+  const timer = setInterval(() => {
+    windows.push((accepted - lastAccepted) * 2);
+    lastAccepted = accepted;
+  }, 500);
+  const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  const client = async () => {
+    while (next < bodies.length && Date.now() < deadline) {
+      const body = bodies[next++]!;
+      const answer = await node.post('/api/v1/posts', body);
+      if (answer.status === 201) accepted++;
+      else {
+        failed++;
+        firstFailure ??= `${answer.status} ${answer.body.slice(0, 200)}`;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: clients }, client));
+  } finally {
+    clearInterval(timer);
+  }
+  const seconds = ms(start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const clientCores = (cpu.user + cpu.system) / 1e6 / seconds;
+  return { accepted, failed, seconds, windows, clientCores, ...(firstFailure ? { firstFailure } : {}) };
+}
+
+/** Results 1 and 2: posts over HTTP, then mining blocks of 5,000 pending posts, on one regtest node. */
+async function postsAndMining(): Promise<BenchResult[]> {
+  const now = Date.now() / 1000;
+  log(`[node] signing ${POST_WARMUP + POST_TIMED + MINE_POSTS * MINE_ROUNDS} posts`);
+  const warm = signedBodies(POST_WARMUP, 'warm-up', now - 600);
+  const timed = signedBodies(POST_TIMED, 'timed', now - 500);
+  const forBlocks = Array.from({ length: MINE_ROUNDS }, (_, r) =>
+    signedBodies(MINE_POSTS, `block ${r}`, now - 400 + r * 10),
+  );
+  const dataDir = tempDir('posts');
+  let node: NodeProcess | undefined;
+  try {
+    node = await NodeProcess.start({
+      dataDir,
+      network: 'regtest',
+      args: ['--max-pending', String(POST_WARMUP + POST_TIMED + MINE_POSTS)],
+      sockets: POST_CLIENTS,
+    });
+    log(`[node] regtest node pid ${node.pid}: ${POST_WARMUP} warm-up posts`);
+    const warmup = await postLoad(node, warm, POST_CLIENTS);
+    if (warmup.failed > 0) throw new Error(`warm-up posts refused: ${warmup.firstFailure}`);
+    log(`[node] ${POST_TIMED} timed posts from ${POST_CLIENTS} clients`);
+    const cpuBefore = node.cpuSeconds();
+    const load = await postLoad(node, timed, POST_CLIENTS);
+    const cpuAfter = node.cpuSeconds();
+    const perPost = (seconds: number) => round((seconds * 1e6) / load.accepted, 3);
+    const nodeCpu =
+      cpuBefore && cpuAfter
+        ? {
+            node_main_thread_cpu_us_per_post: perPost(cpuAfter.main - cpuBefore.main),
+            node_all_threads_cpu_us_per_post: perPost(cpuAfter.total - cpuBefore.total),
+          }
+        : {};
+    const rate = load.accepted / load.seconds;
+    log(`[node] ${load.accepted} accepted, ${load.failed} refused in ${load.seconds.toFixed(2)} s`);
+    const results: BenchResult[] = [
+      {
+        name: 'POST /api/v1/posts, signed posts, 32 keep-alive clients',
+        value: round(rate),
+        unit: 'posts/s',
+        target: TARGETS.postsPerSecond,
+        min: round(Math.min(...load.windows)),
+        max: round(Math.max(...load.windows)),
+        accepted: load.accepted,
+        refused: load.failed,
+        ...(load.firstFailure ? { first_refusal: load.firstFailure } : {}),
+        seconds: round(load.seconds),
+        authors: POST_AUTHORS,
+        load_generator_cores: round(load.clientCores, 2),
+        ...nodeCpu,
+        statistic: 'accepted posts / wall time; min/max over 0.5 s windows',
+      },
+    ];
+
+    // Mining: empty the pool first, then one block of exactly 5,000 posts per round.
+    const drained = await node.post('/api/v1/mine');
+    if (drained.status !== 201)
+      throw new Error(`mining the backlog failed: ${drained.status} ${drained.body}`);
+    for (let i = 0; i < 10; i++) {
+      const status = JSON.parse((await node.get('/api/v1/status')).body) as { pending: { count: number } };
+      if (status.pending.count === 0) break;
+      await node.post('/api/v1/mine');
+    }
+    const times: number[] = [];
+    for (let round_ = 0; round_ < MINE_ROUNDS; round_++) {
+      const fill = await postLoad(node, forBlocks[round_]!, POST_CLIENTS);
+      if (fill.accepted !== MINE_POSTS) throw new Error(`block posts refused: ${fill.firstFailure}`);
+      const start = process.hrtime.bigint();
+      const answer = await node.post('/api/v1/mine');
+      const elapsed = ms(start);
+      const result = JSON.parse(answer.body) as { mined?: boolean; posts?: number };
+      if (answer.status !== 201 || result.posts !== MINE_POSTS)
+        throw new Error(`mine answered ${answer.status} ${answer.body.slice(0, 200)}`);
+      log(`[node] mined a block of ${MINE_POSTS} posts in ${elapsed.toFixed(0)} ms`);
+      times.push(elapsed);
+    }
+    results.push({
+      name: `mine one block of ${MINE_POSTS} pending posts (regtest, POST /api/v1/mine to answer)`,
+      value: round(median(times)),
+      unit: 'ms',
+      target: TARGETS.mineMs,
+      min: round(Math.min(...times)),
+      max: round(Math.max(...times)),
+      runs: times.length,
+      statistic: 'median',
+    });
+    return results;
+  } finally {
+    await node?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface StatusBody {
+  height: number;
+  mining: { active: boolean; hashrate: number; workers: number };
+}
+
+async function hashesTotal(node: NodeProcess): Promise<number> {
+  const metrics = (await node.get('/metrics')).body;
+  return Number(/yournet_miner_hashes_total (\d+)/.exec(metrics)?.[1] ?? Number.NaN);
+}
+
+/** Results 3 and 4: status latency while every core mines (network main), and the hash rate. */
+async function statusWhileMining(): Promise<BenchResult[]> {
+  const workers = availableParallelism();
+  const feedCount = Math.ceil(((STATUS_SECONDS_LIMIT + STATUS_WARMUP_SECONDS + 5) * 1000) / FEED_GAP_MS);
+  const feed = signedBodies(feedCount, 'mining', Date.now() / 1000 - 60);
+  const dataDir = tempDir('mining');
+  let node: NodeProcess | undefined;
+  let feeding = true;
+  let feeder: Promise<void> | undefined;
+  try {
+    node = await NodeProcess.start({
+      dataDir,
+      network: 'main',
+      args: ['--mine', '--workers', String(workers)],
+      sockets: 4,
+    });
+    const target = node;
+    log(
+      `[node] main node pid ${node.pid}, --mine --workers ${workers}: feeding a post every ${FEED_GAP_MS} ms`,
+    );
+    // A trickle of posts keeps the pool non-empty, so continuous mining never stops for long.
+    feeder = (async () => {
+      for (let i = 0; i < feed.length && feeding; i++) {
+        await target.post('/api/v1/posts', feed[i]!);
+        await sleep(FEED_GAP_MS);
+      }
+    })();
+    await sleep(STATUS_WARMUP_SECONDS * 1000);
+    const first = JSON.parse((await node.get('/api/v1/status')).body) as StatusBody;
+    const hashesBefore = await hashesTotal(node);
+    const start = process.hrtime.bigint();
+    const deadline = Date.now() + STATUS_SECONDS_LIMIT * 1000;
+    const latencies: number[] = [];
+    let active = 0;
+    const rates: number[] = [];
+    while (latencies.length < STATUS_REQUESTS && Date.now() < deadline) {
+      const t = process.hrtime.bigint();
+      const answer = await node.get('/api/v1/status');
+      latencies.push(ms(t));
+      const status = JSON.parse(answer.body) as StatusBody;
+      if (status.mining.active) {
+        active++;
+        if (status.mining.hashrate > 0) rates.push(status.mining.hashrate);
+      }
+      await sleep(STATUS_GAP_MS);
+    }
+    const seconds = ms(start) / 1000;
+    const hashes = (await hashesTotal(node)) - hashesBefore;
+    const last = JSON.parse((await node.get('/api/v1/status')).body) as StatusBody;
+    feeding = false;
+    await feeder;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const blocks = last.height - first.height;
+    log(
+      `[node] status p50 ${percentile(sorted, 0.5).toFixed(2)} ms, p99 ${percentile(sorted, 0.99).toFixed(2)} ms; ` +
+        `${blocks} blocks mined, miner active in ${active}/${latencies.length} samples`,
+    );
+    return [
+      {
+        name: `GET /api/v1/status p99 while mining (main, ${workers} workers on ${workers} cores)`,
+        value: round(percentile(sorted, 0.99)),
+        unit: 'ms',
+        target: TARGETS.statusMs,
+        p50: round(percentile(sorted, 0.5)),
+        max: round(sorted[sorted.length - 1]!),
+        requests: latencies.length,
+        miner_active_fraction: round(active / latencies.length),
+        blocks_mined: blocks,
+      },
+      {
+        name: `miner hash rate, all ${workers} workers (main, while serving)`,
+        value: round(hashes / seconds),
+        unit: 'hashes/s',
+        workers,
+        median_reported_rate: rates.length > 0 ? round(median(rates)) : 0,
+        seconds: round(seconds),
+        blocks_mined: blocks,
+        statistic: 'hashes counted by the workers / wall time (includes the gaps between blocks)',
+      },
+    ];
+  } finally {
+    feeding = false;
+    await feeder?.catch(() => undefined);
+    await node?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Times `QUERY_REQUESTS` sequential GETs of `path(i)`; p99 as the value. */
+async function httpLatency(
+  node: NodeProcess,
+  name: string,
+  path: (i: number) => string,
+): Promise<BenchResult> {
+  for (let i = 0; i < QUERY_WARMUP; i++) {
+    const answer = await node.get(path(i));
+    if (answer.status !== 200) throw new Error(`${path(i)}: ${answer.status} ${answer.body.slice(0, 200)}`);
+  }
+  const times: number[] = [];
+  let items = 0;
+  for (let i = 0; i < QUERY_REQUESTS; i++) {
+    const start = process.hrtime.bigint();
+    const answer = await node.get(path(i));
+    times.push(ms(start));
+    if (i === 0) items = (JSON.parse(answer.body) as { items: unknown[] }).items.length;
+  }
+  const sorted = times.sort((a, b) => a - b);
+  log(
+    `[node] HTTP ${name}: p50 ${percentile(sorted, 0.5).toFixed(2)} ms, p99 ${percentile(sorted, 0.99).toFixed(2)} ms`,
+  );
+  return {
+    name: `GET /api/v1/posts ${name} p99`,
+    value: round(percentile(sorted, 0.99)),
+    unit: 'ms',
+    target: TARGETS.queryMs,
+    p50: round(percentile(sorted, 0.5)),
+    max: round(sorted[sorted.length - 1]!),
+    requests: QUERY_REQUESTS,
+    items,
+  };
+}
+
+/** Results 5–: queries on 100,000 stored posts (in-process and over HTTP), and the node's RSS. */
+async function queriesAndMemory(): Promise<BenchResult[]> {
+  const dataDir = tempDir('queries');
+  let node: NodeProcess | undefined;
+  try {
+    log(`[node] loading ${CONFIRMED_POSTS} confirmed + ${PENDING_POSTS} pending posts into ${dataDir}`);
+    const timings = loadInChild(dataDir);
+    const results = measureQueriesInProcess(dataDir);
+    node = await NodeProcess.start({ dataDir, network: 'regtest', sockets: 1 });
+    const idleRss = await node.rssMb();
+    const pubkeys = queryKeys.map((key) => toHex(signingCrypto.publicKey(key)));
+    results.push(
+      await httpLatency(node, 'newest 50', () => '/api/v1/posts?limit=50'),
+      await httpLatency(
+        node,
+        'newest 50 by author',
+        (i) => `/api/v1/posts?limit=50&author=author-${i % AUTHORS}`,
+      ),
+      await httpLatency(
+        node,
+        'newest 50 by pubkey',
+        (i) => `/api/v1/posts?limit=50&pubkey=${pubkeys[i % AUTHORS]}`,
+      ),
+      await httpLatency(
+        node,
+        `full-text common word ("${COMMON_WORD}")`,
+        () => `/api/v1/posts?limit=50&q=${COMMON_WORD}`,
+      ),
+      await httpLatency(
+        node,
+        `full-text rare word ("${RARE_WORD}")`,
+        () => `/api/v1/posts?limit=50&q=${RARE_WORD}`,
+      ),
+    );
+    const rss = await node.rssMb();
+    log(`[node] node RSS ${rss.toFixed(1)} MB (${idleRss.toFixed(1)} MB before the queries)`);
+    results.push(
+      {
+        name: `RSS of the node process serving ${CONFIRMED_POSTS + PENDING_POSTS} posts`,
+        value: round(rss),
+        unit: 'MB',
+        target: TARGETS.rssMb,
+        rss_at_start_mb: round(idleRss),
+        database_mb: databaseMegabytes(dataDir),
+        statistic: 'VmRSS after the HTTP queries (default worker threads, miner idle)',
+      },
+      {
+        name: 'load: sign posts (key objects cached)',
+        value: round((CONFIRMED_POSTS + PENDING_POSTS) / timings.signSeconds),
+        unit: 'posts/s',
+      },
+      {
+        name: 'load: accept blocks of 1,000 signed posts (validate, verify, store)',
+        value: round((CONFIRMED_POSTS + PENDING_POSTS) / timings.acceptSeconds),
+        unit: 'posts/s',
+      },
+    );
+    return results;
+  } finally {
+    await node?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  if (!process.env.YOURNET_BENCH_NO_BUILD) buildCli();
+  const only = process.env.YOURNET_BENCH_NODE_ONLY?.split(',');
+  const parts: [string, () => Promise<BenchResult[]>][] = [
+    ['posts', postsAndMining],
+    ['status', statusWhileMining],
+    ['queries', queriesAndMemory],
+  ];
+  const results: BenchResult[] = [];
+  for (const [name, part] of parts) if (!only || only.includes(name)) results.push(...(await part()));
+  return results;
+}

@@ -1,0 +1,219 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { CryptoPort } from '../../core/crypto.ts';
+import { MESSAGE_AT, PUBLIC_KEY_AT, RECORD_BYTES, type VerifyBatch, type VerifyResults } from './shared.ts';
+
+/**
+ * Ed25519 verification on worker threads. Verifying a signature (~125 µs with OpenSSL) is the
+ * largest cost of accepting a post; done on the main thread it caps a node at about as many posts
+ * per second as one core verifies, and the HTTP server waits meanwhile. Requests made during one
+ * turn of the event loop go out as one batch per worker. The answers are the same as
+ * `fallback.verify`: a worker that dies has its batches verified by `fallback` on the calling
+ * thread, and so does every request once the pool is closed or no worker can be started.
+ */
+
+export interface SignatureVerifierOptions {
+  /** Worker threads; default max(1, availableParallelism() − 1). */
+  readonly workers?: number;
+}
+
+/** Most records in one batch, so one batch never keeps a worker busy for long (~30 ms). */
+const MAX_BATCH = 256;
+/**
+ * Batches in flight per worker. Requests arriving while a worker is busy wait for its answer and
+ * then go out together: one message per batch instead of one per few posts, and batches that
+ * grow with the load (at most one turn of the event loop of added latency when idle).
+ */
+const MAX_IN_FLIGHT = 1;
+/**
+ * A batch smaller than this waits up to {@link COALESCE_MS} for more requests. Waking a worker
+ * costs tens of microseconds (a message, a futex), as much as a third of a verification, so
+ * batches of one or two posts would nearly double the CPU spent per post under load.
+ */
+const MIN_BATCH = 16;
+const COALESCE_MS = 1;
+/** A slot whose worker died this many times in a row without answering is not restarted. */
+const MAX_FAILURES = 3;
+
+interface Request {
+  readonly signature: Uint8Array;
+  readonly message: Uint8Array;
+  readonly publicKey: Uint8Array;
+  readonly resolve: (valid: boolean) => void;
+}
+
+interface Slot {
+  worker: Worker | undefined;
+  /** Batches sent and not answered yet, by batch number. */
+  readonly outstanding: Map<number, Request[]>;
+  /** Records in the outstanding batches. */
+  load: number;
+  failures: number;
+}
+
+function workerUrl(): URL {
+  // Under tsx (tests) a worker cannot load .ts directly: start it through the shim (see miner/pool.ts).
+  return import.meta.url.endsWith('.ts')
+    ? new URL('./worker-shim.mjs', import.meta.url)
+    : new URL('./worker.js', import.meta.url);
+}
+
+/** Inherited flags can break a worker (e.g. --input-type); it needs none but better stack traces. */
+const WORKER_EXEC_ARGV = process.execArgv.filter((flag) => flag === '--enable-source-maps');
+
+export class SignatureVerifierPool {
+  readonly workerCount: number;
+  private readonly slots: Slot[];
+  private queue: Request[] = [];
+  private scheduled = false;
+  private coalesceTimer: NodeJS.Timeout | undefined;
+  private nextBatch = 1;
+  private closed = false;
+
+  constructor(
+    private readonly fallback: CryptoPort,
+    options: SignatureVerifierOptions = {},
+  ) {
+    const workers = options.workers ?? Math.max(1, availableParallelism() - 1);
+    if (!Number.isSafeInteger(workers) || workers < 1)
+      throw new RangeError('workers must be a positive integer');
+    this.workerCount = workers;
+    this.slots = Array.from({ length: workers }, () => ({
+      worker: undefined,
+      outstanding: new Map(),
+      load: 0,
+      failures: 0,
+    }));
+    for (const slot of this.slots) this.spawn(slot);
+  }
+
+  /** Whether `signature` is a valid Ed25519 signature of `message` by `publicKey`. Never rejects. */
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
+    if (signature.length !== 64 || publicKey.length !== 32) return Promise.resolve(false);
+    // Records have room for 32-byte messages (post ids) only; anything else is checked here.
+    if (this.closed || message.length !== 32 || !this.slots.some((slot) => slot.worker !== undefined)) {
+      return Promise.resolve(this.fallback.verify(signature, message, publicKey));
+    }
+    return new Promise((resolve) => {
+      this.queue.push({ signature, message, publicKey, resolve });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.dispatch());
+      }
+    });
+  }
+
+  /** Stops the workers; verifications still running finish on the calling thread. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.coalesceTimer);
+    this.coalesceTimer = undefined;
+    const exits: Promise<number>[] = [];
+    for (const slot of this.slots) {
+      const worker = slot.worker;
+      slot.worker = undefined;
+      if (worker) exits.push(worker.terminate());
+      this.verifyHere(slot);
+    }
+    this.verifyQueueHere();
+    await Promise.all(exits);
+  }
+
+  /** Sends the queued requests, in batches, to workers with room; the rest wait for an answer. */
+  private dispatch(): void {
+    this.scheduled = false;
+    if (this.queue.length === 0) return;
+    if (this.queue.length < MIN_BATCH && this.coalesceTimer === undefined) {
+      this.coalesceTimer = setTimeout(() => this.sendBatches(), COALESCE_MS);
+      return;
+    }
+    if (this.queue.length >= MIN_BATCH) this.sendBatches();
+  }
+
+  private sendBatches(): void {
+    clearTimeout(this.coalesceTimer);
+    this.coalesceTimer = undefined;
+    if (this.queue.length === 0) return;
+    if (!this.slots.some((slot) => slot.worker !== undefined)) {
+      this.verifyQueueHere();
+      return;
+    }
+    for (;;) {
+      const slot = this.leastLoaded();
+      if (slot === undefined || this.queue.length === 0) return;
+      const requests = this.queue.splice(0, MAX_BATCH);
+      const records = new Uint8Array(requests.length * RECORD_BYTES);
+      requests.forEach((request, i) => {
+        const at = i * RECORD_BYTES;
+        records.set(request.signature, at);
+        records.set(request.message, at + MESSAGE_AT);
+        records.set(request.publicKey, at + PUBLIC_KEY_AT);
+      });
+      const batch = this.nextBatch++;
+      slot.outstanding.set(batch, requests);
+      slot.load += requests.length;
+      const message: VerifyBatch = { batch, records };
+      slot.worker!.postMessage(message, [records.buffer]);
+    }
+  }
+
+  /** The live worker with room for another batch and the fewest records in flight. */
+  private leastLoaded(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of this.slots) {
+      if (slot.worker === undefined || slot.outstanding.size >= MAX_IN_FLIGHT) continue;
+      if (best === undefined || slot.load < best.load) best = slot;
+    }
+    return best;
+  }
+
+  private spawn(slot: Slot): void {
+    const worker = new Worker(workerUrl(), { execArgv: WORKER_EXEC_ARGV, name: 'yournet-verifier' });
+    slot.worker = worker;
+    worker.on('message', ({ batch, results }: VerifyResults) => {
+      const requests = slot.outstanding.get(batch);
+      if (requests === undefined) return;
+      slot.outstanding.delete(batch);
+      slot.load -= requests.length;
+      slot.failures = 0;
+      requests.forEach((request, i) => {
+        request.resolve(results[i] === 1);
+      });
+      this.dispatch();
+    });
+    // Without an 'error' listener a worker's uncaught exception would take the node down; 'exit' follows.
+    worker.on('error', () => undefined);
+    worker.on('exit', () => {
+      if (slot.worker !== worker) return; // terminated by close()
+      slot.worker = undefined;
+      slot.failures++;
+      this.verifyHere(slot);
+      if (!this.closed && slot.failures < MAX_FAILURES) this.spawn(slot);
+      this.sendBatches();
+    });
+  }
+
+  /** Settles a slot's unanswered batches on the calling thread. */
+  private verifyHere(slot: Slot): void {
+    for (const requests of slot.outstanding.values())
+      for (const request of requests) this.settleHere(request);
+    slot.outstanding.clear();
+    slot.load = 0;
+  }
+
+  private verifyQueueHere(): void {
+    const queue = this.queue;
+    this.queue = [];
+    for (const request of queue) this.settleHere(request);
+  }
+
+  private settleHere(request: Request): void {
+    request.resolve(this.fallback.verify(request.signature, request.message, request.publicKey));
+  }
+}
+
+/** The live Worker of each slot. For tests only. */
+export function verifierWorkers(pool: SignatureVerifierPool): readonly (Worker | undefined)[] {
+  return pool['slots'].map((slot) => slot.worker);
+}
