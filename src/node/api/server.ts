@@ -5,6 +5,7 @@ import { NodeErrorCode } from '../errors.ts';
 import type { ApiContext } from './context.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerP2PRoutes } from './p2p.ts';
 import { registerTutorialRoutes } from './tutorial.ts';
 import { registerV1Routes } from './v1.ts';
 
@@ -67,6 +68,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
         { name: 'tutorial', description: "The tutorial node's endpoints, wire-compatible" },
         { name: 'v1', description: 'The versioned API' },
         { name: 'ops', description: 'Operations' },
+        { name: 'p2p', description: 'The peer protocol between nodes (docs/PROTOCOL.md §11)' },
       ],
     },
   });
@@ -74,6 +76,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   registerTutorialRoutes(app, ctx);
   registerV1Routes(app, ctx);
   registerMetrics(app, ctx);
+  registerP2PRoutes(app, ctx);
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await options.extra?.(app);
