@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerClientCommands } from './commands/client.ts';
+import { registerDevnetCommand } from './commands/devnet.ts';
 import { registerNodeCommand } from './commands/node.ts';
 import { packageVersion } from './version.ts';
 
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version', 'print the version');
   registerNodeCommand(program);
   registerClientCommands(program);
+  registerDevnetCommand(program);
   return program;
 }
 
