@@ -27,6 +27,7 @@ import { type BenchResult, type BenchSuite, log } from './harness.ts';
 
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
   core: () => import('./core.ts'),
+  network: () => import('./network.ts'),
 };
 
 interface SuiteReport {

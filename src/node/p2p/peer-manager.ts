@@ -298,12 +298,14 @@ export class PeerManager {
   }
 
   /**
-   * Reconnects to stored peers until maxPeers are connected, skipping discouraged addresses and
-   * those in backoff. Never waits on a peer: attempts run in the background.
+   * Connects to stored peers until half of maxPeers are connected (the other half stays free
+   * for nodes that connect to us, as Bitcoin keeps most slots for inbound peers: otherwise
+   * address exchange turns the first nodes into a full clique that refuses newcomers),
+   * skipping discouraged addresses and those in backoff. Attempts run in the background.
    */
   maintain(): void {
     const now = Date.now();
-    let room = this.options.maxPeers - this.peers.size - this.connecting.size;
+    let room = Math.ceil(this.options.maxPeers / 2) - this.peers.size - this.connecting.size;
     for (const row of this.options.store.list()) {
       if (room <= 0) return;
       if (this.peers.has(row.url) || this.connecting.has(row.url) || this.isSelf(row.url)) continue;
