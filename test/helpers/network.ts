@@ -83,15 +83,31 @@ export async function waitForSameTip(
   timeoutMs = 40_000,
   tip?: string,
 ): Promise<string> {
-  return waitFor(
-    `the same tip on ${urls.join(', ')}`,
-    async () => {
-      const tips = await Promise.all(urls.map(async (url) => (await status(url)).tip));
-      const wanted = tip ?? tips[0];
-      return tips.every((t) => t === wanted) ? wanted : undefined;
-    },
-    timeoutMs,
-  );
+  let seen: string[] = [];
+  try {
+    return await waitFor(
+      `the same tip on ${urls.join(', ')}`,
+      async () => {
+        const all = await Promise.all(urls.map((url) => status(url)));
+        seen = all.map((s) => `${s.height}:${s.tip.slice(0, 12)}`);
+        const wanted = tip ?? all[0]!.tip;
+        return all.every((s) => s.tip === wanted) ? wanted : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    const chains = await Promise.all(
+      urls.map(async (url) => {
+        const chain = (await call(`${url}/chain`)).body as {
+          chain: { hash: string; transactions: { content: string }[] }[];
+        };
+        return `${url}: ${chain.chain.map((b) => `${b.hash.slice(0, 8)}[${b.transactions.map((p) => p.content).join('|')}]`).join(' ')}`;
+      }),
+    ).catch(() => []);
+    throw new Error(
+      `${(error as Error).message}; last seen ${seen.join(' ')}${tip ? `, wanted ${tip.slice(0, 12)}` : ''}\n${chains.join('\n')}`,
+    );
+  }
 }
 
 /** Texts of the pending posts of a node. */

@@ -32,18 +32,34 @@ describe('partition and heal', () => {
   it('every node ends on the heavier branch; the losing posts are pending again or confirmed', async () => {
     const [a, b, c, d] = nodes.map((node) => node.url) as [string, string, string, string];
     // Group 1 (a, b) mines 2 blocks; group 2 (c, d) mines 3: more work on regtest's fixed target.
-    await postAndMine(a, 'group one: first');
-    await postAndMine(b, 'group one: second');
-    await waitForSameTip([a, b]);
-    await postAndMine(c, 'group two: first');
-    await postAndMine(d, 'group two: second');
-    await postAndMine(c, 'group two: third');
-    const winner = await waitForSameTip([c, d]);
+    // Each node sees its group's last block before mining the next: a block mined at the same
+    // height before the other arrives would be an equal-work fork (first seen wins), not a test of this.
+    const mineIn = async (url: string, group: string[], text: string) => {
+      await postAndMine(url, text);
+      return waitForSameTip(group);
+    };
+    await mineIn(a, [a, b], 'group one: first');
+    await mineIn(b, [a, b], 'group one: second');
+    await mineIn(c, [c, d], 'group two: first');
+    await mineIn(d, [c, d], 'group two: second');
+    const winner = await mineIn(c, [c, d], 'group two: third');
     assert.notEqual((await status(a)).tip, winner);
 
     const healed = await registerWith(b, c);
     assert.equal(healed.status, 200);
-    await waitForSameTip([a, b, c, d], 40_000, winner);
+    try {
+      await waitForSameTip([a, b, c, d], 40_000, winner);
+    } catch (error) {
+      // What each node said about peers and sync, to diagnose a failure.
+      for (const node of nodes) {
+        const lines = node
+          .output()
+          .split('\n')
+          .filter((line) => /peer|sync|misbehav|warn/.test(line));
+        console.error(`--- ${node.url}\n${lines.slice(-30).join('\n')}`);
+      }
+      throw error;
+    }
     for (const url of [a, b, c, d]) {
       assert.equal((await status(url)).height, 3);
       const confirmed = await confirmedContents(url);
