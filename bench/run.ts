@@ -28,6 +28,7 @@ import { type BenchResult, type BenchSuite, log } from './harness.ts';
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
   core: () => import('./core.ts'),
   node: () => import('./node.ts'),
+  network: () => import('./network.ts'),
 };
 
 interface SuiteReport {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAppCommand } from './commands/app.ts';
 import { registerClientCommands } from './commands/client.ts';
+import { registerDevnetCommand } from './commands/devnet.ts';
 import { registerNodeCommand } from './commands/node.ts';
 import { packageVersion } from './version.ts';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerNodeCommand(program);
   registerClientCommands(program);
   registerAppCommand(program);
+  registerDevnetCommand(program);
   return program;
 }
 

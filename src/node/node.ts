@@ -11,6 +11,7 @@ import { Mempool } from './mempool.ts';
 import { MiningController } from './miner/controller.ts';
 import { MinerPool } from './miner/pool.ts';
 import { normalizePeerAddress } from './p2p/address.ts';
+import { Network, type NetworkConfig } from './p2p/network.ts';
 import { type Db, openDatabase } from './store/database.ts';
 import { PeerStore } from './store/peers.ts';
 import { ChainQueries } from './store/queries.ts';
@@ -32,11 +33,24 @@ export interface NodeConfig {
   readonly maxPendingBytes?: number;
   readonly synchronous?: 'normal' | 'full';
   readonly version: string;
+  /** The URL this node announces to peers; default http://host:port after listening. */
+  readonly publicUrl?: string;
+  /** Peer-network settings (max peers, discouragement time, sync interval, …). */
+  readonly p2p?: NetworkConfig;
   /** Extra routes (the web app) served by the same server. */
   readonly extraRoutes?: (app: FastifyInstance) => Promise<void> | void;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
+
+/** The URL peers reach this node at, from --host and the port actually bound (port 0 included). */
+function announcedUrl(host: string, server: FastifyInstance): string {
+  const bound = server.server.address();
+  const port = typeof bound === 'object' && bound !== null ? bound.port : 0;
+  const name = WILDCARD_HOSTS.has(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 
 /** The composition root: wires storage, chain, pool, miner and API into one running node. */
 export class YourNetNode {
@@ -71,8 +85,12 @@ export class YourNetNode {
     for (const peer of config.peers) {
       const address = normalizePeerAddress(peer);
       if (!address.ok) throw new Error(`--peer ${peer}: ${address.message}`);
-      peers.add(address.url);
+      peers.add(address.url, 'config');
     }
+    const network = new Network(
+      { chain, mempool, store: peers, crypto: nodeCrypto },
+      { agent: `yournet/${config.version}`, ...config.p2p },
+    );
     const events = new EventHub();
     const counters = { postsAccepted: 0, blocksMined: 0, blocksRejected: 0 };
     const minerPool = new MinerPool(config.workers !== undefined ? { workers: config.workers } : {});
@@ -90,6 +108,7 @@ export class YourNetNode {
       miner,
       minerPool,
       peers,
+      network,
       events,
       adminToken: loadAdminToken(config.dataDir),
       version: config.version,
@@ -126,6 +145,13 @@ export class YourNetNode {
       throw error;
     }
     const node = new YourNetNode(config, params, db, context, server, address, verifier);
+    network.setLogger((level, message, fields) => server.log[level](fields ?? {}, message));
+    network.setSelfUrl(config.publicUrl ?? announcedUrl(config.host, server));
+    if (config.publicUrl === undefined && WILDCARD_HOSTS.has(config.host)) {
+      server.log.warn(
+        `bound to ${config.host}: peers are told ${network.url}; set --public-url to the address they can reach`,
+      );
+    }
     server.log.info(
       {
         network: params.name,
@@ -142,12 +168,14 @@ export class YourNetNode {
       );
     }
     if (config.mine) miner.setContinuous(true);
+    network.start();
     return node;
   }
 
   /** Stops mining, closes the server and the database; durability never depended on this. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.context.network.stop();
       await this.context.miner.stop();
       this.context.events.close();
       await this.server.close();

@@ -31,6 +31,9 @@ export function registerNodeCommand(program: Command): void {
     .option('--mine', 'mine continuously while posts are pending', false)
     .option('--workers <n>', 'miner worker threads (default: cores - 1)', positive)
     .option('--peer <url>', 'a peer to connect to (repeatable)', collect, [])
+    .option('--public-url <url>', 'the URL peers reach this node at (default: http://host:port)')
+    .option('--max-peers <n>', 'most connected peers', positive, 16)
+    .option('--sync-interval <seconds>', 'seconds between periodic syncs and reconnections', positive, 30)
     .option('--no-unsigned', 'refuse unsigned posts')
     .option('--max-pending <n>', 'most posts in the pending pool', positive)
     .addOption(
@@ -52,6 +55,8 @@ export function registerNodeCommand(program: Command): void {
         mine: options.mine,
         ...(options.workers !== undefined ? { workers: options.workers } : {}),
         peers: options.peer,
+        ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
+        p2p: { maxPeers: options.maxPeers, syncIntervalMs: options.syncInterval * 1000 },
         acceptUnsigned: options.unsigned,
         ...(options.maxPending !== undefined ? { maxPendingCount: options.maxPending } : {}),
         synchronous: options.sync,

@@ -3,6 +3,7 @@ import type { Chain } from '../chain/chain.ts';
 import type { Mempool } from '../mempool.ts';
 import type { MiningController } from '../miner/controller.ts';
 import type { MinerPool } from '../miner/pool.ts';
+import type { Network } from '../p2p/network.ts';
 import type { PeerStore } from '../store/peers.ts';
 import type { ChainQueries } from '../store/queries.ts';
 import type { EventHub } from './events.ts';
@@ -16,6 +17,8 @@ export interface ApiContext {
   readonly miner: MiningController;
   readonly minerPool: MinerPool;
   readonly peers: PeerStore;
+  /** The peer network: handshakes, gossip, sync (src/node/p2p). */
+  readonly network: Network;
   readonly events: EventHub;
   /** Token that authorises admin actions from non-loopback clients. */
   readonly adminToken: string;

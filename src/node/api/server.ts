@@ -6,6 +6,7 @@ import type { ApiContext } from './context.ts';
 import { registerCors } from './cors.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerP2PRoutes } from './p2p.ts';
 import { registerTutorialRoutes } from './tutorial.ts';
 import { registerV1Routes } from './v1.ts';
 
@@ -69,6 +70,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
         { name: 'tutorial', description: "The tutorial node's endpoints, wire-compatible" },
         { name: 'v1', description: 'The versioned API' },
         { name: 'ops', description: 'Operations' },
+        { name: 'p2p', description: 'The peer protocol between nodes (docs/PROTOCOL.md §11)' },
       ],
     },
   });
@@ -76,6 +78,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   registerTutorialRoutes(app, ctx);
   registerV1Routes(app, ctx);
   registerMetrics(app, ctx);
+  registerP2PRoutes(app, ctx);
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await options.extra?.(app);

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { ErrorCode } from '../../core/errors.ts';
 import { NodeError, NodeErrorCode } from '../errors.ts';
 import { normalizePeerAddress } from '../p2p/address.ts';
+import { P2PErrorCode, PeerError } from '../p2p/errors.ts';
 import { postFromRow } from '../store/posts.ts';
 import { requireAdmin } from './admin.ts';
 import type { ApiContext } from './context.ts';
@@ -12,6 +13,13 @@ import { jsonArrayStream } from './json-stream.ts';
 const TAG = { tags: ['tutorial'] };
 const CHAIN_PAGE = 100;
 const MAX_ADD_BLOCK_BYTES = 16 * 1024 * 1024;
+/** register_with refusals that are the caller's to fix (400); the rest are the peer's fault (502). */
+const REGISTER_REFUSALS = new Set<string>([
+  P2PErrorCode.SELF,
+  P2PErrorCode.WRONG_NETWORK,
+  P2PErrorCode.BAD_MESSAGE,
+  P2PErrorCode.DISCOURAGED,
+]);
 
 const PostForm = Type.Object(
   {
@@ -160,14 +168,18 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
     {
       schema: {
         ...TAG,
-        summary: 'Register a peer; answers the chain and peers like GET /chain',
+        summary:
+          'Register a peer (it is connected to in the background); answers the chain and peers like GET /chain',
         body: NodeAddress,
       },
     },
     async (request, reply) => {
       const address = normalizePeerAddress(objectBody(request.body).node_address);
       if (!address.ok) throw new NodeError(NodeErrorCode.BAD_REQUEST, address.message);
-      ctx.peers.add(address.url);
+      if (ctx.network.peers.isSelf(address.url)) {
+        return sendError(reply, 400, P2PErrorCode.SELF, 'that address is this node itself');
+      }
+      ctx.network.registerNode(address.url);
       return sendChain(reply, ctx, 0, undefined);
     },
   );
@@ -177,19 +189,23 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
     {
       schema: {
         ...TAG,
-        summary: 'Ask another node to register this one, then sync from it (admin)',
+        summary:
+          'Handshake with another node (both learn each other), then sync from it: its chain is adopted only if it has more work and validates (admin)',
         body: NodeAddress,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       requireAdmin(request, ctx.adminToken);
       const address = normalizePeerAddress(objectBody(request.body).node_address);
       if (!address.ok) throw new NodeError(NodeErrorCode.BAD_REQUEST, address.message);
-      throw new NodeError(
-        NodeErrorCode.NOT_IMPLEMENTED,
-        'registration with other nodes arrives with the network layer (not in this version yet)',
-        501,
-      );
+      try {
+        await ctx.network.registerWith(address.url);
+      } catch (error) {
+        if (!(error instanceof PeerError)) throw error;
+        const status = REGISTER_REFUSALS.has(error.code) ? 400 : 502;
+        return sendError(reply, status, error.code, `Registration failed: ${error.message}`);
+      }
+      return reply.code(200).type('text/plain; charset=utf-8').send('Registration successful');
     },
   );
 }

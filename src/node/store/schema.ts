@@ -81,4 +81,11 @@ export const MIGRATIONS: readonly string[] = [
     banned_until INTEGER
   ) STRICT;
   `,
+  // 2: peer misbehaviour (docs/ARCHITECTURE.md "Network"): score, discouragement reason, how the
+  // address was learned. banned_until (migration 1) holds the end of a discouragement, in ms.
+  `
+  ALTER TABLE peers ADD COLUMN score INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE peers ADD COLUMN ban_reason TEXT;
+  ALTER TABLE peers ADD COLUMN source TEXT NOT NULL DEFAULT 'config';
+  `,
 ];

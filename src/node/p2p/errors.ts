@@ -1,0 +1,45 @@
+/**
+ * Error codes of the peer protocol (docs/PROTOCOL.md §11). Protocol validation failures keep
+ * their own codes from src/core/errors.ts; these name what is specific to talking to peers.
+ */
+export const P2PErrorCode = {
+  /** The peer runs another network or genesis. */
+  WRONG_NETWORK: 'P2P_WRONG_NETWORK',
+  /** The address is this node itself (same URL or same handshake nonce). */
+  SELF: 'P2P_SELF',
+  /** The peer is discouraged for misbehaviour until a time. */
+  DISCOURAGED: 'P2P_DISCOURAGED',
+  TOO_MANY_PEERS: 'P2P_TOO_MANY_PEERS',
+  RATE_LIMITED: 'P2P_RATE_LIMITED',
+  /** A message that is not of the form the protocol describes. */
+  BAD_MESSAGE: 'P2P_BAD_MESSAGE',
+  /** An answer larger than the cap of its kind. */
+  TOO_LARGE: 'P2P_TOO_LARGE',
+  TIMEOUT: 'P2P_TIMEOUT',
+  UNREACHABLE: 'P2P_UNREACHABLE',
+  /** Redirects are never followed. */
+  REDIRECT: 'P2P_REDIRECT',
+  /** A non-2xx answer. */
+  BAD_STATUS: 'P2P_BAD_STATUS',
+  /** Headers that do not connect to the locator or to each other. */
+  HEADERS_NOT_LINKED: 'P2P_HEADERS_NOT_LINKED',
+  /** A peer claimed more chainwork than the headers it then served. */
+  LIGHTER_THAN_CLAIMED: 'P2P_LIGHTER_THAN_CLAIMED',
+  /** A block or post the node did not ask for. */
+  UNREQUESTED: 'P2P_UNREQUESTED',
+} as const;
+
+export type P2PErrorCode = (typeof P2PErrorCode)[keyof typeof P2PErrorCode];
+
+/** A failed exchange with a peer: a stable code and a sentence. */
+export class PeerError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** True when the sender was already scored for it (not to be scored twice). */
+    readonly scored = false,
+  ) {
+    super(message);
+    this.name = 'PeerError';
+  }
+}

@@ -1,0 +1,218 @@
+import { randomBytes } from 'node:crypto';
+import type { CryptoPort } from '../../core/crypto.ts';
+import type { Chain } from '../chain/chain.ts';
+import type { Mempool } from '../mempool.ts';
+import type { PeerStore } from '../store/peers.ts';
+import { normalizePeerAddress } from './address.ts';
+import { P2PErrorCode, PeerError } from './errors.ts';
+import { Gossip } from './gossip.ts';
+import { HttpTransport } from './http-transport.ts';
+import { BlockIntake } from './intake.ts';
+import { OrphanPool } from './orphans.ts';
+import { type Log, type Peer, PeerManager } from './peer-manager.ts';
+import { SyncProgress } from './progress.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { SyncManager } from './sync.ts';
+import { NetStats, type PeerTransport } from './transport.ts';
+
+export interface NetworkConfig {
+  /** Most connected peers (both directions). */
+  readonly maxPeers?: number;
+  /** How long a misbehaving peer stays discouraged, ms (default 24 h). */
+  readonly discourageMs?: number;
+  /** Periodic sync and reconnection, ms (default 30 s). */
+  readonly syncIntervalMs?: number;
+  /** Timeout of small peer requests, ms (default 5 s). */
+  readonly requestTimeoutMs?: number;
+  /** Peer-protocol requests per second per peer, and the burst (default 200/s, 1000). */
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
+  readonly agent?: string;
+  readonly transport?: PeerTransport;
+}
+
+export interface NetworkDeps {
+  readonly chain: Chain;
+  readonly mempool: Mempool;
+  readonly store: PeerStore;
+  readonly crypto: CryptoPort;
+}
+
+/**
+ * The peer network of one node (docs/ARCHITECTURE.md "Network"): the peer manager, gossip,
+ * headers-first sync and the orphan pool behind one facade that node.ts starts and stops and
+ * the peer-facing routes (api/p2p.ts) call.
+ */
+export class Network {
+  readonly nonce = randomBytes(16).toString('hex');
+  readonly stats = new NetStats();
+  readonly peers: PeerManager;
+  readonly gossip: Gossip;
+  readonly sync: SyncManager;
+  readonly orphans = new OrphanPool();
+  readonly intake: BlockIntake;
+  readonly limiter: RateLimiter;
+  private selfUrl: string | undefined;
+  private log: Log = () => undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly syncIntervalMs: number;
+
+  constructor(
+    private readonly deps: NetworkDeps,
+    config: NetworkConfig = {},
+  ) {
+    const transport =
+      config.transport ??
+      new HttpTransport({
+        selfUrl: () => this.selfUrl,
+        stats: this.stats,
+        ...(config.requestTimeoutMs !== undefined ? { timeoutMs: config.requestTimeoutMs } : {}),
+      });
+    const log: Log = (level, message, fields) => this.log(level, message, fields);
+    this.syncIntervalMs = config.syncIntervalMs ?? 30_000;
+    this.limiter = new RateLimiter(config.rateLimit?.perSecond ?? 200, config.rateLimit?.burst ?? 1000);
+    this.peers = new PeerManager({
+      chain: deps.chain,
+      store: deps.store,
+      transport,
+      nonce: this.nonce,
+      selfUrl: () => this.selfUrl,
+      maxPeers: config.maxPeers ?? 16,
+      discourageMs: config.discourageMs ?? 24 * 3600 * 1000,
+      agent: config.agent ?? 'yournet',
+      log,
+      onConnected: (peer) => this.onConnected(peer),
+    });
+    this.intake = new BlockIntake(deps.chain, this.orphans, this.peers, deps.crypto);
+    this.sync = new SyncManager({
+      chain: deps.chain,
+      peers: this.peers,
+      transport,
+      intake: this.intake,
+      progress: new SyncProgress(log),
+      log,
+    });
+    this.gossip = new Gossip({
+      chain: deps.chain,
+      mempool: deps.mempool,
+      peers: this.peers,
+      transport,
+      intake: this.intake,
+      orphans: this.orphans,
+      log,
+      requestSync: (url) => void this.sync.request(url),
+    });
+    // Only valid data reaches these hooks, so only valid data is announced.
+    deps.mempool.onAdded((accepted) => this.gossip.announcePost(accepted.id));
+    deps.chain.on('block', (event) => this.gossip.announceBlock(event.hash));
+  }
+
+  /** The URL this node announces (set once the server listens). */
+  get url(): string | undefined {
+    return this.selfUrl;
+  }
+
+  setSelfUrl(url: string): void {
+    const normal = normalizePeerAddress(url);
+    this.selfUrl = normal.ok ? normal.url : url;
+  }
+
+  setLogger(log: Log): void {
+    this.log = log;
+  }
+
+  /** Connects to stored peers (those of --peer included) and starts the periodic work. */
+  start(): void {
+    this.peers.maintain();
+    this.timer = setInterval(() => this.tick(), this.syncIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.gossip.stop();
+    this.sync.stop();
+  }
+
+  /** Periodic: reconnect, then sync with heavier peers and with one random peer to catch up. */
+  private tick(): void {
+    this.peers.maintain();
+    const connected = this.peers.connected;
+    const tipWork = this.deps.chain.tip.chainwork;
+    for (const peer of connected) if (peer.chainwork > tipWork) void this.sync.request(peer.url);
+    const random = connected[Math.floor(Math.random() * connected.length)];
+    if (random !== undefined) void this.sync.request(random.url);
+  }
+
+  private onConnected(peer: Peer): void {
+    void this.peers.exchangeAddresses(peer).then(() => this.peers.maintain());
+    if (peer.chainwork > this.deps.chain.tip.chainwork) void this.sync.request(peer.url);
+  }
+
+  /**
+   * `/register_with`: handshakes with the node at `address` (which then knows us too) and syncs
+   * from it, adopting its chain only if it carries more work and validates fully. Waits for
+   * the sync up to `waitMs`; a longer sync continues in the background.
+   */
+  async registerWith(address: string, waitMs = 30_000): Promise<{ peer: Peer; synced: boolean }> {
+    const normal = normalizePeerAddress(address);
+    if (!normal.ok) throw new PeerError(P2PErrorCode.BAD_MESSAGE, normal.message);
+    const peer = await this.peers.connect(normal.url, 'register');
+    let timer: NodeJS.Timeout | undefined;
+    const synced = await Promise.race([
+      this.sync.request(peer.url).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), waitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    return { peer, synced };
+  }
+
+  /** `/register_node`: remembers the address and connects to it in the background. */
+  registerNode(url: string): void {
+    if (this.peers.isSelf(url)) return;
+    this.deps.store.add(url, 'register');
+    if (this.peers.get(url) === undefined && !this.peers.isDiscouraged(url)) {
+      this.peers
+        .connect(url, 'register')
+        .catch((error: unknown) =>
+          this.log('debug', `cannot connect to ${url}: ${(error as Error).message}`),
+        );
+    }
+  }
+
+  status() {
+    const now = Date.now();
+    return {
+      url: this.selfUrl ?? null,
+      nonce: this.nonce,
+      syncing: this.sync.active,
+      height: this.deps.chain.tip.height,
+      bestKnownHeight: Math.max(
+        this.sync.bestKnownHeight,
+        this.deps.chain.tip.height,
+        ...this.peers.connected.map((p) => p.height),
+      ),
+      orphans: this.orphans.size,
+      stats: { ...this.stats },
+      blocksRejected: this.intake.rejected,
+      connected: this.peers.connected.map((peer) => ({
+        url: peer.url,
+        direction: peer.direction,
+        height: peer.height,
+        tip: peer.tip,
+        score: peer.score,
+        failures: peer.failures,
+        agent: peer.agent,
+      })),
+      known: this.deps.store.list().map((row) => ({
+        url: row.url,
+        source: row.source,
+        lastSeen: row.last_seen,
+        score: row.score,
+        discouragedUntil: row.banned_until !== null && row.banned_until > now ? row.banned_until : null,
+        reason: row.ban_reason,
+      })),
+    };
+  }
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Block } from '../../src/core/block.ts';
+import { decodeBits } from '../../src/core/compact.ts';
+import { type BlockHeader, HeaderHasher, headerHash } from '../../src/core/header.ts';
+import { REGTEST } from '../../src/core/params.ts';
+import { meetsTarget, targetWords, wordsMeetTarget } from '../../src/core/pow.ts';
+
+/** What a scripted peer answers on a route: a JSON value, or raw text. */
+export type FakeAnswer = unknown | { raw: string };
+export type FakeRoutes = Record<string, (body: unknown) => FakeAnswer>;
+
+export interface FakePeer {
+  readonly url: string;
+  readonly requests: string[];
+  /** The handshake this fake sends, claiming `chainwork` (hex). */
+  hello(chainwork?: string): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const chunk of request) text += chunk;
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A scripted peer (Bitcoin Core's functional-test "P2PInterface" in spirit): an HTTP server on
+ * loopback that speaks the peer protocol with the answers the test gives it, valid or not.
+ */
+export async function startFakePeer(routes: FakeRoutes): Promise<FakePeer> {
+  const requests: string[] = [];
+  const server: Server = createServer(async (request, response) => {
+    const path = (request.url ?? '/').split('?')[0]!;
+    requests.push(path);
+    const body = await readBody(request);
+    const handler = routes[path];
+    if (handler === undefined) {
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":"NOT_FOUND","message":"no"}');
+      return;
+    }
+    const answer = handler(body);
+    const text =
+      typeof answer === 'object' && answer !== null && 'raw' in answer
+        ? (answer as { raw: string }).raw
+        : JSON.stringify(answer);
+    response.writeHead(200, { 'content-type': 'application/json' }).end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const nonce = randomBytes(16).toString('hex');
+  return {
+    url,
+    requests,
+    hello: (chainwork = '2') => ({
+      protocol: 1,
+      network: 'regtest',
+      genesis: REGTEST.genesisHash,
+      nonce,
+      url,
+      height: 0,
+      tip: REGTEST.genesisHash,
+      chainwork,
+      agent: 'scripted-peer',
+    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Finds a nonce that meets the header's target (or, with `failPow`, one that does not). */
+export function solve(header: BlockHeader, failPow = false): BlockHeader & { hash: string } {
+  const target = decodeBits(header.bits)!;
+  if (failPow) {
+    for (let nonce = 0; ; nonce++) {
+      const candidate = { ...header, nonce };
+      const hash = headerHash(candidate);
+      if (!meetsTarget(hash, target)) return { ...candidate, hash };
+    }
+  }
+  const hasher = new HeaderHasher(header);
+  const words = targetWords(target);
+  for (let nonce = 0; ; nonce++) {
+    if (wordsMeetTarget(hasher.hashWith(nonce), words)) return { ...header, nonce, hash: hasher.digestHex() };
+  }
+}
+
+/** A block on the regtest genesis with these posts and merkle root, mined (or failing PoW). */
+export function blockOnGenesis(
+  posts: Block['transactions'],
+  merkleRoot: string,
+  options: { failPow?: boolean; timestamp?: number; previous?: string; index?: number } = {},
+): Block {
+  const header = solve(
+    {
+      version: 1,
+      index: options.index ?? 1,
+      previous_hash: options.previous ?? REGTEST.genesisHash,
+      merkle_root: merkleRoot,
+      timestamp: options.timestamp ?? REGTEST.genesis.timestamp + 60,
+      bits: REGTEST.powLimitBits,
+      nonce: 0,
+    },
+    options.failPow,
+  );
+  return { ...header, transactions: posts };
+}

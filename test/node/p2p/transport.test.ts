@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { PeerError } from '../../../src/node/p2p/errors.ts';
+import { HttpTransport, PEER_HEADER } from '../../../src/node/p2p/http-transport.ts';
+import { NetStats } from '../../../src/node/p2p/transport.ts';
+
+/** The HTTP transport's defences, against a local server answering whatever each path says. */
+describe('HttpTransport', () => {
+  let server: Server;
+  let url: string;
+  const seenHeaders: (string | undefined)[] = [];
+  const hanging: ServerResponse[] = [];
+
+  before(async () => {
+    server = createServer((request, response) => {
+      seenHeaders.push(request.headers[PEER_HEADER] as string | undefined);
+      const path = request.url ?? '';
+      if (path.startsWith('/p2p/addr')) response.end('{"peers":["http://127.0.0.1:1"]}');
+      else if (path === '/p2p/headers') {
+        response.writeHead(302, { location: 'http://127.0.0.1:1/' }).end();
+      } else if (path === '/p2p/blocks') {
+        // Chunked (no content-length): the cap must hold while streaming.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = 'x'.repeat(1024 * 1024);
+        for (let i = 0; i < 30; i++) response.write(chunk);
+        response.end();
+      } else if (path === '/p2p/handshake') {
+        response
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end('{"error":"P2P_WRONG_NETWORK","message":"no"}');
+      } else if (path.startsWith('/p2p/posts')) response.end('not json');
+      else hanging.push(response); // /p2p/inv: never answers
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const stats = new NetStats();
+  const transport = new HttpTransport({ selfUrl: () => 'http://127.0.0.1:9', stats, timeoutMs: 300 });
+
+  async function code(promise: Promise<unknown>): Promise<string> {
+    try {
+      await promise;
+    } catch (error) {
+      assert.ok(error instanceof PeerError);
+      return error.code;
+    }
+    return 'resolved';
+  }
+
+  it('answers parsed JSON and announces its own URL', async () => {
+    assert.deepEqual(await transport.addresses(url), { peers: ['http://127.0.0.1:1'] });
+    assert.equal(seenHeaders.at(-1), 'http://127.0.0.1:9');
+    assert.ok(stats.bytesReceived > 0 && stats.requestsSent > 0);
+  });
+
+  it('never follows a redirect', async () => {
+    assert.equal(await code(transport.headers(url, ['00'.repeat(32)])), 'P2P_REDIRECT');
+  });
+
+  it('stops reading past the size cap, even without a content-length', async () => {
+    assert.equal(await code(transport.blocks(url, ['00'.repeat(32)])), 'P2P_TOO_LARGE');
+  });
+
+  it('times out on a silent peer', async () => {
+    const started = Date.now();
+    assert.equal(
+      await code(transport.announce(url, { posts: [], blocks: [], tip: undefined })),
+      'P2P_TIMEOUT',
+    );
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it("keeps the peer's error code and refuses non-JSON", async () => {
+    assert.equal(await code(transport.handshake(url, {} as never)), 'P2P_WRONG_NETWORK');
+    assert.equal(await code(transport.posts(url, ['00'.repeat(32)])), 'P2P_BAD_MESSAGE');
+  });
+
+  it('reports an unreachable peer', async () => {
+    assert.equal(await code(transport.addresses('http://127.0.0.1:1')), 'P2P_UNREACHABLE');
+  });
+});
