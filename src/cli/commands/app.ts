@@ -3,13 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { APP_CSP, registerWebApp, WEB_DIST } from '../../node/api/webapp.ts';
 import { nodeBase } from '../http.ts';
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new InvalidArgumentError('a port is an integer from 0 to 65535');
-  return n;
-}
+import { port } from '../options.ts';
 
 function nodeUrl(value: string): string {
   let url: URL;

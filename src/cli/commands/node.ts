@@ -1,23 +1,7 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { YourNetNode } from '../../node/node.ts';
+import { collect, port, positive } from '../options.ts';
 import { packageVersion } from '../version.ts';
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new InvalidArgumentError('a port is an integer from 0 to 65535');
-  return n;
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 /** `yournet node`: runs a node until SIGINT/SIGTERM. */
 export function registerNodeCommand(program: Command): void {
