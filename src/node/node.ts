@@ -130,6 +130,7 @@ export class YourNetNode {
 
     const server = await buildServer(context, {
       logger: { level: config.logLevel },
+      logRequests: config.logLevel === 'debug',
       extra: async (app) => {
         if (config.extraRoutes) await config.extraRoutes(app);
         else await registerWebApp(app);

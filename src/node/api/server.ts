@@ -15,6 +15,8 @@ const BODY_LIMIT = 256 * 1024;
 
 export interface ServerOptions {
   readonly logger?: FastifyServerOptions['logger'];
+  /** Log every request (two lines each); off by default so a busy node's log stays readable. */
+  readonly logRequests?: boolean;
   /** Extra routes (the web app) registered after the API. */
   readonly extra?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -43,6 +45,7 @@ function validatorCompiler() {
 export async function buildServer(ctx: ApiContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    disableRequestLogging: !options.logRequests,
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     forceCloseConnections: true,
