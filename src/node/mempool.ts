@@ -190,9 +190,10 @@ export class Mempool {
     try {
       posts.database.transaction(() => {
         for (const item of batch) {
-          const seq = posts.insert(item.post, item.id, item.size, receivedAt);
-          // Confirmed meanwhile (a block arrived between validation and commit): nothing to add.
-          const isNew = !posts.isConfirmed(seq) && posts.addPending(seq, item.size);
+          const { seq, stored } = posts.store(item.post, item.id, item.size, receivedAt);
+          // A row stored just now is neither pending nor confirmed. An existing one may have been
+          // confirmed meanwhile (a block arrived between validation and commit): nothing to add.
+          const isNew = (stored || !posts.isConfirmed(seq)) && posts.addPending(seq, item.size);
           const accepted = { id: item.id, post: item.post, added: isNew };
           results.push(accepted);
           if (isNew) {
