@@ -12,7 +12,7 @@ import { MiningController } from './miner/controller.ts';
 import { MinerPool } from './miner/pool.ts';
 import { normalizePeerAddress } from './p2p/address.ts';
 import { Network, type NetworkConfig } from './p2p/network.ts';
-import { type Db, openDatabase } from './store/database.ts';
+import { closeDatabase, type Db, openDatabase } from './store/database.ts';
 import { PeerStore } from './store/peers.ts';
 import { ChainQueries } from './store/queries.ts';
 import { SignatureVerifierPool } from './verifier/pool.ts';
@@ -71,6 +71,7 @@ export class YourNetNode {
     const db = openDatabase({
       dataDir: config.dataDir,
       params,
+      maintenance: true,
       ...(config.synchronous ? { synchronous: config.synchronous } : {}),
     });
     const chain = new Chain({ db, params, crypto: nodeCrypto });
@@ -142,7 +143,7 @@ export class YourNetNode {
     } catch (error) {
       await minerPool.close();
       await verifier.close();
-      db.close();
+      closeDatabase(db);
       throw error;
     }
     const node = new YourNetNode(config, params, db, context, server, address, verifier);
@@ -182,7 +183,7 @@ export class YourNetNode {
       await this.server.close();
       await this.context.minerPool.close();
       await this.verifier.close();
-      this.db.close();
+      closeDatabase(this.db);
     })();
     return this.stopping;
   }

@@ -83,6 +83,11 @@ export class PostStore {
 
   /** Stores a post if its id is new; returns its seq either way. */
   insert(post: Post, id: string, size: number, receivedAt: number): number {
+    return this.store(post, id, size, receivedAt).seq;
+  }
+
+  /** Stores a post if its id is new; returns its seq, and whether this call stored it. */
+  store(post: Post, id: string, size: number, receivedAt: number): { seq: number; stored: boolean } {
     const result = this.insertStmt.run({
       id,
       author: post.author,
@@ -94,8 +99,8 @@ export class PostStore {
       size,
       received_at: receivedAt,
     });
-    if (result.changes === 1) return Number(result.lastInsertRowid);
-    return this.seqByIdStmt.get(id)!.seq;
+    if (result.changes === 1) return { seq: Number(result.lastInsertRowid), stored: true };
+    return { seq: this.seqByIdStmt.get(id)!.seq, stored: false };
   }
 
   bySeq(seq: number): PostRow | undefined {

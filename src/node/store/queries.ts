@@ -9,6 +9,7 @@ import type { Chain } from '../chain/chain.ts';
 import { NodeError, NodeErrorCode } from '../errors.ts';
 import type { Db } from './database.ts';
 import { type PostRow, postFromRow } from './posts.ts';
+import { SearchIndex } from './search-index.ts';
 
 /** A post as the read API shows it: the protocol form plus where it stands. */
 export interface PostView {
@@ -337,10 +338,13 @@ export class ChainQueries {
   private readonly proofTrees = new Map<string, ProofTree>();
   private proofTreeBytes = 0;
   private confirmedCount?: { tip: string; count: number };
+  /** The full-text index, brought up to date before each search (it is filled in batches). */
+  readonly searchIndex: SearchIndex;
 
   constructor(private readonly chain: Chain) {
     const db = chain.posts.database;
     this.db = db;
+    this.searchIndex = new SearchIndex(db);
     this.postByIdStmt = db.prepare(`${VIEW_SELECT} FROM posts p ${VIEW_JOINS} WHERE p.id = ?`);
     this.pendingStmt = db.prepare(
       `${VIEW_SELECT} FROM pending q CROSS JOIN posts p ON p.seq = q.post_seq
@@ -416,6 +420,8 @@ export class ChainQueries {
       const match = ftsQuery(filter.q);
       if (match === undefined) return { items: [] };
       params['match'] = match;
+      // Posts stored since the last indexing batch are indexed now, so the search finds them.
+      this.searchIndex.catchUp();
       if (present.length === 0 || this.candidates(present[0]!, params, SMALL_FILTER) >= SMALL_FILTER) {
         driver = 'fts';
       }

@@ -88,4 +88,20 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE peers ADD COLUMN ban_reason TEXT;
   ALTER TABLE peers ADD COLUMN source TEXT NOT NULL DEFAULT 'config';
   `,
+  // 3: the full-text index is filled in batches (store/search-index.ts), no longer by a trigger
+  // on every insert, which was about half the cost of storing a post. meta 'fts_indexed_seq'
+  // is the high-water mark: every post with seq <= it is indexed, none above it is. Every post
+  // stored before this migration was indexed by the trigger. The delete trigger now removes
+  // only posts that are indexed (an FTS5 'delete' of a row it never held corrupts the index).
+  `
+  DROP TRIGGER posts_fts_insert;
+  DROP TRIGGER posts_fts_delete;
+  INSERT INTO meta (key, value)
+    VALUES ('fts_indexed_seq', CAST((SELECT coalesce(max(seq), 0) FROM posts) AS TEXT));
+  CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts
+  WHEN old.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_indexed_seq')
+  BEGIN
+    INSERT INTO posts_fts(posts_fts, rowid, author, content) VALUES ('delete', old.seq, old.author, old.content);
+  END;
+  `,
 ];

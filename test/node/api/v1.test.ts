@@ -234,6 +234,27 @@ describe('/api/v1', () => {
     assert.equal(odd.statusCode, 200);
   });
 
+  it('a search right after a POST finds the post (the full-text index catches up before searching)', async () => {
+    const words = ['quokka', 'wombat', 'numbat'];
+    const ids: string[] = [];
+    for (const [i, word] of words.entries()) {
+      const post = signed(`a fresh ${word} post ${i}`);
+      assert.equal((await submit(post)).statusCode, 201);
+      ids.push(idOf(post));
+      // Immediately, without waiting for the maintenance timer.
+      const found = (await inject({ method: 'GET', url: `/api/v1/posts?q=${word}` })).json();
+      assert.deepEqual(
+        found.items.map((item: { id: string }) => item.id),
+        [idOf(post)],
+      );
+    }
+    const all = (await inject({ method: 'GET', url: '/api/v1/posts?q=fresh' })).json();
+    assert.deepEqual(
+      all.items.map((item: { id: string }) => item.id),
+      ids.reverse(),
+    );
+  });
+
   it('GET blocks pages the best chain newest first', async () => {
     assert.equal((await inject({ method: 'POST', url: '/api/v1/mine' })).statusCode, 201);
     const page = (await inject({ method: 'GET', url: '/api/v1/blocks?limit=1' })).json();

@@ -1,0 +1,150 @@
+import type { Db } from './database.ts';
+import { FTS_BATCH, SearchIndex } from './search-index.ts';
+
+/**
+ * Background work of a node's store, on one unref'd timer of the main thread (SQLite work must
+ * stay on the connection's thread), kept out of the group commits that answer posts:
+ *
+ * - the full-text index's backlog, in batches of FTS_BATCH posts (store/search-index.ts), at most
+ *   `indexBudgetMs` per tick so the event loop keeps answering;
+ * - WAL checkpoints. SQLite's automatic checkpoint runs inside whichever commit crosses
+ *   `wal_autocheckpoint` pages, stalling that commit (and every post waiting on it) for
+ *   20–180 ms. Here a PASSIVE checkpoint runs every `checkpointMs` between commits instead (20–70
+ *   ms each second at 5,000 posts/s: still a pause of the event loop, but once per period and
+ *   never inside a commit); the
+ *   automatic one stays as a backstop at WAL_BACKSTOP_PAGES, so the WAL stays bounded even if
+ *   the timer starves, and `journal_size_limit` truncates a WAL that grew past it.
+ *
+ * Durability is unchanged: a commit is durable in the WAL (synchronous=NORMAL: survives a
+ * process crash) whether or not it was checkpointed; a checkpoint only moves pages into the
+ * database file.
+ */
+
+export interface MaintenanceOptions {
+  /** Period of the timer. */
+  readonly tickMs?: number;
+  /** Most time one tick spends indexing (at least one batch runs when there is a backlog). */
+  readonly indexBudgetMs?: number;
+  /** Period of the PASSIVE WAL checkpoint. */
+  readonly checkpointMs?: number;
+}
+
+/**
+ * The automatic checkpoint's threshold while maintenance runs: 32,768 pages (128 MB of 4 KB
+ * pages). A post adds ~3.3 WAL frames (its row and three random index pages, in group commits of
+ * ~16), so 5,000 posts/s write ~17,000 frames between two timer checkpoints: the backstop must
+ * sit well above that, or it fires inside commits again.
+ */
+export const WAL_BACKSTOP_PAGES = 32_768;
+/** SQLite's default wal_autocheckpoint, restored when maintenance stops. */
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
+/** A WAL larger than this is truncated to it after a checkpoint (bytes). */
+const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+export interface CheckpointResult {
+  /** Frames in the WAL, and how many of them are now in the database file. */
+  readonly walFrames: number;
+  readonly checkpointed: number;
+  /** True when a reader or writer kept the checkpoint from finishing (PASSIVE never waits). */
+  readonly busy: boolean;
+}
+
+export class StoreMaintenance {
+  readonly searchIndex: SearchIndex;
+  private readonly tickMs: number;
+  private readonly indexBudgetMs: number;
+  private readonly checkpointMs: number;
+  private readonly wal: boolean;
+  private timer: NodeJS.Timeout | undefined;
+  private lastCheckpoint = Date.now();
+
+  constructor(
+    private readonly db: Db,
+    options: MaintenanceOptions = {},
+  ) {
+    this.tickMs = options.tickMs ?? 200;
+    this.indexBudgetMs = options.indexBudgetMs ?? 25;
+    this.checkpointMs = options.checkpointMs ?? 1_000;
+    this.searchIndex = new SearchIndex(db);
+    this.wal = (db.pragma('journal_mode', { simple: true }) as string) === 'wal';
+  }
+
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
+  start(): void {
+    if (this.timer !== undefined) return;
+    if (this.wal) {
+      this.db.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
+      this.db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+    }
+    this.lastCheckpoint = Date.now();
+    this.timer = setInterval(() => this.tick(), this.tickMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and gives checkpoints back to SQLite; the backlog stays for the next search or start. */
+  stop(): void {
+    if (this.timer === undefined) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.wal && this.db.open) this.db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+  }
+
+  /** One round: index part of the backlog, and checkpoint when due. */
+  tick(now = Date.now()): void {
+    if (!this.db.open) {
+      this.stop();
+      return;
+    }
+    // Between group commits only: never inside a transaction someone else opened.
+    if (this.db.inTransaction) return;
+    this.indexBacklog();
+    if (this.wal && now - this.lastCheckpoint >= this.checkpointMs) {
+      this.lastCheckpoint = now;
+      this.checkpoint();
+    }
+  }
+
+  /** Indexes batches of the full-text backlog for up to indexBudgetMs; returns the posts indexed. */
+  indexBacklog(): number {
+    const start = performance.now();
+    let total = 0;
+    do {
+      const indexed = this.searchIndex.indexBatch(FTS_BATCH);
+      total += indexed;
+      if (indexed < FTS_BATCH) break;
+    } while (performance.now() - start < this.indexBudgetMs);
+    return total;
+  }
+
+  /** A PASSIVE checkpoint: copies what it can from the WAL to the database file without waiting. */
+  checkpoint(): CheckpointResult {
+    const [row] = this.db.pragma('wal_checkpoint(PASSIVE)') as {
+      busy: number;
+      log: number;
+      checkpointed: number;
+    }[];
+    return { busy: row?.busy === 1, walFrames: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0 };
+  }
+}
+
+const running = new WeakMap<Db, StoreMaintenance>();
+
+/** Starts the background work of an open database (one per connection). */
+export function startMaintenance(db: Db, options: MaintenanceOptions = {}): StoreMaintenance {
+  let maintenance = running.get(db);
+  if (maintenance === undefined) {
+    maintenance = new StoreMaintenance(db, options);
+    running.set(db, maintenance);
+  }
+  maintenance.start();
+  return maintenance;
+}
+
+/** Stops the background work of a database, if any (before closing it). */
+export function stopMaintenance(db: Db): void {
+  running.get(db)?.stop();
+  running.delete(db);
+}

@@ -1,0 +1,252 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { REGTEST } from '../../../src/core/params.ts';
+import { type Post, postSize } from '../../../src/core/post.ts';
+import { Chain } from '../../../src/node/chain/chain.ts';
+import { nodeCrypto } from '../../../src/node/crypto-node.ts';
+import { closeDatabase, type Db, openDatabase } from '../../../src/node/store/database.ts';
+import { StoreMaintenance, WAL_BACKSTOP_PAGES } from '../../../src/node/store/maintenance.ts';
+import { ChainQueries } from '../../../src/node/store/queries.ts';
+import { MIGRATIONS } from '../../../src/node/store/schema.ts';
+import { FTS_BATCH, FTS_INDEXED_SEQ_KEY, SearchIndex } from '../../../src/node/store/search-index.ts';
+import { extend, idOf, TestClock, testChain } from '../../helpers/chain.ts';
+import { addPending, feedIds, postBy } from '../../helpers/queries.ts';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'yournet-search-'));
+  dirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** FTS5's own consistency check of the index against `posts`; throws when they disagree. */
+function assertIndexConsistent(db: Db): void {
+  db.prepare(`INSERT INTO posts_fts (posts_fts, rank) VALUES ('integrity-check', 1)`).run();
+}
+
+function mark(db: Db): string | undefined {
+  return db
+    .prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?')
+    .get(FTS_INDEXED_SEQ_KEY)?.value;
+}
+
+/** Rows of the full-text index (its document-size table holds one row per indexed post). */
+function indexedRows(db: Db): number {
+  return (db.prepare('SELECT count(*) AS n FROM posts_fts_docsize').get() as { n: number }).n;
+}
+
+function chainOn(db: Db): Chain {
+  return new Chain({ db, params: REGTEST, crypto: nodeCrypto, now: new TestClock().now });
+}
+
+describe('SearchIndex: the full-text index filled in batches', () => {
+  it('a search finds a post stored a moment ago, pending or confirmed, and indexes it once', () => {
+    const { chain } = testChain();
+    const queries = new ChainQueries(chain);
+    const db = chain.posts.database;
+    const first = postBy('alice', 'fresh words about zebras');
+    addPending(chain, first);
+    assert.equal(queries.searchIndex.backlog(), 1, 'stored, not indexed yet');
+    assert.equal(indexedRows(db), 0);
+    assert.deepEqual(feedIds(queries, { limit: 50, q: 'zebras' }), [idOf(first)]);
+    assert.equal(queries.searchIndex.backlog(), 0);
+    assert.equal(indexedRows(db), 1);
+
+    const second = postBy('bob', 'more zebras, confirmed right away');
+    extend(chain, chain.tip, [second]);
+    assert.deepEqual(feedIds(queries, { limit: 50, q: 'zebras' }), [idOf(second), idOf(first)]);
+    assert.deepEqual(feedIds(queries, { limit: 50, q: 'zebras', author: 'bob' }), [idOf(second)]);
+    // Searching again indexes nothing twice.
+    assert.deepEqual(feedIds(queries, { limit: 50, q: 'zebras' }), [idOf(second), idOf(first)]);
+    assert.equal(indexedRows(db), 2);
+    assertIndexConsistent(db);
+  });
+
+  it('indexes in batches of at most the given size, advancing the high-water mark', () => {
+    const { chain } = testChain();
+    const db = chain.posts.database;
+    const index = new SearchIndex(db);
+    const seqs = Array.from({ length: 7 }, (_, i) => addPending(chain, postBy('carol', `batch post ${i}`)));
+    assert.equal(mark(db), '0');
+    assert.equal(index.indexBatch(3), 3);
+    assert.equal(index.indexedSeq(), seqs[2]);
+    assert.equal(index.backlog(), 4);
+    assert.equal(index.catchUp(), 4);
+    assert.equal(index.indexedSeq(), seqs[6]);
+    assert.equal(index.indexBatch(3), 0);
+    assert.equal(indexedRows(db), 7);
+    assertIndexConsistent(db);
+  });
+
+  it('rebuilds the index from posts when the high-water mark is missing', () => {
+    const { chain } = testChain();
+    const queries = new ChainQueries(chain);
+    const db = chain.posts.database;
+    const posts = [postBy('dave', 'rebuild me please'), postBy('dave', 'rebuild me too')];
+    for (const post of posts) addPending(chain, post);
+    queries.searchIndex.indexBatch(1);
+    db.prepare('DELETE FROM meta WHERE key = ?').run(FTS_INDEXED_SEQ_KEY);
+    assert.deepEqual(feedIds(queries, { limit: 50, q: 'rebuild' }), posts.map(idOf).reverse());
+    assert.equal(indexedRows(db), 2);
+    assert.equal(mark(db), String(chain.posts.seqOf(idOf(posts[1]!))));
+    assertIndexConsistent(db);
+  });
+
+  it('removes a deleted post from the index only if it was indexed', () => {
+    const { chain } = testChain();
+    const db = chain.posts.database;
+    const index = new SearchIndex(db);
+    const indexed = addPending(chain, postBy('erin', 'indexed then deleted'));
+    index.catchUp();
+    const unindexed = addPending(chain, postBy('erin', 'deleted before indexing'));
+    for (const seq of [indexed, unindexed]) {
+      db.prepare('DELETE FROM pending WHERE post_seq = ?').run(seq);
+      db.prepare('DELETE FROM posts WHERE seq = ?').run(seq);
+    }
+    assert.equal(indexedRows(db), 0);
+    assertIndexConsistent(db);
+  });
+});
+
+describe('schema migration 3 (batched full-text index)', () => {
+  it('upgrades a version-2 data dir: old posts stay indexed once, new ones are found too', () => {
+    const dir = tempDir();
+    // A data dir as the previous release left it: migrations 1 and 2, posts indexed by the trigger.
+    const old = new Database(join(dir, 'yournet.sqlite'));
+    old.pragma('journal_mode = WAL');
+    for (const [version, sql] of MIGRATIONS.slice(0, 2).entries()) {
+      old.exec(sql);
+      old.pragma(`user_version = ${version + 1}`);
+    }
+    const insertMeta = old.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+    insertMeta.run('network', REGTEST.name);
+    insertMeta.run('genesis', REGTEST.genesisHash);
+    const oldPosts: Post[] = [postBy('frank', 'written before the upgrade'), postBy('grace', 'also before')];
+    const insertPost = old.prepare(
+      `INSERT INTO posts (id, author, content, timestamp, pubkey, reply_to, signature, size, received_at)
+       VALUES (?, ?, ?, ?, ?, NULL, ?, ?, 0)`,
+    );
+    for (const post of oldPosts) {
+      const { lastInsertRowid } = insertPost.run(
+        idOf(post),
+        post.author,
+        post.content,
+        post.timestamp,
+        post.pubkey ?? null,
+        post.signature ?? null,
+        postSize(post),
+      );
+      old.prepare('INSERT INTO pending (post_seq, size) VALUES (?, ?)').run(lastInsertRowid, postSize(post));
+    }
+    assert.equal(indexedRows(old), 2, 'the old trigger indexed them');
+    old.close();
+
+    const db = openDatabase({ dataDir: dir, params: REGTEST });
+    try {
+      assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+      assert.equal(mark(db), '2', 'everything stored before the upgrade counts as indexed');
+      const chain = chainOn(db);
+      const queries = new ChainQueries(chain);
+      const fresh = postBy('frank', 'written after the upgrade');
+      addPending(chain, fresh);
+      assert.equal(indexedRows(db), 2, 'no trigger indexes new posts any more');
+      assert.deepEqual(feedIds(queries, { limit: 50, q: 'upgrade' }), [idOf(fresh), idOf(oldPosts[0]!)]);
+      assert.deepEqual(feedIds(queries, { limit: 50, q: 'before' }), oldPosts.map(idOf).reverse());
+      assert.equal(indexedRows(db), 3);
+      assertIndexConsistent(db);
+    } finally {
+      closeDatabase(db);
+    }
+  });
+
+  it('a fresh data dir starts with an empty index and a mark of 0', () => {
+    const db = openDatabase({ dataDir: ':memory:', params: REGTEST });
+    assert.equal(mark(db), '0');
+    assert.equal(indexedRows(db), 0);
+    db.close();
+  });
+});
+
+describe('StoreMaintenance', () => {
+  it('the index catches up after a restart: posts stored before a close are indexed by the timer', async () => {
+    const dir = tempDir();
+    const posts = Array.from({ length: 5 }, (_, i) => postBy('heidi', `restart post ${i}`));
+    const first = openDatabase({ dataDir: dir, params: REGTEST });
+    const chain = chainOn(first);
+    for (const post of posts) addPending(chain, post);
+    closeDatabase(first); // never searched: nothing indexed
+
+    const db = openDatabase({ dataDir: dir, params: REGTEST, maintenance: { tickMs: 10 } });
+    try {
+      const index = new SearchIndex(db);
+      assert.equal(index.backlog(), 5);
+      const deadline = Date.now() + 10_000;
+      while (index.backlog() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(index.backlog(), 0, 'the maintenance timer indexed the backlog');
+      assert.equal(indexedRows(db), 5);
+      assertIndexConsistent(db);
+    } finally {
+      closeDatabase(db);
+    }
+    assert.equal(db.open, false);
+  });
+
+  it('checkpoints the WAL between commits and moves the automatic checkpoint to a backstop', () => {
+    const dir = tempDir();
+    const db = openDatabase({ dataDir: dir, params: REGTEST });
+    try {
+      const maintenance = new StoreMaintenance(db, { tickMs: 60_000, checkpointMs: 0 });
+      assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000);
+      maintenance.start();
+      assert.ok(maintenance.running);
+      assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), WAL_BACKSTOP_PAGES);
+      const chain = chainOn(db);
+      for (let i = 0; i < 20; i++) addPending(chain, postBy('ivan', `wal post ${i}`));
+      const result = maintenance.checkpoint();
+      assert.equal(result.busy, false);
+      assert.ok(result.walFrames > 0, 'the commits went to the WAL');
+      assert.equal(result.checkpointed, result.walFrames, 'a passive checkpoint with no reader copies all');
+      maintenance.tick();
+      assert.equal(new SearchIndex(db).backlog(), 0, 'a tick indexes the backlog');
+      maintenance.stop();
+      assert.equal(maintenance.running, false);
+      assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000);
+    } finally {
+      closeDatabase(db);
+    }
+  });
+
+  it('a tick never runs inside a transaction, and stops itself once the database is closed', () => {
+    const { chain } = testChain();
+    const db = chain.posts.database;
+    const maintenance = new StoreMaintenance(db, { tickMs: 60_000 });
+    maintenance.start();
+    addPending(chain, postBy('judy', 'inside a transaction'));
+    db.transaction(() => maintenance.tick())();
+    assert.equal(new SearchIndex(db).backlog(), 1);
+    db.close();
+    maintenance.tick();
+    assert.equal(maintenance.running, false);
+  });
+
+  it('indexes at most a batch beyond its time budget per tick', () => {
+    const { chain } = testChain();
+    const db = chain.posts.database;
+    const insert = db.transaction(() => {
+      for (let i = 0; i < FTS_BATCH + 10; i++)
+        addPending(chain, postBy('kim', `many ${i}`, { unsigned: true }));
+    });
+    insert();
+    const maintenance = new StoreMaintenance(db, { indexBudgetMs: 0 });
+    assert.equal(maintenance.indexBacklog(), FTS_BATCH, 'one full batch, then the budget is spent');
+    assert.equal(maintenance.indexBacklog(), 10);
+    assertIndexConsistent(db);
+  });
+});
