@@ -3,8 +3,14 @@ import { validateHeaderContext } from '../../core/contextual.ts';
 import { ErrorCode } from '../../core/errors.ts';
 import { blockWork } from '../../core/pow.ts';
 import type { Chain } from '../chain/chain.ts';
+import type { CheckedBlock } from '../chain/checked.ts';
 import { buildLocator, MAX_HEADERS_PER_ANSWER, type WireHeader } from '../chain/locator.ts';
 import { BlockStatus } from '../store/blocks.ts';
+import {
+  type BulkSignatureVerifier,
+  type VerifiedSignatures,
+  verifyBlockSignatures,
+} from '../verifier/block-signatures.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
 import type { BlockIntake } from './intake.ts';
 import type { Log, Peer, PeerManager } from './peer-manager.ts';
@@ -22,6 +28,17 @@ interface Checked {
   readonly work: bigint;
 }
 
+/** A downloaded batch, checked ahead of the chain, its signatures being verified on workers. */
+interface PreparedBatch {
+  readonly from: string;
+  /**
+   * The batch's blocks in order, as CheckedBlocks, up to the first that fails the checks: that
+   * one stays raw (the chain rejects it again, with its code, when its turn comes) and ends it.
+   */
+  readonly blocks: readonly (CheckedBlock | unknown)[];
+  readonly verified: Promise<VerifiedSignatures | undefined>;
+}
+
 export interface SyncOptions {
   readonly chain: Chain;
   readonly peers: PeerManager;
@@ -29,6 +46,8 @@ export interface SyncOptions {
   readonly intake: BlockIntake;
   readonly progress: SyncProgress;
   readonly log: Log;
+  /** Verifies the signatures of downloaded bodies off the main thread; without it, the chain does. */
+  readonly verifier?: BulkSignatureVerifier;
   readonly now?: () => number;
 }
 
@@ -244,11 +263,15 @@ export class SyncManager {
       }
       throw lastError;
     };
-    const inFlight: Promise<{ blocks: unknown[]; from: string }>[] = [];
+    // Pipeline: while the chain connects batch N (main thread, one transaction), the workers
+    // verify the signatures of batch N+1 and batches up to N+WINDOW download and get checked.
+    const inFlight: Promise<PreparedBatch>[] = [];
     let next = 0;
     const fill = () => {
       while (inFlight.length < WINDOW && next < batches.length) {
-        const promise = fetchBatch(batches[next]!, next);
+        const promise = fetchBatch(batches[next]!, next).then(({ blocks, from }) =>
+          this.prepare(blocks, from),
+        );
         promise.catch(() => undefined); // handled when awaited in order
         inFlight.push(promise);
         next++;
@@ -256,14 +279,20 @@ export class SyncManager {
     };
     fill();
     while (inFlight.length > 0 && !this.stopped) {
-      const { blocks, from } = await inFlight.shift()!;
+      const prepared = await inFlight.shift()!;
       fill();
-      for (const block of blocks) {
-        const outcome = intake.accept(block, from, 0);
-        if (!outcome.ok) {
-          if (outcome.code === ErrorCode.BLOCK_TIME_TOO_NEW) return;
-          throw new PeerError(outcome.code, `block from ${from}: ${outcome.message}`, true);
+      const verified = await prepared.verified;
+      if (this.stopped) return;
+      const outcome = chain.inOneTransaction(() => {
+        for (const block of prepared.blocks) {
+          const accepted = intake.accept(block, prepared.from, 0, verified ? { verified } : {});
+          if (!accepted.ok) return accepted;
         }
+        return undefined;
+      });
+      if (outcome !== undefined) {
+        if (outcome.code === ErrorCode.BLOCK_TIME_TOO_NEW) return;
+        throw new PeerError(outcome.code, `block from ${prepared.from}: ${outcome.message}`, true);
       }
       this.options.progress.update(
         chain.tip.height,
@@ -271,6 +300,34 @@ export class SyncManager {
         startHeight,
       );
     }
+  }
+
+  /**
+   * §7.1 steps 1–16 of each downloaded block (no chain needed, so ahead of the chain), then
+   * their signatures sent to the verifier's workers. Stops at the first block that fails.
+   */
+  private prepare(raw: readonly unknown[], from: string): PreparedBatch {
+    const chain = this.options.chain;
+    const blocks: (CheckedBlock | unknown)[] = [];
+    const checked: CheckedBlock[] = [];
+    for (const input of raw) {
+      const result = chain.checkBlock(input);
+      if (!result.ok) {
+        blocks.push(input);
+        break;
+      }
+      blocks.push(result.value);
+      checked.push(result.value);
+    }
+    const verifier = this.options.verifier;
+    const verified =
+      verifier === undefined || checked.length === 0
+        ? Promise.resolve(undefined)
+        : verifyBlockSignatures(
+            verifier,
+            checked.map((block) => block.valid),
+          );
+    return { from, blocks, verified };
   }
 
   /** Fetches a batch of blocks, re-asking for the remainder when an answer stops at its byte cap. */

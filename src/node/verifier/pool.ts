@@ -35,6 +35,13 @@ const COALESCE_MS = 1;
 /** A slot whose worker died this many times in a row without answering is not restarted. */
 const MAX_FAILURES = 3;
 
+/** One signature to verify: 64-byte signature, the message (a 32-byte post id), 32-byte key. */
+export interface SignatureCheck {
+  readonly signature: Uint8Array;
+  readonly message: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
+
 interface Request {
   readonly signature: Uint8Array;
   readonly message: Uint8Array;
@@ -103,6 +110,47 @@ export class SignatureVerifierPool {
     });
   }
 
+  /**
+   * Verifies many signatures at once (a sync batch's posts): the answers in the order asked,
+   * the same as {@link verify}'s. They go out at once, in batches of at most MAX_BATCH spread
+   * over the workers, without waiting for earlier answers: a worker then works through them
+   * while the calling thread is busy elsewhere (requests from {@link verify} wait behind them).
+   */
+  verifyMany(checks: readonly SignatureCheck[]): Promise<boolean[]> {
+    const results = new Array<boolean>(checks.length).fill(false);
+    const requests: Request[] = [];
+    return new Promise((resolve) => {
+      let remaining = 0;
+      const settle = () => {
+        if (--remaining === 0) resolve(results);
+      };
+      checks.forEach((check, i) => {
+        const { signature, message, publicKey } = check;
+        if (signature.length !== 64 || publicKey.length !== 32) return;
+        remaining++;
+        const answer = (valid: boolean) => {
+          results[i] = valid;
+          settle();
+        };
+        if (this.closed || message.length !== 32) answer(this.fallback.verify(signature, message, publicKey));
+        else requests.push({ signature, message, publicKey, resolve: answer });
+      });
+      if (remaining === 0) {
+        resolve(results);
+        return;
+      }
+      // Counted once more until every request is sent, so that answers arriving early cannot resolve.
+      remaining++;
+      for (let at = 0; at < requests.length; at += MAX_BATCH) {
+        const slot = this.leastLoaded(true);
+        const chunk = requests.slice(at, at + MAX_BATCH);
+        if (slot === undefined) for (const request of chunk) this.settleHere(request);
+        else this.send(slot, chunk);
+      }
+      settle();
+    });
+  }
+
   /** Stops the workers; verifications still running finish on the calling thread. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -142,27 +190,31 @@ export class SignatureVerifierPool {
     for (;;) {
       const slot = this.leastLoaded();
       if (slot === undefined || this.queue.length === 0) return;
-      const requests = this.queue.splice(0, MAX_BATCH);
-      const records = new Uint8Array(requests.length * RECORD_BYTES);
-      requests.forEach((request, i) => {
-        const at = i * RECORD_BYTES;
-        records.set(request.signature, at);
-        records.set(request.message, at + MESSAGE_AT);
-        records.set(request.publicKey, at + PUBLIC_KEY_AT);
-      });
-      const batch = this.nextBatch++;
-      slot.outstanding.set(batch, requests);
-      slot.load += requests.length;
-      const message: VerifyBatch = { batch, records };
-      slot.worker!.postMessage(message, [records.buffer]);
+      this.send(slot, this.queue.splice(0, MAX_BATCH));
     }
   }
 
-  /** The live worker with room for another batch and the fewest records in flight. */
-  private leastLoaded(): Slot | undefined {
+  /** Sends one batch of requests to a slot's live worker as one buffer of records. */
+  private send(slot: Slot, requests: Request[]): void {
+    const records = new Uint8Array(requests.length * RECORD_BYTES);
+    requests.forEach((request, i) => {
+      const at = i * RECORD_BYTES;
+      records.set(request.signature, at);
+      records.set(request.message, at + MESSAGE_AT);
+      records.set(request.publicKey, at + PUBLIC_KEY_AT);
+    });
+    const batch = this.nextBatch++;
+    slot.outstanding.set(batch, requests);
+    slot.load += requests.length;
+    const message: VerifyBatch = { batch, records };
+    slot.worker!.postMessage(message, [records.buffer]);
+  }
+
+  /** The live worker with the fewest records in flight (and room for another batch, unless `anyRoom`). */
+  private leastLoaded(anyRoom = false): Slot | undefined {
     let best: Slot | undefined;
     for (const slot of this.slots) {
-      if (slot.worker === undefined || slot.outstanding.size >= MAX_IN_FLIGHT) continue;
+      if (slot.worker === undefined || (!anyRoom && slot.outstanding.size >= MAX_IN_FLIGHT)) continue;
       if (best === undefined || slot.load < best.load) best = slot;
     }
     return best;
