@@ -1,11 +1,11 @@
-import { fromHex } from './bytes.ts';
+import { fromHex, toHex, utf8 } from './bytes.ts';
 import { decodeBits } from './compact.ts';
 import type { CryptoPort } from './crypto.ts';
 import { ErrorCode, fail, ok, type Result } from './errors.ts';
 import { type BlockHeader, headerFieldError, headerHash } from './header.ts';
 import { merkleRoot } from './merkle.ts';
 import type { NetworkParams } from './params.ts';
-import { type Post, parsePost, postId, postSize } from './post.ts';
+import { canonicalPost, type Post, parsePost, type postId, type postSize } from './post.ts';
 import { meetsTarget } from './pow.ts';
 
 /** A block as nodes exchange and serve it (docs/PROTOCOL.md §4.1): the header fields, its hash and its posts. */
@@ -139,6 +139,14 @@ export function validateBlockStateless(
 }
 
 /**
+ * What a signature adds to a post's canonical JSON: `,"signature":"` and 128 hex digits and `"`.
+ * JCS sorts the members, but where this one lands does not change how many bytes it adds, and
+ * the form checks allow only 128 lowercase hex digits (nothing escaped). So a post's size
+ * ({@link postSize}) and its id ({@link postId}) come from one canonical encoding.
+ */
+const SIGNATURE_MEMBER_BYTES = 143;
+
+/**
  * §7.1 steps 1–16: everything {@link validateBlockStateless} checks except the signatures
  * (step 17), which {@link checkBlockSignatures} completes. Split so that a node can verify the
  * signatures elsewhere (worker threads) between the two.
@@ -162,15 +170,18 @@ export function checkBlockBeforeSignatures(
   if (!header.ok) return header;
 
   let bytes = 0;
-  const sizes = block.transactions.map((post) => {
-    const size = postSize(post);
+  const sizes: number[] = [];
+  const ids: string[] = [];
+  for (const post of block.transactions) {
+    const canonical = utf8(canonicalPost(post));
+    const size = canonical.length + (post.signature === undefined ? 0 : SIGNATURE_MEMBER_BYTES);
     bytes += size;
-    return size;
-  });
+    sizes.push(size);
+    ids.push(toHex(crypto.sha256(canonical)));
+  }
   if (bytes > params.maxBlockBytes) {
     return fail(ErrorCode.BLOCK_TOO_LARGE, `posts take ${bytes} bytes, more than ${params.maxBlockBytes}`);
   }
-  const ids = block.transactions.map((post) => postId(post, crypto));
   const seen = new Set<string>();
   for (const id of ids) {
     if (seen.has(id)) return fail(ErrorCode.BLOCK_DUPLICATE_POST, `post ${id} appears twice`);

@@ -20,8 +20,10 @@ import type { PeerTransport } from './transport.ts';
 /** Headers validated and held in memory per sync before bodies are fetched. */
 const MAX_HEADERS_IN_MEMORY = 50_000;
 const BATCH = 100;
-/** Body batches in flight at once (spread over the peers that have them). */
-const WINDOW = 4;
+/** Body batches in flight at once (spread over the peers that have them), besides VERIFY_AHEAD. */
+const WINDOW = 2;
+/** Downloaded batches checked and sent to the signature workers ahead of the one connecting. */
+const VERIFY_AHEAD = 2;
 
 interface Checked {
   readonly header: WireHeader;
@@ -35,7 +37,7 @@ interface PreparedBatch {
    * The batch's blocks in order, as CheckedBlocks, up to the first that fails the checks: that
    * one stays raw (the chain rejects it again, with its code, when its turn comes) and ends it.
    */
-  readonly blocks: readonly (CheckedBlock | unknown)[];
+  readonly blocks: (CheckedBlock | unknown)[];
   readonly verified: Promise<VerifiedSignatures | undefined>;
 }
 
@@ -264,28 +266,44 @@ export class SyncManager {
       throw lastError;
     };
     // Pipeline: while the chain connects batch N (main thread, one transaction), the workers
-    // verify the signatures of batch N+1 and batches up to N+WINDOW download and get checked.
-    const inFlight: Promise<PreparedBatch>[] = [];
+    // verify the signatures of batches N+1 and N+2, and batches up to N+2+WINDOW download.
+    // Batches are checked only when they come within VERIFY_AHEAD of the chain, so that few
+    // parsed blocks wait (waiting objects fill V8's old generation and the node's memory).
+    const inFlight: Promise<{ blocks: unknown[]; from: string }>[] = [];
     let next = 0;
     const fill = () => {
       while (inFlight.length < WINDOW && next < batches.length) {
-        const promise = fetchBatch(batches[next]!, next).then(({ blocks, from }) =>
-          this.prepare(blocks, from),
-        );
+        const promise = fetchBatch(batches[next]!, next);
         promise.catch(() => undefined); // handled when awaited in order
         inFlight.push(promise);
         next++;
       }
     };
     fill();
-    while (inFlight.length > 0 && !this.stopped) {
-      const prepared = await inFlight.shift()!;
-      fill();
+    const ready: PreparedBatch[] = [];
+    let downloadFailed = false;
+    let downloadError: unknown;
+    for (;;) {
+      while (!downloadFailed && ready.length < VERIFY_AHEAD && inFlight.length > 0) {
+        try {
+          const { blocks, from } = await inFlight.shift()!;
+          fill();
+          ready.push(this.prepare(blocks, from));
+        } catch (error) {
+          // The batches before it still connect, as they would have without the pipeline.
+          downloadFailed = true;
+          downloadError = error;
+        }
+      }
+      const prepared = ready.shift();
+      if (prepared === undefined || this.stopped) break;
       const verified = await prepared.verified;
       if (this.stopped) return;
+      const blocks = prepared.blocks;
       const outcome = chain.inOneTransaction(() => {
-        for (const block of prepared.blocks) {
-          const accepted = intake.accept(block, prepared.from, 0, verified ? { verified } : {});
+        for (let i = 0; i < blocks.length; i++) {
+          const accepted = intake.accept(blocks[i], prepared.from, 0, verified ? { verified } : {});
+          blocks[i] = undefined; // connected: let it go now rather than with the whole batch
           if (!accepted.ok) return accepted;
         }
         return undefined;
@@ -300,6 +318,7 @@ export class SyncManager {
         startHeight,
       );
     }
+    if (downloadFailed && !this.stopped) throw downloadError;
   }
 
   /**

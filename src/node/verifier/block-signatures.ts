@@ -1,9 +1,10 @@
 import type { ValidBlock } from '../../core/block.ts';
-import type { SignatureCheck } from './pool.ts';
+import { MESSAGE_AT, PUBLIC_KEY_AT, RECORD_BYTES } from './shared.ts';
 
-/** Verifies many signatures off the calling thread (SignatureVerifierPool.verifyMany). */
+/** Verifies many signatures off the calling thread (SignatureVerifierPool.verifyRecords). */
 export interface BulkSignatureVerifier {
-  verifyMany(checks: readonly SignatureCheck[]): Promise<boolean[]>;
+  /** Records of shared.ts's layout in; one byte per record out, 1 when the signature verifies. */
+  verifyRecords(records: Uint8Array): Promise<Uint8Array>;
 }
 
 /**
@@ -12,18 +13,20 @@ export interface BulkSignatureVerifier {
  * with the same signature, and a post differing in either is verified again by whoever asks.
  */
 export class VerifiedSignatures {
-  private readonly pairs = new Set<string>();
+  /** Signature by post id (a block holds a post id once; several blocks could hold it with other signatures). */
+  private readonly pairs = new Map<string, string | string[]>();
 
   add(id: string, signature: string): void {
-    this.pairs.add(`${id}:${signature}`);
+    const known = this.pairs.get(id);
+    if (known === undefined) this.pairs.set(id, signature);
+    else if (Array.isArray(known)) known.push(signature);
+    else if (known !== signature) this.pairs.set(id, [known, signature]);
   }
 
   has(id: string, signature: string | undefined): boolean {
-    return signature !== undefined && this.pairs.has(`${id}:${signature}`);
-  }
-
-  get size(): number {
-    return this.pairs.size;
+    if (signature === undefined) return false;
+    const known = this.pairs.get(id);
+    return known === signature || (Array.isArray(known) && known.includes(signature));
   }
 }
 
@@ -37,26 +40,30 @@ export async function verifyBlockSignatures(
   verifier: BulkSignatureVerifier,
   blocks: readonly ValidBlock[],
 ): Promise<VerifiedSignatures> {
-  const checks: SignatureCheck[] = [];
-  const pairs: [string, string][] = [];
+  let count = 0;
+  for (const { block } of blocks)
+    for (const post of block.transactions) if (post.signature !== undefined) count++;
+  const verified = new VerifiedSignatures();
+  if (count === 0) return verified;
+  // The form checks allowed only lowercase hex of the right lengths: each write fills its field.
+  const records = Buffer.alloc(count * RECORD_BYTES);
+  let at = 0;
   for (const { block, ids } of blocks) {
     block.transactions.forEach((post, i) => {
       if (post.signature === undefined || post.pubkey === undefined) return;
-      const id = ids[i]!;
-      // The hex was checked by the form checks; Buffer decodes it natively.
-      checks.push({
-        signature: Buffer.from(post.signature, 'hex'),
-        message: Buffer.from(id, 'hex'),
-        publicKey: Buffer.from(post.pubkey, 'hex'),
-      });
-      pairs.push([id, post.signature]);
+      records.write(post.signature, at, 'hex');
+      records.write(ids[i]!, at + MESSAGE_AT, 'hex');
+      records.write(post.pubkey, at + PUBLIC_KEY_AT, 'hex');
+      at += RECORD_BYTES;
     });
   }
-  const verified = new VerifiedSignatures();
-  if (checks.length === 0) return verified;
-  const results = await verifier.verifyMany(checks);
-  results.forEach((valid, i) => {
-    if (valid) verified.add(pairs[i]![0], pairs[i]![1]);
-  });
+  const results = await verifier.verifyRecords(records);
+  let record = 0;
+  for (const { block, ids } of blocks) {
+    block.transactions.forEach((post, i) => {
+      if (post.signature === undefined || post.pubkey === undefined) return;
+      if (results[record++] === 1) verified.add(ids[i]!, post.signature);
+    });
+  }
   return verified;
 }

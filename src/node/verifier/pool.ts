@@ -32,15 +32,14 @@ const MAX_IN_FLIGHT = 1;
  */
 const MIN_BATCH = 16;
 const COALESCE_MS = 1;
+/**
+ * A worker keeps almost nothing alive (cached public keys), but under a steady stream of batches
+ * V8 would let its young generation grow to its default of tens of MB: capped, it costs a few more
+ * (cheap) scavenges and keeps the node's resident memory lower during sync.
+ */
+const WORKER_YOUNG_GENERATION_MB = 4;
 /** A slot whose worker died this many times in a row without answering is not restarted. */
 const MAX_FAILURES = 3;
-
-/** One signature to verify: 64-byte signature, the message (a 32-byte post id), 32-byte key. */
-export interface SignatureCheck {
-  readonly signature: Uint8Array;
-  readonly message: Uint8Array;
-  readonly publicKey: Uint8Array;
-}
 
 interface Request {
   readonly signature: Uint8Array;
@@ -49,10 +48,16 @@ interface Request {
   readonly resolve: (valid: boolean) => void;
 }
 
+/** A batch sent to a worker: its records (kept, to verify here if the worker dies) and who waits. */
+interface Batch {
+  readonly records: Uint8Array;
+  readonly settle: (results: Uint8Array) => void;
+}
+
 interface Slot {
   worker: Worker | undefined;
   /** Batches sent and not answered yet, by batch number. */
-  readonly outstanding: Map<number, Request[]>;
+  readonly outstanding: Map<number, Batch>;
   /** Records in the outstanding batches. */
   load: number;
   failures: number;
@@ -111,43 +116,36 @@ export class SignatureVerifierPool {
   }
 
   /**
-   * Verifies many signatures at once (a sync batch's posts): the answers in the order asked,
-   * the same as {@link verify}'s. They go out at once, in batches of at most MAX_BATCH spread
-   * over the workers, without waiting for earlier answers: a worker then works through them
-   * while the calling thread is busy elsewhere (requests from {@link verify} wait behind them).
+   * Verifies many signatures at once (a sync batch's posts), given as records of
+   * {@link RECORD_BYTES} (signature, 32-byte message, public key; see shared.ts): one byte per
+   * record, 1 when valid, the same answers as {@link verify}. They go out at once, in batches of
+   * at most MAX_BATCH spread over the workers, without waiting for earlier answers, so a worker
+   * works through them while the calling thread is busy elsewhere (requests from
+   * {@link verify} wait behind them). One buffer, not an object per signature: sync keeps
+   * batches waiting, and every object that waits ends up in V8's old generation.
    */
-  verifyMany(checks: readonly SignatureCheck[]): Promise<boolean[]> {
-    const results = new Array<boolean>(checks.length).fill(false);
-    const requests: Request[] = [];
+  verifyRecords(records: Uint8Array): Promise<Uint8Array> {
+    const count = Math.floor(records.length / RECORD_BYTES);
+    if (this.closed || !this.slots.some((slot) => slot.worker !== undefined)) {
+      return Promise.resolve(this.verifyRecordsHere(records.subarray(0, count * RECORD_BYTES)));
+    }
+    const results = new Uint8Array(count);
+    if (count === 0) return Promise.resolve(results);
     return new Promise((resolve) => {
-      let remaining = 0;
-      const settle = () => {
-        if (--remaining === 0) resolve(results);
-      };
-      checks.forEach((check, i) => {
-        const { signature, message, publicKey } = check;
-        if (signature.length !== 64 || publicKey.length !== 32) return;
-        remaining++;
-        const answer = (valid: boolean) => {
-          results[i] = valid;
-          settle();
+      let remaining = Math.ceil(count / MAX_BATCH);
+      for (let first = 0; first < count; first += MAX_BATCH) {
+        const chunk = records.subarray(
+          first * RECORD_BYTES,
+          Math.min(count, first + MAX_BATCH) * RECORD_BYTES,
+        );
+        const settle = (answers: Uint8Array) => {
+          results.set(answers, first);
+          if (--remaining === 0) resolve(results);
         };
-        if (this.closed || message.length !== 32) answer(this.fallback.verify(signature, message, publicKey));
-        else requests.push({ signature, message, publicKey, resolve: answer });
-      });
-      if (remaining === 0) {
-        resolve(results);
-        return;
-      }
-      // Counted once more until every request is sent, so that answers arriving early cannot resolve.
-      remaining++;
-      for (let at = 0; at < requests.length; at += MAX_BATCH) {
         const slot = this.leastLoaded(true);
-        const chunk = requests.slice(at, at + MAX_BATCH);
-        if (slot === undefined) for (const request of chunk) this.settleHere(request);
-        else this.send(slot, chunk);
+        if (slot === undefined) settle(this.verifyRecordsHere(chunk));
+        else this.send(slot, chunk, settle);
       }
-      settle();
     });
   }
 
@@ -190,24 +188,30 @@ export class SignatureVerifierPool {
     for (;;) {
       const slot = this.leastLoaded();
       if (slot === undefined || this.queue.length === 0) return;
-      this.send(slot, this.queue.splice(0, MAX_BATCH));
+      const requests = this.queue.splice(0, MAX_BATCH);
+      const records = new Uint8Array(requests.length * RECORD_BYTES);
+      requests.forEach((request, i) => {
+        const at = i * RECORD_BYTES;
+        records.set(request.signature, at);
+        records.set(request.message, at + MESSAGE_AT);
+        records.set(request.publicKey, at + PUBLIC_KEY_AT);
+      });
+      this.send(slot, records, (results) => {
+        requests.forEach((request, i) => {
+          request.resolve(results[i] === 1);
+        });
+      });
     }
   }
 
-  /** Sends one batch of requests to a slot's live worker as one buffer of records. */
-  private send(slot: Slot, requests: Request[]): void {
-    const records = new Uint8Array(requests.length * RECORD_BYTES);
-    requests.forEach((request, i) => {
-      const at = i * RECORD_BYTES;
-      records.set(request.signature, at);
-      records.set(request.message, at + MESSAGE_AT);
-      records.set(request.publicKey, at + PUBLIC_KEY_AT);
-    });
+  /** Sends one batch of records to a slot's live worker (a transferred copy: `records` stays for verifyHere). */
+  private send(slot: Slot, records: Uint8Array, settle: (results: Uint8Array) => void): void {
     const batch = this.nextBatch++;
-    slot.outstanding.set(batch, requests);
-    slot.load += requests.length;
-    const message: VerifyBatch = { batch, records };
-    slot.worker!.postMessage(message, [records.buffer]);
+    slot.outstanding.set(batch, { records, settle });
+    slot.load += records.length / RECORD_BYTES;
+    const copy = new Uint8Array(records); // a copy (Buffer#slice would be a view of the same memory)
+    const message: VerifyBatch = { batch, records: copy };
+    slot.worker!.postMessage(message, [copy.buffer]);
   }
 
   /** The live worker with the fewest records in flight (and room for another batch, unless `anyRoom`). */
@@ -221,17 +225,19 @@ export class SignatureVerifierPool {
   }
 
   private spawn(slot: Slot): void {
-    const worker = new Worker(workerUrl(), { execArgv: WORKER_EXEC_ARGV, name: 'yournet-verifier' });
+    const worker = new Worker(workerUrl(), {
+      execArgv: WORKER_EXEC_ARGV,
+      name: 'yournet-verifier',
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     slot.worker = worker;
     worker.on('message', ({ batch, results }: VerifyResults) => {
-      const requests = slot.outstanding.get(batch);
-      if (requests === undefined) return;
+      const sent = slot.outstanding.get(batch);
+      if (sent === undefined) return;
       slot.outstanding.delete(batch);
-      slot.load -= requests.length;
+      slot.load -= sent.records.length / RECORD_BYTES;
       slot.failures = 0;
-      requests.forEach((request, i) => {
-        request.resolve(results[i] === 1);
-      });
+      sent.settle(results);
       this.dispatch();
     });
     // Without an 'error' listener a worker's uncaught exception would take the node down; 'exit' follows.
@@ -248,10 +254,26 @@ export class SignatureVerifierPool {
 
   /** Settles a slot's unanswered batches on the calling thread. */
   private verifyHere(slot: Slot): void {
-    for (const requests of slot.outstanding.values())
-      for (const request of requests) this.settleHere(request);
+    const batches = [...slot.outstanding.values()];
     slot.outstanding.clear();
     slot.load = 0;
+    for (const sent of batches) sent.settle(this.verifyRecordsHere(sent.records));
+  }
+
+  /** What a worker answers for `records`, computed on the calling thread. */
+  private verifyRecordsHere(records: Uint8Array): Uint8Array {
+    const count = records.length / RECORD_BYTES;
+    const results = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const at = i * RECORD_BYTES;
+      const valid = this.fallback.verify(
+        records.subarray(at, at + MESSAGE_AT),
+        records.subarray(at + MESSAGE_AT, at + PUBLIC_KEY_AT),
+        records.subarray(at + PUBLIC_KEY_AT, at + RECORD_BYTES),
+      );
+      results[i] = valid ? 1 : 0;
+    }
+    return results;
   }
 
   private verifyQueueHere(): void {
