@@ -10,6 +10,10 @@
  *             over-states by up to that); bytes sent per node per block ≤ 3 × the block's size.
  *
  * Sizes can be reduced for a quick look: YOURNET_BENCH_BLOCKS, YOURNET_BENCH_POSTS_PER_BLOCK.
+ * For investigating rather than reporting: YOURNET_BENCH_NETWORK_ONLY=sync|propagate runs one
+ * part; YOURNET_BENCH_SOURCE_DIR=<dir> keeps the source chain in <dir> and reuses it when it is
+ * already there (building it takes longer than the sync); YOURNET_BENCH_NODE_FLAGS="--cpu-prof
+ * --cpu-prof-dir=/tmp/prof" passes Node.js flags to the syncing node.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,6 +32,9 @@ import { type BenchResult, log, median, round } from './harness.ts';
 
 const BLOCKS = Number(process.env.YOURNET_BENCH_BLOCKS ?? 10_000);
 const POSTS_PER_BLOCK = Number(process.env.YOURNET_BENCH_POSTS_PER_BLOCK ?? 10);
+const ONLY = process.env.YOURNET_BENCH_NETWORK_ONLY;
+const SOURCE_DIR = process.env.YOURNET_BENCH_SOURCE_DIR;
+const NODE_FLAGS = (process.env.YOURNET_BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 
 // biome-ignore lint/suspicious/noExplicitAny: benchmark reads known fields of its own nodes' answers
 async function json(url: string, body?: unknown): Promise<any> {
@@ -104,16 +111,21 @@ async function waitHeight(url: string, height: number, timeoutMs: number): Promi
 }
 
 async function syncBench(): Promise<BenchResult[]> {
-  const sourceDir = tempDataDir('yournet-bench-src-');
+  const keepSource = SOURCE_DIR !== undefined;
+  const sourceDir = SOURCE_DIR ?? tempDataDir('yournet-bench-src-');
   const nodes: NodeProcess[] = [];
   try {
-    log(`[network] building ${BLOCKS} blocks × ${POSTS_PER_BLOCK} signed posts`);
-    buildSourceChain(sourceDir);
+    if (keepSource && existsSync(`${sourceDir}/yournet.sqlite`)) {
+      log(`[network] reusing the source chain in ${sourceDir}`);
+    } else {
+      log(`[network] building ${BLOCKS} blocks × ${POSTS_PER_BLOCK} signed posts`);
+      buildSourceChain(sourceDir);
+    }
     const source = await startNodeProcess({ dataDir: sourceDir, args: [] });
     nodes.push(source);
     log('[network] a fresh node syncs from it');
     const started = process.hrtime.bigint();
-    const fresh = await startNodeProcess({ args: ['--peer', source.url] });
+    const fresh = await startNodeProcess({ args: ['--peer', source.url], nodeFlags: NODE_FLAGS });
     nodes.push(fresh);
     const done = await waitHeight(fresh.url, BLOCKS, 600_000);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -142,7 +154,7 @@ async function syncBench(): Promise<BenchResult[]> {
       await node.stop();
       if (node.dataDir !== sourceDir) rmSync(node.dataDir, { recursive: true, force: true });
     }
-    rmSync(sourceDir, { recursive: true, force: true });
+    if (!keepSource) rmSync(sourceDir, { recursive: true, force: true });
   }
 }
 
@@ -245,5 +257,8 @@ export async function run(): Promise<BenchResult[]> {
   if (!existsSync(new URL('../dist/cli/main.js', import.meta.url))) {
     throw new Error('the network benchmark runs the built CLI: run `npm run build` first');
   }
-  return [...(await syncBench()), ...(await propagationBench())];
+  return [
+    ...(ONLY === undefined || ONLY === 'sync' ? await syncBench() : []),
+    ...(ONLY === undefined || ONLY === 'propagate' ? await propagationBench() : []),
+  ];
 }

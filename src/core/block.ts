@@ -1,10 +1,11 @@
+import { fromHex, toHex, utf8 } from './bytes.ts';
 import { decodeBits } from './compact.ts';
 import type { CryptoPort } from './crypto.ts';
 import { ErrorCode, fail, ok, type Result } from './errors.ts';
 import { type BlockHeader, headerFieldError, headerHash } from './header.ts';
 import { merkleRoot } from './merkle.ts';
 import type { NetworkParams } from './params.ts';
-import { type Post, parsePost, postId, postSize, validatePost } from './post.ts';
+import { canonicalPost, type Post, parsePost, type postId, type postSize } from './post.ts';
 import { meetsTarget } from './pow.ts';
 
 /** A block as nodes exchange and serve it (docs/PROTOCOL.md §4.1): the header fields, its hash and its posts. */
@@ -113,8 +114,13 @@ export function parseBlock(input: unknown): Result<Block> {
 export interface ValidBlock {
   readonly block: Block;
   readonly ids: readonly string[];
+  /** {@link postSize} of each post, in block order (what the block's size is made of). */
+  readonly sizes: readonly number[];
   readonly target: bigint;
 }
+
+/** Posts whose exact signature the caller already verified: skipped, an optimisation only. */
+export type AlreadyVerified = (id: string, post: Post) => boolean;
 
 /**
  * Every check that needs no chain (§7.1), cheapest first so that junk costs little:
@@ -125,8 +131,30 @@ export function validateBlockStateless(
   input: unknown,
   params: NetworkParams,
   crypto: CryptoPort,
-  /** Posts whose exact signature the caller already verified (e.g. stored posts): skipped, an optimisation only. */
-  alreadyVerified?: (id: string, post: Post) => boolean,
+  alreadyVerified?: AlreadyVerified,
+): Result<ValidBlock> {
+  const checked = checkBlockBeforeSignatures(input, params, crypto);
+  if (!checked.ok) return checked;
+  return checkBlockSignatures(checked.value, crypto, alreadyVerified);
+}
+
+/**
+ * What a signature adds to a post's canonical JSON: `,"signature":"` and 128 hex digits and `"`.
+ * JCS sorts the members, but where this one lands does not change how many bytes it adds, and
+ * the form checks allow only 128 lowercase hex digits (nothing escaped). So a post's size
+ * ({@link postSize}) and its id ({@link postId}) come from one canonical encoding.
+ */
+const SIGNATURE_MEMBER_BYTES = 143;
+
+/**
+ * §7.1 steps 1–16: everything {@link validateBlockStateless} checks except the signatures
+ * (step 17), which {@link checkBlockSignatures} completes. Split so that a node can verify the
+ * signatures elsewhere (worker threads) between the two.
+ */
+export function checkBlockBeforeSignatures(
+  input: unknown,
+  params: NetworkParams,
+  crypto: CryptoPort,
 ): Result<ValidBlock> {
   if (
     isPlainObject(input) &&
@@ -142,11 +170,18 @@ export function validateBlockStateless(
   if (!header.ok) return header;
 
   let bytes = 0;
-  for (const post of block.transactions) bytes += postSize(post);
+  const sizes: number[] = [];
+  const ids: string[] = [];
+  for (const post of block.transactions) {
+    const canonical = utf8(canonicalPost(post));
+    const size = canonical.length + (post.signature === undefined ? 0 : SIGNATURE_MEMBER_BYTES);
+    bytes += size;
+    sizes.push(size);
+    ids.push(toHex(crypto.sha256(canonical)));
+  }
   if (bytes > params.maxBlockBytes) {
     return fail(ErrorCode.BLOCK_TOO_LARGE, `posts take ${bytes} bytes, more than ${params.maxBlockBytes}`);
   }
-  const ids = block.transactions.map((post) => postId(post, crypto));
   const seen = new Set<string>();
   for (const id of ids) {
     if (seen.has(id)) return fail(ErrorCode.BLOCK_DUPLICATE_POST, `post ${id} appears twice`);
@@ -156,12 +191,30 @@ export function validateBlockStateless(
   if (root !== block.merkle_root) {
     return fail(ErrorCode.BLOCK_BAD_MERKLE_ROOT, `merkle_root is not the root of the posts (${root})`);
   }
-  for (let i = 0; i < block.transactions.length; i++) {
-    if (alreadyVerified?.(ids[i]!, block.transactions[i]!)) continue;
-    const checked = validatePost(block.transactions[i], crypto);
-    if (!checked.ok) return fail(checked.code, `post ${i}: ${checked.message}`);
+  return ok({ block, ids, sizes, target: header.value.target });
+}
+
+/**
+ * §7.1 step 17 on a block that passed {@link checkBlockBeforeSignatures}: every signed post's
+ * signature verifies, in order. The posts' form and ids are already checked and computed, so
+ * this is exactly {@link validatePost}'s signature check without parsing and hashing again.
+ */
+export function checkBlockSignatures(
+  valid: ValidBlock,
+  crypto: CryptoPort,
+  alreadyVerified?: AlreadyVerified,
+): Result<ValidBlock> {
+  const posts = valid.block.transactions;
+  for (let i = 0; i < posts.length; i++) {
+    const post = posts[i]!;
+    const id = valid.ids[i]!;
+    if (alreadyVerified?.(id, post)) continue;
+    if (post.signature === undefined || post.pubkey === undefined) continue;
+    if (!crypto.verify(fromHex(post.signature), fromHex(id), fromHex(post.pubkey))) {
+      return fail(ErrorCode.POST_BAD_SIGNATURE, `post ${i}: signature does not verify for post ${id}`);
+    }
   }
-  return ok({ block, ids, target: header.value.target });
+  return ok(valid);
 }
 
 /** The header fields of a block (drops hash and posts). */

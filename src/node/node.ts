@@ -89,7 +89,7 @@ export class YourNetNode {
       peers.add(address.url, 'config');
     }
     const network = new Network(
-      { chain, mempool, store: peers, crypto: nodeCrypto },
+      { chain, mempool, store: peers, crypto: nodeCrypto, verifier },
       { agent: `yournet/${config.version}`, ...config.p2p },
     );
     const events = new EventHub();

@@ -25,10 +25,11 @@ export function tempDataDir(prefix = 'yournet-proc-'): string {
  * its "listening" log line. The caller stops it by its own pid.
  */
 export async function startNodeProcess(
-  options: { dataDir?: string; args?: string[]; port?: number } = {},
+  options: { dataDir?: string; args?: string[]; port?: number; nodeFlags?: readonly string[] } = {},
 ): Promise<NodeProcess> {
   const dataDir = options.dataDir ?? tempDataDir();
   const args = [
+    ...(options.nodeFlags ?? []),
     BIN,
     'node',
     '--network',

@@ -3,7 +3,10 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Block } from '../../src/core/block.ts';
 import { headerOf } from '../../src/core/block.ts';
+import { decodeBits } from '../../src/core/compact.ts';
 import { EMPTY_MERKLE_ROOT, merkleRoot } from '../../src/core/merkle.ts';
+import { REGTEST } from '../../src/core/params.ts';
+import { blockWork } from '../../src/core/pow.ts';
 import { idOf, makePost } from '../helpers/chain.ts';
 import { blockOnGenesis, type FakePeer, type FakeRoutes, startFakePeer } from '../helpers/fake-peer.ts';
 import { call, postAndMine, status, waitFor } from '../helpers/network.ts';
@@ -114,6 +117,35 @@ describe('a scripted malicious peer', () => {
       { announce: { posts: [idOf(post)] } },
     );
     assert.deepEqual((await call(`${node.url}/pending_tx`)).body, []);
+  });
+
+  it('a synced block carrying a post with a bad signature: POST_BAD_SIGNATURE, the block before it kept', async () => {
+    // Two blocks on the genesis: the first valid, the second with a forged post. Their headers
+    // are valid, so the node syncs them (headers first), checks the bodies ahead of the chain,
+    // verifies the signatures on its workers, and connects them in order.
+    const first = blockOnGenesis([], EMPTY_MERKLE_ROOT, { timestamp: REGTEST.genesis.timestamp + 61 });
+    const post = forgedPost();
+    const second = blockOnGenesis([post], merkleRoot([idOf(post)]), {
+      previous: first.hash,
+      index: 2,
+      timestamp: first.timestamp + 60,
+    });
+    const work = blockWork(decodeBits(REGTEST.powLimitBits)!);
+    await scenario(
+      'POST_BAD_SIGNATURE',
+      {
+        '/p2p/headers': () => ({ headers: [wire(first), wire(second)] }),
+        '/p2p/blocks': (body) => {
+          const asked = (body as { hashes: string[] }).hashes;
+          return { blocks: [first, second].filter((block) => asked.includes(block.hash)) };
+        },
+      },
+      { chainwork: (work * 3n).toString(16) },
+    );
+    assert.ok(fakes.at(-1)!.requests.includes('/p2p/headers'), 'reached through headers-first sync');
+    const kept = await call(`${node.url}/api/v1/blocks/${first.hash}`);
+    assert.equal(kept.status, 200, 'the valid block before the bad one was connected first');
+    assert.equal((await call(`${node.url}/api/v1/blocks/${second.hash}`)).status, 404);
   });
 
   it('headers with a bad proof of work: BLOCK_BAD_POW, no body requested', async () => {

@@ -1,15 +1,21 @@
 import { EventEmitter } from 'node:events';
-import { type Block, validateBlockStateless } from '../../core/block.ts';
+import {
+  type Block,
+  checkBlockBeforeSignatures,
+  checkBlockSignatures,
+  type ValidBlock,
+} from '../../core/block.ts';
 import { decodeBits } from '../../core/compact.ts';
 import { type ParentContext, validateBodyContext, validateHeaderContext } from '../../core/contextual.ts';
 import type { CryptoPort } from '../../core/crypto.ts';
-import { ErrorCode } from '../../core/errors.ts';
+import { ErrorCode, ok, type Result } from '../../core/errors.ts';
 import type { NetworkParams } from '../../core/params.ts';
-import { postSize } from '../../core/post.ts';
 import { blockWork } from '../../core/pow.ts';
 import { type BlockIndexEntry, BlockStatus, BlockStore } from '../store/blocks.ts';
 import type { Db } from '../store/database.ts';
 import { PostStore, postFromRow } from '../store/posts.ts';
+import type { VerifiedSignatures } from '../verifier/block-signatures.ts';
+import { CheckedBlock, checkBlock } from './checked.ts';
 
 /** A block joined to the best chain. */
 export interface BlockConnectedEvent {
@@ -52,6 +58,14 @@ class ConnectFailure extends Error {
   }
 }
 
+export interface AcceptOptions {
+  /**
+   * Signatures already verified (by the verifier's workers during sync): a signed post whose
+   * exact (id, signature) pair is in the set is not verified again. Every other post is.
+   */
+  readonly verified?: VerifiedSignatures;
+}
+
 export interface ChainOptions {
   readonly db: Db;
   readonly params: NetworkParams;
@@ -75,6 +89,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly crypto: CryptoPort;
   private readonly now: () => number;
   private tipEntry: BlockIndexEntry;
+  /** Events held back until the transaction of {@link inOneTransaction} commits. */
+  private deferredEvents: (() => void)[] | undefined;
 
   constructor(options: ChainOptions) {
     super();
@@ -130,18 +146,40 @@ export class Chain extends EventEmitter<ChainEvents> {
     return { parent, recentTimestamps: timestamps };
   }
 
+  /** §7.1 steps 1–16 of a block, ahead of its turn (see {@link CheckedBlock}). */
+  checkBlock(input: unknown): Result<CheckedBlock> {
+    return checkBlock(input, this.params, this.crypto);
+  }
+
+  /**
+   * §7.1 stateless validation: steps 1–16 (skipped for a {@link CheckedBlock}, which passed
+   * them), then the signatures, except those of posts stored with the same signature (verified
+   * when stored) and those in `options.verified`.
+   */
+  validateStateless(input: unknown, options: AcceptOptions = {}): Result<ValidBlock> {
+    const checked =
+      input instanceof CheckedBlock
+        ? ok(input.valid)
+        : checkBlockBeforeSignatures(input, this.params, this.crypto);
+    if (!checked.ok) return checked;
+    const verified = options.verified;
+    return checkBlockSignatures(checked.value, this.crypto, (id, post) => {
+      if (post.signature === undefined) return false; // nothing to verify
+      if (verified?.has(id, post.signature)) return true;
+      // A stored post was verified when stored; a different signature for the same id is checked again.
+      return this.posts.byId(id)?.signature === post.signature;
+    });
+  }
+
   /**
    * Validates and stores a block from anyone (a peer, /add_block, the local miner) and moves
    * the best chain to it if it makes the heaviest valid branch. Never throws on bad input.
+   * `input` may be a {@link CheckedBlock} (sync checks bodies ahead of the chain).
    */
-  acceptBlock(input: unknown): AcceptOutcome {
-    // A stored post was verified when stored; a different signature for the same id is checked again.
-    const valid = validateBlockStateless(input, this.params, this.crypto, (id, post) => {
-      const row = this.posts.byId(id);
-      return row !== undefined && row.signature === (post.signature ?? null);
-    });
+  acceptBlock(input: unknown, options: AcceptOptions = {}): AcceptOutcome {
+    const valid = this.validateStateless(input, options);
     if (!valid.ok) return { ok: false, code: valid.code, message: valid.message };
-    const { block, ids } = valid.value;
+    const { block } = valid.value;
 
     const known = this.blocks.get(block.hash);
     if (known !== undefined) {
@@ -179,21 +217,46 @@ export class Chain extends EventEmitter<ChainEvents> {
     const context = validateHeaderContext(block, this.parentContext(parent), this.params, this.now());
     if (!context.ok) return { ok: false, code: context.code, message: context.message };
 
-    return this.storeAndActivate(block, ids, parent);
+    return this.storeAndActivate(valid.value, parent);
   }
 
-  private storeAndActivate(block: Block, ids: readonly string[], parent: BlockIndexEntry): AcceptOutcome {
+  /**
+   * Runs `work` (several acceptBlock calls, e.g. one sync batch) in one SQLite transaction: one
+   * commit instead of one per block. Each block keeps its own savepoint, checks, outcome and
+   * error code, exactly as if accepted alone; the events are emitted after the commit, in the
+   * same order. If `work` throws, nothing of it is kept and the tip is restored; so `work`
+   * must let an exception from acceptBlock (a storage error, never bad input) propagate.
+   */
+  inOneTransaction<T>(work: () => T): T {
+    if (this.deferredEvents !== undefined) return work();
+    const tip = this.tipEntry;
+    const deferred: (() => void)[] = [];
+    this.deferredEvents = deferred;
+    let result: T;
+    try {
+      result = this.db.transaction(work)();
+    } catch (error) {
+      this.tipEntry = tip;
+      throw error;
+    } finally {
+      this.deferredEvents = undefined;
+    }
+    for (const emit of deferred) emit();
+    return result;
+  }
+
+  private storeAndActivate(valid: ValidBlock, parent: BlockIndexEntry): AcceptOutcome {
+    const { block, ids, sizes } = valid;
     const events: { connected: BlockConnectedEvent[]; reorgs: ReorgEvent[] } = { connected: [], reorgs: [] };
     const receivedAt = Date.now();
     let failure: ConnectFailure | undefined;
     const previousTip = this.tipEntry;
 
-    this.db.transaction(() => {
+    const store = () => {
       let size = 0;
       const seqs = block.transactions.map((post, i) => {
-        const bytes = postSize(post);
-        size += bytes;
-        return this.posts.insert(post, ids[i]!, bytes, receivedAt);
+        size += sizes[i]!;
+        return this.posts.insert(post, ids[i]!, sizes[i]!, receivedAt);
       });
       this.blocks.insert(
         {
@@ -207,11 +270,25 @@ export class Chain extends EventEmitter<ChainEvents> {
         },
         seqs,
       );
+      if (parent.hash === previousTip.hash && this.extendTip(block, ids, seqs, events)) return;
       failure = this.activateBestChain(events);
-    })();
+    };
+    // Inside inOneTransaction the batch's transaction makes this block atomic with the others
+    // (anything thrown rolls the whole batch back), so no savepoint of its own.
+    try {
+      if (this.deferredEvents !== undefined) store();
+      else this.db.transaction(store)();
+    } catch (error) {
+      this.tipEntry = previousTip;
+      throw error;
+    }
 
-    for (const reorg of events.reorgs) this.emit('reorg', reorg);
-    for (const connected of events.connected) this.emit('block', connected);
+    const emit = () => {
+      for (const reorg of events.reorgs) this.emit('reorg', reorg);
+      for (const connected of events.connected) this.emit('block', connected);
+    };
+    if (this.deferredEvents !== undefined) this.deferredEvents.push(emit);
+    else emit();
 
     if (failure !== undefined && failure.hash === block.hash) {
       return { ok: false, code: failure.code, message: failure.message, hash: block.hash };
@@ -221,6 +298,35 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (onBest)
       status = this.tipEntry.hash === block.hash && parent.hash === previousTip.hash ? 'connected' : 'reorg';
     return { ok: true, status, hash: block.hash, height: block.index };
+  }
+
+  /**
+   * Connects a block that extends the tip. Its chainwork is the tip's plus its own, so it is the
+   * heaviest valid block (the tip is never lighter than a valid block) and activateBestChain
+   * would connect exactly it, with the same writes and event. Done here directly, without the
+   * savepoint that lets a failed branch be undone: in SQLite every savepoint also flushes the
+   * full-text index, which made it the largest cost of storing a post. Writes nothing and
+   * returns false when §7.3 fails: activateBestChain then rejects and marks it as always.
+   */
+  private extendTip(
+    block: Block,
+    ids: readonly string[],
+    seqs: readonly number[],
+    events: { connected: BlockConnectedEvent[] },
+  ): boolean {
+    const seqById = new Map(ids.map((id, i) => [id, seqs[i]!]));
+    const body = validateBodyContext(block, ids, this.params, (id) =>
+      this.posts.isConfirmed(seqById.get(id)!),
+    );
+    if (!body.ok) return false;
+    seqs.forEach((seq, position) => {
+      this.posts.confirm(seq, block.index, position);
+      this.posts.removePending(seq);
+    });
+    this.blocks.setBest(block.index, block.hash);
+    events.connected.push({ hash: block.hash, height: block.index, postIds: ids });
+    this.tipEntry = this.blocks.get(block.hash)!;
+    return true;
   }
 
   /**

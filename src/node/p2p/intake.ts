@@ -1,7 +1,6 @@
-import { validateBlockStateless } from '../../core/block.ts';
-import type { CryptoPort } from '../../core/crypto.ts';
 import { ErrorCode } from '../../core/errors.ts';
-import type { AcceptOutcome, Chain } from '../chain/chain.ts';
+import type { AcceptOptions, AcceptOutcome, Chain } from '../chain/chain.ts';
+import { CheckedBlock } from '../chain/checked.ts';
 import type { OrphanPool } from './orphans.ts';
 import type { PeerManager } from './peer-manager.ts';
 
@@ -24,14 +23,18 @@ export class BlockIntake {
     private readonly chain: Chain,
     private readonly orphans: OrphanPool,
     private readonly peers: PeerManager,
-    private readonly crypto: CryptoPort,
   ) {}
 
-  accept(input: unknown, from: string, size: number): IntakeOutcome {
-    const previous = (input as { previous_hash?: unknown } | null)?.previous_hash;
-    const index = (input as { index?: unknown } | null)?.index;
+  /**
+   * A block from `from`: raw JSON, or a {@link CheckedBlock} (sync), with signatures already
+   * verified in `options.verified`.
+   */
+  accept(input: unknown, from: string, size: number, options: AcceptOptions = {}): IntakeOutcome {
+    const header = input instanceof CheckedBlock ? input.valid.block : input;
+    const previous = (header as { previous_hash?: unknown } | null)?.previous_hash;
+    const index = (header as { index?: unknown } | null)?.index;
     if (typeof previous === 'string' && index !== 0 && !this.chain.blocks.has(previous)) {
-      const valid = validateBlockStateless(input, this.chain.params, this.crypto);
+      const valid = this.chain.validateStateless(input, options);
       if (!valid.ok) {
         this.reject(from, valid.code, valid.message);
         return { ok: false, code: valid.code, message: valid.message };
@@ -39,7 +42,7 @@ export class BlockIntake {
       this.orphans.add({ block: valid.value.block, from, size });
       return { ok: false, code: 'ORPHAN', message: `parent ${previous} unknown: kept as an orphan` };
     }
-    const outcome = this.chain.acceptBlock(input);
+    const outcome = this.chain.acceptBlock(input, options);
     if (!outcome.ok) {
       this.reject(from, outcome.code, outcome.message);
       return outcome;

@@ -3,6 +3,7 @@ import type { CryptoPort } from '../../core/crypto.ts';
 import type { Chain } from '../chain/chain.ts';
 import type { Mempool } from '../mempool.ts';
 import type { PeerStore } from '../store/peers.ts';
+import type { BulkSignatureVerifier } from '../verifier/block-signatures.ts';
 import { normalizePeerAddress } from './address.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
 import { Gossip } from './gossip.ts';
@@ -35,6 +36,8 @@ export interface NetworkDeps {
   readonly mempool: Mempool;
   readonly store: PeerStore;
   readonly crypto: CryptoPort;
+  /** Verifies the signatures of synced blocks on worker threads (src/node/verifier/). */
+  readonly verifier?: BulkSignatureVerifier;
 }
 
 /**
@@ -82,7 +85,7 @@ export class Network {
       log,
       onConnected: (peer) => this.onConnected(peer),
     });
-    this.intake = new BlockIntake(deps.chain, this.orphans, this.peers, deps.crypto);
+    this.intake = new BlockIntake(deps.chain, this.orphans, this.peers);
     this.sync = new SyncManager({
       chain: deps.chain,
       peers: this.peers,
@@ -90,6 +93,7 @@ export class Network {
       intake: this.intake,
       progress: new SyncProgress(log),
       log,
+      ...(deps.verifier !== undefined ? { verifier: deps.verifier } : {}),
     });
     this.gossip = new Gossip({
       chain: deps.chain,

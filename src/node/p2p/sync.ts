@@ -3,8 +3,14 @@ import { validateHeaderContext } from '../../core/contextual.ts';
 import { ErrorCode } from '../../core/errors.ts';
 import { blockWork } from '../../core/pow.ts';
 import type { Chain } from '../chain/chain.ts';
+import type { CheckedBlock } from '../chain/checked.ts';
 import { buildLocator, MAX_HEADERS_PER_ANSWER, type WireHeader } from '../chain/locator.ts';
 import { BlockStatus } from '../store/blocks.ts';
+import {
+  type BulkSignatureVerifier,
+  type VerifiedSignatures,
+  verifyBlockSignatures,
+} from '../verifier/block-signatures.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
 import type { BlockIntake } from './intake.ts';
 import type { Log, Peer, PeerManager } from './peer-manager.ts';
@@ -14,12 +20,25 @@ import type { PeerTransport } from './transport.ts';
 /** Headers validated and held in memory per sync before bodies are fetched. */
 const MAX_HEADERS_IN_MEMORY = 50_000;
 const BATCH = 100;
-/** Body batches in flight at once (spread over the peers that have them). */
-const WINDOW = 4;
+/** Body batches in flight at once (spread over the peers that have them), besides VERIFY_AHEAD. */
+const WINDOW = 2;
+/** Downloaded batches checked and sent to the signature workers ahead of the one connecting. */
+const VERIFY_AHEAD = 2;
 
 interface Checked {
   readonly header: WireHeader;
   readonly work: bigint;
+}
+
+/** A downloaded batch, checked ahead of the chain, its signatures being verified on workers. */
+interface PreparedBatch {
+  readonly from: string;
+  /**
+   * The batch's blocks in order, as CheckedBlocks, up to the first that fails the checks: that
+   * one stays raw (the chain rejects it again, with its code, when its turn comes) and ends it.
+   */
+  readonly blocks: (CheckedBlock | unknown)[];
+  readonly verified: Promise<VerifiedSignatures | undefined>;
 }
 
 export interface SyncOptions {
@@ -29,6 +48,8 @@ export interface SyncOptions {
   readonly intake: BlockIntake;
   readonly progress: SyncProgress;
   readonly log: Log;
+  /** Verifies the signatures of downloaded bodies off the main thread; without it, the chain does. */
+  readonly verifier?: BulkSignatureVerifier;
   readonly now?: () => number;
 }
 
@@ -244,6 +265,10 @@ export class SyncManager {
       }
       throw lastError;
     };
+    // Pipeline: while the chain connects batch N (main thread, one transaction), the workers
+    // verify the signatures of batches N+1 and N+2, and batches up to N+2+WINDOW download.
+    // Batches are checked only when they come within VERIFY_AHEAD of the chain, so that few
+    // parsed blocks wait (waiting objects fill V8's old generation and the node's memory).
     const inFlight: Promise<{ blocks: unknown[]; from: string }>[] = [];
     let next = 0;
     const fill = () => {
@@ -255,15 +280,37 @@ export class SyncManager {
       }
     };
     fill();
-    while (inFlight.length > 0 && !this.stopped) {
-      const { blocks, from } = await inFlight.shift()!;
-      fill();
-      for (const block of blocks) {
-        const outcome = intake.accept(block, from, 0);
-        if (!outcome.ok) {
-          if (outcome.code === ErrorCode.BLOCK_TIME_TOO_NEW) return;
-          throw new PeerError(outcome.code, `block from ${from}: ${outcome.message}`, true);
+    const ready: PreparedBatch[] = [];
+    let downloadFailed = false;
+    let downloadError: unknown;
+    for (;;) {
+      while (!downloadFailed && ready.length < VERIFY_AHEAD && inFlight.length > 0) {
+        try {
+          const { blocks, from } = await inFlight.shift()!;
+          fill();
+          ready.push(this.prepare(blocks, from));
+        } catch (error) {
+          // The batches before it still connect, as they would have without the pipeline.
+          downloadFailed = true;
+          downloadError = error;
         }
+      }
+      const prepared = ready.shift();
+      if (prepared === undefined || this.stopped) break;
+      const verified = await prepared.verified;
+      if (this.stopped) return;
+      const blocks = prepared.blocks;
+      const outcome = chain.inOneTransaction(() => {
+        for (let i = 0; i < blocks.length; i++) {
+          const accepted = intake.accept(blocks[i], prepared.from, 0, verified ? { verified } : {});
+          blocks[i] = undefined; // connected: let it go now rather than with the whole batch
+          if (!accepted.ok) return accepted;
+        }
+        return undefined;
+      });
+      if (outcome !== undefined) {
+        if (outcome.code === ErrorCode.BLOCK_TIME_TOO_NEW) return;
+        throw new PeerError(outcome.code, `block from ${prepared.from}: ${outcome.message}`, true);
       }
       this.options.progress.update(
         chain.tip.height,
@@ -271,6 +318,35 @@ export class SyncManager {
         startHeight,
       );
     }
+    if (downloadFailed && !this.stopped) throw downloadError;
+  }
+
+  /**
+   * §7.1 steps 1–16 of each downloaded block (no chain needed, so ahead of the chain), then
+   * their signatures sent to the verifier's workers. Stops at the first block that fails.
+   */
+  private prepare(raw: readonly unknown[], from: string): PreparedBatch {
+    const chain = this.options.chain;
+    const blocks: (CheckedBlock | unknown)[] = [];
+    const checked: CheckedBlock[] = [];
+    for (const input of raw) {
+      const result = chain.checkBlock(input);
+      if (!result.ok) {
+        blocks.push(input);
+        break;
+      }
+      blocks.push(result.value);
+      checked.push(result.value);
+    }
+    const verifier = this.options.verifier;
+    const verified =
+      verifier === undefined || checked.length === 0
+        ? Promise.resolve(undefined)
+        : verifyBlockSignatures(
+            verifier,
+            checked.map((block) => block.valid),
+          );
+    return { from, blocks, verified };
   }
 
   /** Fetches a batch of blocks, re-asking for the remainder when an answer stops at its byte cap. */

@@ -32,6 +32,12 @@ const MAX_IN_FLIGHT = 1;
  */
 const MIN_BATCH = 16;
 const COALESCE_MS = 1;
+/**
+ * A worker keeps almost nothing alive (cached public keys), but under a steady stream of batches
+ * V8 would let its young generation grow to its default of tens of MB: capped, it costs a few more
+ * (cheap) scavenges and keeps the node's resident memory lower during sync.
+ */
+const WORKER_YOUNG_GENERATION_MB = 4;
 /** A slot whose worker died this many times in a row without answering is not restarted. */
 const MAX_FAILURES = 3;
 
@@ -42,10 +48,16 @@ interface Request {
   readonly resolve: (valid: boolean) => void;
 }
 
+/** A batch sent to a worker: its records (kept, to verify here if the worker dies) and who waits. */
+interface Batch {
+  readonly records: Uint8Array;
+  readonly settle: (results: Uint8Array) => void;
+}
+
 interface Slot {
   worker: Worker | undefined;
   /** Batches sent and not answered yet, by batch number. */
-  readonly outstanding: Map<number, Request[]>;
+  readonly outstanding: Map<number, Batch>;
   /** Records in the outstanding batches. */
   load: number;
   failures: number;
@@ -103,6 +115,40 @@ export class SignatureVerifierPool {
     });
   }
 
+  /**
+   * Verifies many signatures at once (a sync batch's posts), given as records of
+   * {@link RECORD_BYTES} (signature, 32-byte message, public key; see shared.ts): one byte per
+   * record, 1 when valid, the same answers as {@link verify}. They go out at once, in batches of
+   * at most MAX_BATCH spread over the workers, without waiting for earlier answers, so a worker
+   * works through them while the calling thread is busy elsewhere (requests from
+   * {@link verify} wait behind them). One buffer, not an object per signature: sync keeps
+   * batches waiting, and every object that waits ends up in V8's old generation.
+   */
+  verifyRecords(records: Uint8Array): Promise<Uint8Array> {
+    const count = Math.floor(records.length / RECORD_BYTES);
+    if (this.closed || !this.slots.some((slot) => slot.worker !== undefined)) {
+      return Promise.resolve(this.verifyRecordsHere(records.subarray(0, count * RECORD_BYTES)));
+    }
+    const results = new Uint8Array(count);
+    if (count === 0) return Promise.resolve(results);
+    return new Promise((resolve) => {
+      let remaining = Math.ceil(count / MAX_BATCH);
+      for (let first = 0; first < count; first += MAX_BATCH) {
+        const chunk = records.subarray(
+          first * RECORD_BYTES,
+          Math.min(count, first + MAX_BATCH) * RECORD_BYTES,
+        );
+        const settle = (answers: Uint8Array) => {
+          results.set(answers, first);
+          if (--remaining === 0) resolve(results);
+        };
+        const slot = this.leastLoaded(true);
+        if (slot === undefined) settle(this.verifyRecordsHere(chunk));
+        else this.send(slot, chunk, settle);
+      }
+    });
+  }
+
   /** Stops the workers; verifications still running finish on the calling thread. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -150,36 +196,48 @@ export class SignatureVerifierPool {
         records.set(request.message, at + MESSAGE_AT);
         records.set(request.publicKey, at + PUBLIC_KEY_AT);
       });
-      const batch = this.nextBatch++;
-      slot.outstanding.set(batch, requests);
-      slot.load += requests.length;
-      const message: VerifyBatch = { batch, records };
-      slot.worker!.postMessage(message, [records.buffer]);
+      this.send(slot, records, (results) => {
+        requests.forEach((request, i) => {
+          request.resolve(results[i] === 1);
+        });
+      });
     }
   }
 
-  /** The live worker with room for another batch and the fewest records in flight. */
-  private leastLoaded(): Slot | undefined {
+  /** Sends one batch of records to a slot's live worker (a transferred copy: `records` stays for verifyHere). */
+  private send(slot: Slot, records: Uint8Array, settle: (results: Uint8Array) => void): void {
+    const batch = this.nextBatch++;
+    slot.outstanding.set(batch, { records, settle });
+    slot.load += records.length / RECORD_BYTES;
+    const copy = new Uint8Array(records); // a copy (Buffer#slice would be a view of the same memory)
+    const message: VerifyBatch = { batch, records: copy };
+    slot.worker!.postMessage(message, [copy.buffer]);
+  }
+
+  /** The live worker with the fewest records in flight (and room for another batch, unless `anyRoom`). */
+  private leastLoaded(anyRoom = false): Slot | undefined {
     let best: Slot | undefined;
     for (const slot of this.slots) {
-      if (slot.worker === undefined || slot.outstanding.size >= MAX_IN_FLIGHT) continue;
+      if (slot.worker === undefined || (!anyRoom && slot.outstanding.size >= MAX_IN_FLIGHT)) continue;
       if (best === undefined || slot.load < best.load) best = slot;
     }
     return best;
   }
 
   private spawn(slot: Slot): void {
-    const worker = new Worker(workerUrl(), { execArgv: WORKER_EXEC_ARGV, name: 'yournet-verifier' });
+    const worker = new Worker(workerUrl(), {
+      execArgv: WORKER_EXEC_ARGV,
+      name: 'yournet-verifier',
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     slot.worker = worker;
     worker.on('message', ({ batch, results }: VerifyResults) => {
-      const requests = slot.outstanding.get(batch);
-      if (requests === undefined) return;
+      const sent = slot.outstanding.get(batch);
+      if (sent === undefined) return;
       slot.outstanding.delete(batch);
-      slot.load -= requests.length;
+      slot.load -= sent.records.length / RECORD_BYTES;
       slot.failures = 0;
-      requests.forEach((request, i) => {
-        request.resolve(results[i] === 1);
-      });
+      sent.settle(results);
       this.dispatch();
     });
     // Without an 'error' listener a worker's uncaught exception would take the node down; 'exit' follows.
@@ -196,10 +254,26 @@ export class SignatureVerifierPool {
 
   /** Settles a slot's unanswered batches on the calling thread. */
   private verifyHere(slot: Slot): void {
-    for (const requests of slot.outstanding.values())
-      for (const request of requests) this.settleHere(request);
+    const batches = [...slot.outstanding.values()];
     slot.outstanding.clear();
     slot.load = 0;
+    for (const sent of batches) sent.settle(this.verifyRecordsHere(sent.records));
+  }
+
+  /** What a worker answers for `records`, computed on the calling thread. */
+  private verifyRecordsHere(records: Uint8Array): Uint8Array {
+    const count = records.length / RECORD_BYTES;
+    const results = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const at = i * RECORD_BYTES;
+      const valid = this.fallback.verify(
+        records.subarray(at, at + MESSAGE_AT),
+        records.subarray(at + MESSAGE_AT, at + PUBLIC_KEY_AT),
+        records.subarray(at + PUBLIC_KEY_AT, at + RECORD_BYTES),
+      );
+      results[i] = valid ? 1 : 0;
+    }
+    return results;
   }
 
   private verifyQueueHere(): void {
