@@ -134,8 +134,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   parentContext(parent: BlockIndexEntry): ParentContext {
     const span = this.params.medianTimeSpan;
     if (this.blocks.isOnBestChain(parent)) {
-      const range = this.blocks.bestRange(Math.max(0, parent.height - span + 1), parent.height);
-      return { parent, recentTimestamps: range.map((entry) => entry.timestamp) };
+      const from = Math.max(0, parent.height - span + 1);
+      return { parent, recentTimestamps: this.blocks.bestTimestamps(from, parent.height) };
     }
     const timestamps: number[] = [];
     let cursor: BlockIndexEntry | undefined = parent;
