@@ -20,6 +20,51 @@ export function tempDataDir(prefix = 'yournet-proc-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** A spawned process whose "listening on <url>" log line has appeared. */
+export interface ListeningProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>;
+  /** Everything it wrote to stdout and stderr so far. */
+  readonly output: () => string;
+}
+
+/**
+ * Runs the built CLI (`node bin/yournet.mjs ...args`, with Node.js flags before the script in
+ * `args`) and waits up to `timeoutMs` for its "listening on http://127.0.0.1:<port>" line.
+ */
+export async function spawnListening(
+  what: string,
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<ListeningProcess> {
+  const child = spawn(process.execPath, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${what} did not start within ${timeoutMs / 1000} s:\n${output}`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code} before listening:\n${output}`));
+    });
+  });
+  return { child, url, exited, output: () => output };
+}
+
 /**
  * Starts `yournet node` (the built CLI) as a real process on a free loopback port and waits for
  * its "listening" log line. The caller stops it by its own pid.
@@ -44,31 +89,12 @@ export async function startNodeProcess(
     '1',
     ...(options.args ?? []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node did not start within 20 s:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`node exited with ${code} before listening:\n${output}`));
-    });
-  });
+  const { child, url, exited, output } = await spawnListening('node', args, 20_000);
   return {
     url,
     child,
     dataDir,
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
