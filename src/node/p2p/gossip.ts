@@ -157,19 +157,21 @@ export class Gossip {
         return;
       }
       const asked = new Set(chunk);
-      for (const item of list) {
-        try {
-          const accepted = await this.options.mempool.submit(item);
-          if (!asked.has(accepted.id)) {
+      // Submitted together, so the whole answer shares one group commit of the pool.
+      const outcomes = await Promise.allSettled(list.map((item) => this.options.mempool.submit(item)));
+      for (const outcome of outcomes) {
+        if (outcome.status === 'fulfilled') {
+          if (!asked.has(outcome.value.id)) {
             this.options.peers.misbehaved(
               url,
               P2PErrorCode.UNREQUESTED,
-              `post ${accepted.id} was not asked for`,
+              `post ${outcome.value.id} was not asked for`,
             );
           }
-        } catch (error) {
+        } else {
+          const error = outcome.reason as Error;
           const code = error instanceof NodeError ? error.code : P2PErrorCode.BAD_MESSAGE;
-          this.options.peers.misbehaved(url, code, (error as Error).message);
+          this.options.peers.misbehaved(url, code, error.message);
           if (this.options.peers.isDiscouraged(url)) return;
         }
       }
