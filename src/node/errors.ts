@@ -1,4 +1,6 @@
 import type { ErrorCode } from '../core/errors.ts';
+import { HTTP_STATUS } from './error-status.ts';
+import type { P2PErrorCode } from './p2p/errors.ts';
 
 /** Error codes of the node itself (the protocol's own codes are in src/core/errors.ts). */
 export const NodeErrorCode = {
@@ -18,17 +20,28 @@ export const NodeErrorCode = {
 
 export type NodeErrorCode = (typeof NodeErrorCode)[keyof typeof NodeErrorCode];
 
-/** Any code an answer of the node can carry. */
-export type AnyErrorCode = ErrorCode | NodeErrorCode;
+/**
+ * Every code of the system: the protocol's (core), the node's and the peer protocol's. The
+ * tables keyed by it (HTTP status in ./error-status.ts, misbehaviour points in
+ * ./p2p/misbehaviour.ts) are `Record<AnyErrorCode, number>`, so a new code does not compile
+ * until both say what it means.
+ */
+export type AnyErrorCode = ErrorCode | NodeErrorCode | P2PErrorCode;
 
-/** A refusal with a stable code, a human message and the HTTP status it maps to. */
+/**
+ * A refusal with a stable code and a human message. Its HTTP status is the code's, from the one
+ * table in ./error-status.ts: never chosen where it is thrown.
+ */
 export class NodeError extends Error {
   constructor(
     readonly code: AnyErrorCode,
     message: string,
-    readonly status = 400,
   ) {
     super(message);
     this.name = 'NodeError';
+  }
+
+  get status(): number {
+    return HTTP_STATUS[this.code];
   }
 }

@@ -153,7 +153,7 @@ export class Mempool {
   private enqueue(post: Post, id: string, size: number): Promise<AcceptedPost> {
     if (post.signature === undefined && !this.acceptUnsigned) {
       return Promise.reject(
-        new NodeError(ErrorCode.POST_UNSIGNED_REFUSED, 'this node accepts only signed posts', 400),
+        new NodeError(ErrorCode.POST_UNSIGNED_REFUSED, 'this node accepts only signed posts'),
       );
     }
     if (post.timestamp > this.now() + this.params.maxFutureBlockTime) {
@@ -163,11 +163,11 @@ export class Mempool {
     }
     const existing = this.queuedIds.has(id) ? undefined : this.chain.posts.state(id);
     if (this.queuedIds.has(id) || existing?.pending) {
-      return Promise.reject(new NodeError(ErrorCode.POST_DUPLICATE, `post ${id} is already pending`, 409));
+      return Promise.reject(new NodeError(ErrorCode.POST_DUPLICATE, `post ${id} is already pending`));
     }
     if (existing?.confirmed) {
       return Promise.reject(
-        new NodeError(ErrorCode.POST_ALREADY_CONFIRMED, `post ${id} is already confirmed`, 409),
+        new NodeError(ErrorCode.POST_ALREADY_CONFIRMED, `post ${id} is already confirmed`),
       );
     }
     if (
@@ -175,11 +175,7 @@ export class Mempool {
       this.totals.bytes + this.queuedBytes + size > this.maxBytes
     ) {
       return Promise.reject(
-        new NodeError(
-          NodeErrorCode.POOL_FULL,
-          'the pending pool is full; try again after the next block',
-          503,
-        ),
+        new NodeError(NodeErrorCode.POOL_FULL, 'the pending pool is full; try again after the next block'),
       );
     }
     return new Promise<AcceptedPost>((resolve, reject) => {

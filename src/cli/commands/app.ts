@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { sendError } from '../../node/api/errors.ts';
 import { APP_CSP, registerWebApp, WEB_DIST } from '../../node/api/webapp.ts';
+import { NodeErrorCode } from '../../node/errors.ts';
 import { nodeBase } from '../http.ts';
 import { port } from '../options.ts';
 
@@ -31,7 +33,7 @@ export async function buildAppServer(node: string): Promise<FastifyInstance> {
         .header('cache-control', 'no-cache')
         .sendFile('index.html', WEB_DIST);
     }
-    return reply.code(404).send({ error: 'NOT_FOUND', message: `no page ${request.url.slice(0, 200)}` });
+    return sendError(reply, NodeErrorCode.NOT_FOUND, `no page ${request.url.slice(0, 200)}`);
   });
   return app;
 }

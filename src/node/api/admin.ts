@@ -25,12 +25,7 @@ export function requireAdmin(request: FastifyRequest, adminToken: string): void 
   const token =
     typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
   if (token === undefined) {
-    throw new NodeError(
-      NodeErrorCode.UNAUTHORIZED,
-      'admin actions from other machines need the admin token',
-      401,
-    );
+    throw new NodeError(NodeErrorCode.UNAUTHORIZED, 'admin actions from other machines need the admin token');
   }
-  if (!tokenMatches(token, adminToken))
-    throw new NodeError(NodeErrorCode.FORBIDDEN, 'wrong admin token', 403);
+  if (!tokenMatches(token, adminToken)) throw new NodeError(NodeErrorCode.FORBIDDEN, 'wrong admin token');
 }

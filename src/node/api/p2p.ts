@@ -7,7 +7,7 @@ import { PEER_HEADER } from '../p2p/http-transport.ts';
 import { LIMITS, parseBlocksRequest, parseHeadersRequest, parseIds, parseInv } from '../p2p/messages.ts';
 import { postFromRow } from '../store/posts.ts';
 import type { ApiContext } from './context.ts';
-import { sendError } from './errors.ts';
+import { sendError, sendErrorWithStatus } from './errors.ts';
 
 const TAG = { tags: ['p2p'] };
 
@@ -32,11 +32,11 @@ export function registerP2PRoutes(app: FastifyInstance, ctx: ApiContext): void {
   function admit(request: FastifyRequest, reply: FastifyReply): boolean {
     const peer = peerOf(request);
     if (!net.limiter.take(peer ?? request.ip)) {
-      sendError(reply, 429, P2PErrorCode.RATE_LIMITED, 'too many requests; slow down');
+      sendError(reply, P2PErrorCode.RATE_LIMITED, 'too many requests; slow down');
       return false;
     }
     if (peer !== undefined && net.peers.isDiscouraged(peer)) {
-      sendError(reply, 403, P2PErrorCode.DISCOURAGED, 'this peer is discouraged for misbehaviour');
+      sendError(reply, P2PErrorCode.DISCOURAGED, 'this peer is discouraged for misbehaviour');
       return false;
     }
     net.stats.requestsServed++;
@@ -61,13 +61,7 @@ export function registerP2PRoutes(app: FastifyInstance, ctx: ApiContext): void {
         return sendJson(reply, JSON.stringify(net.peers.acceptInbound(request.body)));
       } catch (error) {
         if (!(error instanceof PeerError)) throw error;
-        const status =
-          error.code === P2PErrorCode.DISCOURAGED
-            ? 403
-            : error.code === P2PErrorCode.TOO_MANY_PEERS
-              ? 503
-              : 400;
-        return sendError(reply, status, error.code, error.message);
+        return sendError(reply, error.code, error.message);
       }
     },
   );
@@ -81,7 +75,7 @@ export function registerP2PRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request, reply) => {
       if (!admit(request, reply)) return reply;
       const parsed = parseHeadersRequest(request.body);
-      if (!parsed.ok) return sendError(reply, 400, P2PErrorCode.BAD_MESSAGE, parsed.message);
+      if (!parsed.ok) return sendError(reply, P2PErrorCode.BAD_MESSAGE, parsed.message);
       const headers = headersAfter(chain.blocks, chain.tip.height, parsed.value.locator, parsed.value.stop);
       return sendJson(reply, JSON.stringify({ headers }));
     },
@@ -99,7 +93,7 @@ export function registerP2PRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request, reply) => {
       if (!admit(request, reply)) return reply;
       const parsed = parseBlocksRequest(request.body);
-      if (!parsed.ok) return sendError(reply, 400, P2PErrorCode.BAD_MESSAGE, parsed.message);
+      if (!parsed.ok) return sendError(reply, P2PErrorCode.BAD_MESSAGE, parsed.message);
       const parts: string[] = [];
       let bytes = 0;
       for (const hash of parsed.value) {
@@ -127,7 +121,7 @@ export function registerP2PRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request, reply) => {
       if (!admit(request, reply)) return reply;
       const parsed = parseIds((request.query as { ids?: unknown }).ids);
-      if (!parsed.ok) return sendError(reply, 400, P2PErrorCode.BAD_MESSAGE, parsed.message);
+      if (!parsed.ok) return sendError(reply, P2PErrorCode.BAD_MESSAGE, parsed.message);
       const posts = [];
       for (const id of parsed.value) {
         const row = chain.posts.byId(id);
@@ -153,7 +147,8 @@ export function registerP2PRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const from = peerOf(request);
       const peer = from === undefined ? undefined : net.peers.get(from);
       if (peer === undefined) {
-        return sendError(
+        // 403, not the code's 400: the announcement may be well-formed, the sender is not admitted.
+        return sendErrorWithStatus(
           reply,
           403,
           P2PErrorCode.BAD_MESSAGE,
@@ -163,7 +158,7 @@ export function registerP2PRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const parsed = parseInv(request.body);
       if (!parsed.ok) {
         net.peers.misbehaved(peer.url, P2PErrorCode.BAD_MESSAGE, `inv: ${parsed.message}`);
-        return sendError(reply, 400, P2PErrorCode.BAD_MESSAGE, parsed.message);
+        return sendError(reply, P2PErrorCode.BAD_MESSAGE, parsed.message);
       }
       net.gossip.receive(peer, parsed.value);
       return sendJson(reply, '{}', 202);

@@ -56,7 +56,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, NodeErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.slice(0, 200)}`),
+    sendError(reply, NodeErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.slice(0, 200)}`),
   );
   registerCors(app);
 

@@ -1,20 +1,20 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorCode } from '../../core/errors.ts';
-import { NodeError, NodeErrorCode } from '../errors.ts';
+import { type AnyErrorCode, NodeError, NodeErrorCode } from '../errors.ts';
 import { normalizePeerAddress } from '../p2p/address.ts';
 import { P2PErrorCode, PeerError } from '../p2p/errors.ts';
 import { postFromRow } from '../store/posts.ts';
 import { requireAdmin } from './admin.ts';
 import type { ApiContext } from './context.ts';
-import { sendError } from './errors.ts';
+import { sendError, sendErrorWithStatus } from './errors.ts';
 import { jsonArrayStream } from './json-stream.ts';
 
 const TAG = { tags: ['tutorial'] };
 const CHAIN_PAGE = 100;
 const MAX_ADD_BLOCK_BYTES = 16 * 1024 * 1024;
 /** register_with refusals that are the caller's to fix (400); the rest are the peer's fault (502). */
-const REGISTER_REFUSALS = new Set<string>([
+const REGISTER_REFUSALS = new Set<AnyErrorCode>([
   P2PErrorCode.SELF,
   P2PErrorCode.WRONG_NETWORK,
   P2PErrorCode.BAD_MESSAGE,
@@ -113,7 +113,7 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
       reply.type('text/plain; charset=utf-8');
       if (result.mined) return `Block #${result.height} is mined.`;
       if (result.reason === 'NOTHING_TO_MINE') return 'No transactions to mine';
-      return sendError(reply, 503, NodeErrorCode.MINING_FAILED, result.message);
+      return sendError(reply, NodeErrorCode.MINING_FAILED, result.message);
     },
   );
 
@@ -151,7 +151,6 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
         ctx.counters.blocksRejected++;
         return sendError(
           reply,
-          400,
           outcome.code,
           `The block was discarded by the node: ${outcome.code}: ${outcome.message}`,
         );
@@ -177,7 +176,7 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
       const address = normalizePeerAddress(objectBody(request.body).node_address);
       if (!address.ok) throw new NodeError(NodeErrorCode.BAD_REQUEST, address.message);
       if (ctx.network.peers.isSelf(address.url)) {
-        return sendError(reply, 400, P2PErrorCode.SELF, 'that address is this node itself');
+        return sendError(reply, P2PErrorCode.SELF, 'that address is this node itself');
       }
       ctx.network.registerNode(address.url);
       return sendChain(reply, ctx, 0, undefined);
@@ -202,8 +201,9 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
         await ctx.network.registerWith(address.url);
       } catch (error) {
         if (!(error instanceof PeerError)) throw error;
+        // A gateway's statuses, not the code's own: the peer refused us (400) or failed (502).
         const status = REGISTER_REFUSALS.has(error.code) ? 400 : 502;
-        return sendError(reply, status, error.code, `Registration failed: ${error.message}`);
+        return sendErrorWithStatus(reply, status, error.code, `Registration failed: ${error.message}`);
       }
       return reply.code(200).type('text/plain; charset=utf-8').send('Registration successful');
     },

@@ -97,7 +97,7 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const { id } = request.params as { id: string };
       const block = ctx.queries.block(id);
-      if (block === undefined) throw new NodeError(NodeErrorCode.NOT_FOUND, `no block ${id}`, 404);
+      if (block === undefined) throw new NodeError(NodeErrorCode.NOT_FOUND, `no block ${id}`);
       return block;
     },
   );
@@ -145,7 +145,7 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const { id } = request.params as { id: string };
       const post = /^[0-9a-f]{64}$/.test(id) ? ctx.queries.post(id) : undefined;
-      if (post === undefined) throw new NodeError(NodeErrorCode.NOT_FOUND, `no post ${id}`, 404);
+      if (post === undefined) throw new NodeError(NodeErrorCode.NOT_FOUND, `no post ${id}`);
       return post;
     },
   );
@@ -168,7 +168,7 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
       const result = await ctx.miner.mineOne();
       if (result.mined) return reply.code(201).send(result);
       if (result.reason === 'NOTHING_TO_MINE') return reply.code(200).send(result);
-      throw new NodeError(NodeErrorCode.MINING_FAILED, result.message, 503);
+      throw new NodeError(NodeErrorCode.MINING_FAILED, result.message);
     },
   );
 
@@ -177,7 +177,7 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
     { schema: { ...TAG, summary: 'Server-sent events: post, block, reorg' } },
     async (request, reply) => {
       if (!ctx.events.attach(request, reply)) {
-        throw new NodeError(NodeErrorCode.POOL_FULL, 'too many event streams are open; retry later', 503);
+        throw new NodeError(NodeErrorCode.POOL_FULL, 'too many event streams are open; retry later');
       }
     },
   );

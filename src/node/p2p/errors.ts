@@ -1,3 +1,5 @@
+import type { AnyErrorCode } from '../errors.ts';
+
 /**
  * Error codes of the peer protocol (docs/PROTOCOL.md §11). Protocol validation failures keep
  * their own codes from src/core/errors.ts; these name what is specific to talking to peers.
@@ -27,14 +29,19 @@ export const P2PErrorCode = {
   LIGHTER_THAN_CLAIMED: 'P2P_LIGHTER_THAN_CLAIMED',
   /** A block or post the node did not ask for. */
   UNREQUESTED: 'P2P_UNREQUESTED',
+  /** Not a refusal: a block whose parent is unknown, kept in the orphan pool (never on the wire). */
+  ORPHAN: 'P2P_ORPHAN',
 } as const;
 
 export type P2PErrorCode = (typeof P2PErrorCode)[keyof typeof P2PErrorCode];
 
-/** A failed exchange with a peer: a stable code and a sentence. */
+/**
+ * A failed exchange with a peer: a stable code and a sentence. A peer's own error answer keeps
+ * its code only when it is one of ours (src/node/error-status.ts `isAnyErrorCode`).
+ */
 export class PeerError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: AnyErrorCode,
     message: string,
     /** True when the sender was already scored for it (not to be scored twice). */
     readonly scored = false,

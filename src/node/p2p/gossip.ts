@@ -212,7 +212,7 @@ export class Gossip {
         return;
       }
       const outcome = this.options.intake.accept(item, url, JSON.stringify(item).length);
-      if (!outcome.ok && outcome.code === 'ORPHAN') orphaned = true;
+      if (!outcome.ok && outcome.code === P2PErrorCode.ORPHAN) orphaned = true;
       if (!outcome.ok && this.options.peers.isDiscouraged(url)) return;
     }
     // An announcement that does not connect: fetch the missing ancestors headers-first.

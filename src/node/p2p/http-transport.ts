@@ -1,3 +1,4 @@
+import { isAnyErrorCode } from '../error-status.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
 import { type Hello, type Inv, LIMITS } from './messages.ts';
 import type { NetStats, PeerTransport } from './transport.ts';
@@ -99,15 +100,18 @@ export class HttpTransport implements PeerTransport {
         throw new PeerError(P2PErrorCode.BAD_MESSAGE, `${path}: the answer is not JSON`);
       }
       if (!response.ok) {
-        const code =
+        const given =
           typeof json === 'object' && json !== null && typeof (json as { error?: unknown }).error === 'string'
             ? (json as { error: string }).error.slice(0, 40)
-            : P2PErrorCode.BAD_STATUS;
+            : undefined;
+        // The peer's code is kept only when it is one of ours; another string is just a bad status.
+        const code = given !== undefined && isAnyErrorCode(given) ? given : P2PErrorCode.BAD_STATUS;
         const message =
           typeof (json as { message?: unknown } | undefined)?.message === 'string'
             ? (json as { message: string }).message.slice(0, 300)
             : `status ${response.status}`;
-        throw new PeerError(code, `${path}: ${response.status} ${message}`);
+        const unknown = given !== undefined && given !== code ? `${given}: ` : '';
+        throw new PeerError(code, `${path}: ${response.status} ${unknown}${message}`);
       }
       return json;
     } catch (error) {

@@ -1,13 +1,15 @@
 import { ErrorCode } from '../../core/errors.ts';
 import type { AcceptOptions, AcceptOutcome, Chain } from '../chain/chain.ts';
 import { CheckedBlock } from '../chain/checked.ts';
+import type { AnyErrorCode } from '../errors.ts';
+import { P2PErrorCode } from './errors.ts';
 import type { OrphanPool } from './orphans.ts';
 import type { PeerManager } from './peer-manager.ts';
 
 /** What happened to a block a peer sent. */
 export type IntakeOutcome =
   | AcceptOutcome
-  | { readonly ok: false; readonly code: 'ORPHAN'; readonly message: string };
+  | { readonly ok: false; readonly code: typeof P2PErrorCode.ORPHAN; readonly message: string };
 
 /**
  * The one door for blocks from peers: blocks whose parent is unknown go to the orphan pool
@@ -17,7 +19,7 @@ export type IntakeOutcome =
  */
 export class BlockIntake {
   rejected = 0;
-  lastRejection: { peer: string; code: string; message: string; at: number } | undefined;
+  lastRejection: { peer: string; code: AnyErrorCode; message: string; at: number } | undefined;
 
   constructor(
     private readonly chain: Chain,
@@ -40,7 +42,11 @@ export class BlockIntake {
         return { ok: false, code: valid.code, message: valid.message };
       }
       this.orphans.add({ block: valid.value.block, from, size });
-      return { ok: false, code: 'ORPHAN', message: `parent ${previous} unknown: kept as an orphan` };
+      return {
+        ok: false,
+        code: P2PErrorCode.ORPHAN,
+        message: `parent ${previous} unknown: kept as an orphan`,
+      };
     }
     const outcome = this.chain.acceptBlock(input, options);
     if (!outcome.ok) {
@@ -51,7 +57,7 @@ export class BlockIntake {
     return outcome;
   }
 
-  private reject(from: string, code: string, message: string): void {
+  private reject(from: string, code: AnyErrorCode, message: string): void {
     if (code === ErrorCode.BLOCK_PARENT_UNKNOWN) return;
     this.rejected++;
     this.lastRejection = { peer: from, code, message, at: Date.now() };

@@ -1,4 +1,5 @@
 import type { Chain } from '../chain/chain.ts';
+import type { AnyErrorCode } from '../errors.ts';
 import { chainworkHex } from '../store/blocks.ts';
 import type { PeerSource, PeerStore } from '../store/peers.ts';
 import { normalizePeerAddress } from './address.ts';
@@ -222,22 +223,23 @@ export class PeerManager {
 
   /** A request to the peer failed (timeout, unreachable): dropped after a few in a row. */
   failed(url: string, error: unknown): void {
-    const code = error instanceof PeerError ? error.code : 'UNKNOWN';
-    if (misbehaviourPoints(code) > 0) {
+    const code = error instanceof PeerError ? error.code : undefined;
+    if (code !== undefined && misbehaviourPoints(code) > 0) {
       this.misbehaved(url, code, (error as Error).message);
       return;
     }
     const peer = this.peers.get(url);
     if (peer === undefined) return;
     peer.failures++;
-    if (peer.failures >= MAX_FAILURES) this.disconnect(url, `${peer.failures} failed requests (${code})`);
+    if (peer.failures >= MAX_FAILURES)
+      this.disconnect(url, `${peer.failures} failed requests (${code ?? 'UNKNOWN'})`);
   }
 
   /**
    * The peer sent invalid data: adds the points of `code`; at DISCOURAGE_SCORE the peer is
    * disconnected and discouraged for the configured time (persisted, so a restart keeps it).
    */
-  misbehaved(url: string, code: string, message: string): void {
+  misbehaved(url: string, code: AnyErrorCode, message: string): void {
     const points = misbehaviourPoints(code);
     if (points === 0) return;
     const store = this.options.store;
