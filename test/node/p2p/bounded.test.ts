@@ -68,7 +68,7 @@ describe('bounded structures of the network layer', () => {
       'P2P_HEADERS_NOT_LINKED',
       'P2P_LIGHTER_THAN_CLAIMED',
       'P2P_TOO_LARGE',
-    ]) {
+    ] as const) {
       assert.equal(misbehaviourPoints(code), 100, code);
     }
     for (const code of [
@@ -78,7 +78,7 @@ describe('bounded structures of the network layer', () => {
       'P2P_TIMEOUT',
       'P2P_UNREACHABLE',
       'POOL_FULL',
-    ]) {
+    ] as const) {
       assert.equal(misbehaviourPoints(code), 0, code);
     }
   });
