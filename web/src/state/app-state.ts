@@ -1,0 +1,215 @@
+/**
+ * The composition of the app's state: one hub that components subscribe to, and the owners that
+ * write it (connection, feed, threads, mining, identity, theme, clock), wired together. The
+ * actions that touch more than one owner (a post arriving, a block confirming posts, publishing,
+ * switching node) live here, each as one batch so components see one change.
+ */
+import { ApiError, type BlockSummary, type NodeApi, type PostView } from '../api.ts';
+import type { Identity } from '../lib/identity-format.ts';
+import { storage } from '../lib/storage.ts';
+import { ConnectionStore } from './connection.ts';
+import { FeedStore } from './feed.ts';
+import { StateHub } from './hub.ts';
+import { IdentityStore, storedIdentity } from './identity.ts';
+import { type BlockEvent, postEventView } from './live-events.ts';
+import { idleMining, MiningStore } from './mining.ts';
+import { fetchConfiguredNode } from './node-config.ts';
+import { emptyList } from './post-lists.ts';
+import { signNewPost } from './signed-post.ts';
+import { storedTheme, ThemeStore } from './theme.ts';
+import { ThreadsStore } from './threads.ts';
+import type { AppState, Theme } from './types.ts';
+
+const CLOCK_TICK_MS = 30_000;
+
+export type PublishResult = { ok: true; id: string } | { ok: false; message: string };
+
+export class AppStore {
+  private readonly hub: StateHub<AppState>;
+  private readonly connection: ConnectionStore;
+  private readonly feed: FeedStore;
+  private readonly threads: ThreadsStore;
+  private readonly mining: MiningStore;
+  private readonly identity: IdentityStore;
+  private readonly theme: ThemeStore;
+  private readonly tick: (patch: Pick<AppState, 'now'>) => void;
+  private started = false;
+
+  constructor() {
+    this.hub = new StateHub<AppState>({
+      nodeUrl: '',
+      defaultNodeUrl: '',
+      connection: 'connecting',
+      feed: emptyList,
+      threads: {},
+      mining: idleMining,
+      now: Date.now(),
+      syncing: false,
+      theme: storedTheme(),
+      ...storedIdentity(),
+    });
+    this.connection = new ConnectionStore(this.hub, {
+      loadLatest: () => this.feed.load(true),
+      onPost: (data) => this.onPostEvent(data),
+      onBlock: (event) => void this.onBlockEvent(event),
+    });
+    this.feed = new FeedStore(this.hub, this.connection);
+    this.threads = new ThreadsStore(this.hub, this.connection);
+    this.mining = new MiningStore(this.hub, this.connection, (block) => void this.onBlockEvent(block));
+    this.identity = new IdentityStore(this.hub);
+    this.theme = new ThemeStore(this.hub);
+    this.tick = this.hub.own('now');
+  }
+
+  get state(): AppState {
+    return this.hub.state;
+  }
+
+  subscribe(listener: () => void): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  /** The client of the current node, for the pages that ask it directly. */
+  get nodeApi(): NodeApi {
+    return this.connection.api;
+  }
+
+  /** Reads the server's default node (/config.json), then connects. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const defaultNode = await fetchConfiguredNode();
+    const chosen = storage.get('yournet.node');
+    setInterval(() => this.tick({ now: Date.now() }), CLOCK_TICK_MS);
+    this.connection.setDefaultNode(defaultNode);
+    this.connect(chosen ?? defaultNode);
+  }
+
+  /** Switches to another node (remembered in this browser); '' or the default forgets the choice. */
+  useNode(url: string): void {
+    if (url === this.state.defaultNodeUrl) storage.remove('yournet.node');
+    else storage.set('yournet.node', url);
+    this.connect(url);
+  }
+
+  private connect(url: string): void {
+    this.hub.batch(() => {
+      this.connection.switchTo(url);
+      this.feed.reset();
+      this.threads.reset();
+      this.mining.reset();
+    });
+    void this.connection.resync();
+  }
+
+  /** Fetches the latest state: status, then the first page of the feed; reopens the event stream. */
+  resync(): Promise<void> {
+    return this.connection.resync();
+  }
+
+  /** One status request; moves the connection online or offline (scheduling the retry). */
+  checkStatus(): Promise<boolean> {
+    return this.connection.checkStatus();
+  }
+
+  /** "Retry now" on the banner. */
+  retryNow(): void {
+    void this.connection.resync();
+  }
+
+  /** The first page (reset) or the next page of the feed. */
+  loadFeed(reset = false): Promise<void> {
+    return this.feed.load(reset);
+  }
+
+  /** Opens (loads) the replies to a post, oldest first. */
+  loadThread(parent: string): Promise<void> {
+    return this.threads.load(parent);
+  }
+
+  /** "Request to mine": asks the node to mine one block and reports its number. */
+  mine(): Promise<void> {
+    return this.mining.mine();
+  }
+
+  setName(name: string): void {
+    this.identity.setName(name);
+  }
+
+  /** Replaces the identity (import) or creates one. */
+  setIdentity(identity: Identity, name?: string): void {
+    this.hub.batch(() => this.identity.set(identity, name));
+  }
+
+  setTheme(theme: Theme): void {
+    this.theme.set(theme);
+  }
+
+  /**
+   * Signs and sends a post; the first post creates the key. The post shows as pending at once
+   * (optimistic) and is taken back if the node refuses it. Returns the node's reason on refusal.
+   */
+  async publish(content: string, name: string, replyTo?: string): Promise<PublishResult> {
+    const identity = this.identity.ensure();
+    this.identity.setName(name);
+    const signed = signNewPost(identity, name, content, replyTo, Date.now());
+    if (!signed.ok) return signed;
+    this.addPost(signed.view);
+    try {
+      await this.connection.api.submit(signed.post);
+      return { ok: true, id: signed.id };
+    } catch (error) {
+      this.removePost(signed.id);
+      if (error instanceof ApiError && error.kind === 'http') {
+        return { ok: false, message: `The node refused the post: ${error.message}` };
+      }
+      return { ok: false, message: `The post was not sent: ${this.connection.failed(error)}` };
+    }
+  }
+
+  private onPostEvent(data: unknown): void {
+    const view = postEventView(data, Date.now());
+    if (view === undefined) return;
+    this.hub.batch(() => {
+      this.addPost(view);
+      this.connection.countPending();
+    });
+  }
+
+  private async onBlockEvent(event: BlockEvent): Promise<void> {
+    const generation = this.connection.generation;
+    this.connection.advanceTip(event);
+    if (event.posts > 0) {
+      try {
+        const block = await this.connection.api.block(event.hash);
+        if (generation !== this.connection.generation) return;
+        this.confirm(block, block.ids);
+      } catch (error) {
+        this.connection.failed(error);
+      }
+    }
+    void this.connection.checkStatus();
+  }
+
+  /** Adds a post at the top of the feed (and to its thread, when open), unless it is there already. */
+  private addPost(view: PostView): void {
+    this.hub.batch(() => {
+      if (this.feed.add(view)) this.threads.addReply(view);
+    });
+  }
+
+  private removePost(id: string): void {
+    this.hub.batch(() => {
+      this.feed.remove(id);
+      this.threads.remove(id);
+    });
+  }
+
+  /** Marks the posts of a block confirmed wherever they are shown. */
+  private confirm(block: BlockSummary, ids: readonly string[]): void {
+    this.hub.batch(() => {
+      this.threads.confirm(block, ids);
+      this.feed.confirm(block, ids);
+    });
+  }
+}

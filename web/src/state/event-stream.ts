@@ -1,0 +1,48 @@
+/**
+ * The node's event stream (server-sent events): parses each event and hands it on, and drops
+ * events from a connection that has been replaced. The browser reconnects by itself.
+ */
+import type { BlockEvent } from './live-events.ts';
+
+export interface LiveHandlers {
+  post(data: unknown): void;
+  block(data: BlockEvent): void;
+  reorg(): void;
+  /** The stream failed; `closed` when the browser gave up and will not reconnect. */
+  error(closed: boolean): void;
+}
+
+/** Opens the stream at `url`; returns undefined where the browser has no EventSource. */
+export function openEventStream(
+  url: string,
+  handlers: LiveHandlers,
+  isCurrent: () => boolean,
+): EventSource | undefined {
+  if (typeof EventSource === 'undefined') return undefined;
+  const source = new EventSource(url);
+  const live = (handler: (data: unknown) => void) => (event: MessageEvent<string>) => {
+    if (!isCurrent()) return;
+    try {
+      handler(JSON.parse(event.data));
+    } catch {
+      // A malformed event is ignored; the next resync corrects the view.
+    }
+  };
+  source.addEventListener(
+    'post',
+    live((data) => handlers.post(data)),
+  );
+  source.addEventListener(
+    'block',
+    live((data) => handlers.block(data as BlockEvent)),
+  );
+  source.addEventListener(
+    'reorg',
+    live(() => handlers.reorg()),
+  );
+  source.onerror = () => {
+    if (!isCurrent()) return;
+    handlers.error(source.readyState === EventSource.CLOSED);
+  };
+  return source;
+}

@@ -1,0 +1,32 @@
+/** A post this browser writes: signed with its key, checked, and shown at once as pending. */
+import { fromHex } from '../../../src/core/bytes.ts';
+import { nobleCrypto } from '../../../src/core/crypto-noble.ts';
+import { type Post, parsePost, postId, signPost, type UnsignedPost } from '../../../src/core/post.ts';
+import type { PostView } from '../api.ts';
+import type { Identity } from '../lib/identity-format.ts';
+import { unpagedView } from './live-events.ts';
+
+export type SignedPost =
+  | { readonly ok: true; readonly id: string; readonly post: Post; readonly view: PostView }
+  | { readonly ok: false; readonly message: string };
+
+/** Signs a new post; refuses one the node would refuse for its form (the reason in words). */
+export function signNewPost(
+  identity: Identity,
+  name: string,
+  content: string,
+  replyTo: string | undefined,
+  now: number,
+): SignedPost {
+  const unsigned: UnsignedPost = {
+    author: name,
+    content,
+    timestamp: Math.round(now) / 1000,
+    ...(replyTo !== undefined ? { reply_to: replyTo } : {}),
+  };
+  const post = signPost(unsigned, fromHex(identity.privateKey), nobleCrypto);
+  const form = parsePost(post);
+  if (!form.ok) return { ok: false, message: form.message };
+  const id = postId(post, nobleCrypto);
+  return { ok: true, id, post, view: unpagedView(id, post, now) };
+}
