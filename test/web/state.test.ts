@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nobleCrypto } from '../../src/core/crypto-noble.ts';
