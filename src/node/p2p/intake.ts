@@ -1,13 +1,20 @@
 import { ErrorCode } from '../../core/errors.ts';
-import type { AcceptOptions, AcceptOutcome, Chain } from '../chain/chain.ts';
+import type { AcceptOptions, AcceptOutcome } from '../chain/chain.ts';
 import { CheckedBlock } from '../chain/checked.ts';
 import type { OrphanPool } from './orphans.ts';
 import type { PeerManager } from './peer-manager.ts';
+import type { ChainView } from './ports.ts';
+
+/** The outcome code of a block kept in the orphan pool: not a rejection, its parent is missing. */
+export const ORPHANED = 'ORPHAN';
 
 /** What happened to a block a peer sent. */
 export type IntakeOutcome =
   | AcceptOutcome
-  | { readonly ok: false; readonly code: 'ORPHAN'; readonly message: string };
+  | { readonly ok: false; readonly code: typeof ORPHANED; readonly message: string };
+
+/** The part of the peer manager intake needs: scoring a sender. */
+export type Scorer = Pick<PeerManager, 'misbehaved'>;
 
 /**
  * The one door for blocks from peers: blocks whose parent is unknown go to the orphan pool
@@ -20,9 +27,9 @@ export class BlockIntake {
   lastRejection: { peer: string; code: string; message: string; at: number } | undefined;
 
   constructor(
-    private readonly chain: Chain,
+    private readonly chain: Pick<ChainView, 'hasBlock' | 'validateStateless' | 'acceptBlock'>,
     private readonly orphans: OrphanPool,
-    private readonly peers: PeerManager,
+    private readonly peers: Scorer,
   ) {}
 
   /**
@@ -33,14 +40,14 @@ export class BlockIntake {
     const header = input instanceof CheckedBlock ? input.valid.block : input;
     const previous = (header as { previous_hash?: unknown } | null)?.previous_hash;
     const index = (header as { index?: unknown } | null)?.index;
-    if (typeof previous === 'string' && index !== 0 && !this.chain.blocks.has(previous)) {
+    if (typeof previous === 'string' && index !== 0 && !this.chain.hasBlock(previous)) {
       const valid = this.chain.validateStateless(input, options);
       if (!valid.ok) {
         this.reject(from, valid.code, valid.message);
         return { ok: false, code: valid.code, message: valid.message };
       }
       this.orphans.add({ block: valid.value.block, from, size });
-      return { ok: false, code: 'ORPHAN', message: `parent ${previous} unknown: kept as an orphan` };
+      return { ok: false, code: ORPHANED, message: `parent ${previous} unknown: kept as an orphan` };
     }
     const outcome = this.chain.acceptBlock(input, options);
     if (!outcome.ok) {
