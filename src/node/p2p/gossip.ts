@@ -25,8 +25,8 @@ export interface GossipOptions {
   readonly mempool: PendingPool;
   readonly peers: PeerManager;
   readonly transport: PeerTransport;
-  readonly intake: BlockIntake;
-  readonly orphans: OrphanPool;
+  readonly intake: Pick<BlockIntake, 'accept'>;
+  readonly orphans: Pick<OrphanPool, 'has'>;
   readonly log: Log;
   /** Ask for a headers-first sync with a peer (an announcement that does not connect). */
   readonly requestSync: (url: string) => void;
