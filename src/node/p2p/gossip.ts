@@ -1,11 +1,10 @@
-import type { Chain } from '../chain/chain.ts';
 import { NodeError } from '../errors.ts';
-import type { Mempool } from '../mempool.ts';
 import { P2PErrorCode } from './errors.ts';
 import type { BlockIntake } from './intake.ts';
-import { type Inv, LIMITS } from './messages.ts';
+import { claimedHash, type Inv, LIMITS, type Unchecked } from './messages.ts';
 import type { OrphanPool } from './orphans.ts';
 import type { Log, Peer, PeerManager } from './peer-manager.ts';
+import type { ChainView, PendingPool, PostLookup } from './ports.ts';
 import { BoundedSet } from './seen.ts';
 import type { PeerTransport } from './transport.ts';
 
@@ -21,12 +20,13 @@ interface Outbox {
 }
 
 export interface GossipOptions {
-  readonly chain: Chain;
-  readonly mempool: Mempool;
+  readonly chain: Pick<ChainView, 'tip' | 'hasBlock'>;
+  readonly posts: PostLookup;
+  readonly mempool: PendingPool;
   readonly peers: PeerManager;
   readonly transport: PeerTransport;
-  readonly intake: BlockIntake;
-  readonly orphans: OrphanPool;
+  readonly intake: Pick<BlockIntake, 'accept'>;
+  readonly orphans: Pick<OrphanPool, 'has'>;
   readonly log: Log;
   /** Ask for a headers-first sync with a peer (an announcement that does not connect). */
   readonly requestSync: (url: string) => void;
@@ -133,27 +133,19 @@ export class Gossip {
   }
 
   private async fetchPosts(url: string, ids: readonly string[]): Promise<void> {
-    const posts = this.options.chain.posts;
-    const wanted = ids.filter((id) => !this.requested.has(id) && posts.byId(id) === undefined);
+    const posts = this.options.posts;
+    const wanted = ids.filter((id) => !this.requested.has(id) && !posts.hasPost(id));
     for (let start = 0; start < wanted.length && !this.stopped; start += LIMITS.postsPerRequest) {
       const chunk = wanted.slice(start, start + LIMITS.postsPerRequest);
       for (const id of chunk) this.requested.add(id);
-      let answer: unknown;
+      let list: readonly Unchecked[];
       try {
-        answer = await this.options.transport.posts(url, chunk);
+        list = await this.options.transport.posts(url, chunk);
         this.options.peers.succeeded(url);
       } catch (error) {
+        // Timeouts count as failures; a malformed answer (P2P_BAD_MESSAGE) as misbehaviour.
         for (const id of chunk) this.requested.delete(id);
         this.options.peers.failed(url, error);
-        return;
-      }
-      const list = (answer as { posts?: unknown } | undefined)?.posts;
-      if (!Array.isArray(list) || list.length > chunk.length) {
-        this.options.peers.misbehaved(
-          url,
-          P2PErrorCode.BAD_MESSAGE,
-          'posts: expected {posts: [...]} of the ids asked',
-        );
         return;
       }
       const asked = new Set(chunk);
@@ -181,33 +173,24 @@ export class Gossip {
   private async fetchBlocks(url: string, hashes: readonly string[]): Promise<void> {
     const { chain, orphans } = this.options;
     const wanted = hashes.filter(
-      (hash) => !this.requested.has(hash) && !chain.blocks.has(hash) && !orphans.has(hash),
+      (hash) => !this.requested.has(hash) && !chain.hasBlock(hash) && !orphans.has(hash),
     );
     if (wanted.length === 0 || this.stopped) return;
     for (const hash of wanted) this.requested.add(hash);
-    let answer: unknown;
+    let list: readonly Unchecked[];
     try {
-      answer = await this.options.transport.blocks(url, wanted);
+      list = await this.options.transport.blocks(url, wanted);
       this.options.peers.succeeded(url);
     } catch (error) {
       for (const hash of wanted) this.requested.delete(hash);
       this.options.peers.failed(url, error);
       return;
     }
-    const list = (answer as { blocks?: unknown } | undefined)?.blocks;
-    if (!Array.isArray(list) || list.length > wanted.length) {
-      this.options.peers.misbehaved(
-        url,
-        P2PErrorCode.BAD_MESSAGE,
-        'blocks: expected {blocks: [...]} of the hashes asked',
-      );
-      return;
-    }
     const asked = new Set(wanted);
     let orphaned = false;
     for (const item of list) {
-      const hash = (item as { hash?: unknown } | null)?.hash;
-      if (typeof hash !== 'string' || !asked.has(hash)) {
+      const hash = claimedHash(item);
+      if (hash === undefined || !asked.has(hash)) {
         this.options.peers.misbehaved(url, P2PErrorCode.UNREQUESTED, 'a block that was not asked for');
         return;
       }
@@ -218,6 +201,6 @@ export class Gossip {
     // An announcement that does not connect: fetch the missing ancestors headers-first.
     if (orphaned) this.options.requestSync(url);
     // Asked but not delivered: let another announcement try again.
-    for (const hash of wanted) if (!chain.blocks.has(hash) && !orphans.has(hash)) this.requested.delete(hash);
+    for (const hash of wanted) if (!chain.hasBlock(hash) && !orphans.has(hash)) this.requested.delete(hash);
   }
 }

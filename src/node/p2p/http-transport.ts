@@ -1,6 +1,17 @@
 import { isAnyErrorCode } from '../error-status.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
-import { type Hello, type Inv, LIMITS } from './messages.ts';
+import {
+  type Hello,
+  type Inv,
+  LIMITS,
+  type Parsed,
+  parseAddrAnswer,
+  parseBlocksAnswer,
+  parseHeadersAnswer,
+  parseHello,
+  parsePostsAnswer,
+  type Unchecked,
+} from './messages.ts';
 import type { NetStats, PeerTransport } from './transport.ts';
 
 export interface HttpTransportOptions {
@@ -30,35 +41,46 @@ export class HttpTransport implements PeerTransport {
     this.bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
   }
 
-  handshake(peer: string, hello: Hello): Promise<unknown> {
-    return this.request(peer, '/p2p/handshake', hello, LIMITS.handshakeBytes, this.timeoutMs);
+  async handshake(peer: string, hello: Hello): Promise<Hello> {
+    const answer = await this.request(peer, '/p2p/handshake', hello, LIMITS.handshakeBytes, this.timeoutMs);
+    return typed('handshake', parseHello(answer));
   }
 
-  headers(peer: string, locator: readonly string[], stop?: string): Promise<unknown> {
+  async headers(peer: string, locator: readonly string[], stop?: string): Promise<readonly Unchecked[]> {
     const body = stop === undefined ? { locator } : { locator, stop };
-    return this.request(peer, '/p2p/headers', body, LIMITS.headersBytes, this.timeoutMs * 2);
+    const answer = await this.request(peer, '/p2p/headers', body, LIMITS.headersBytes, this.timeoutMs * 2);
+    return typed('headers', parseHeadersAnswer(answer));
   }
 
-  blocks(peer: string, hashes: readonly string[]): Promise<unknown> {
-    return this.request(peer, '/p2p/blocks', { hashes }, LIMITS.blocksBytes, this.bodyTimeoutMs);
+  async blocks(peer: string, hashes: readonly string[]): Promise<readonly Unchecked[]> {
+    const answer = await this.request(
+      peer,
+      '/p2p/blocks',
+      { hashes },
+      LIMITS.blocksBytes,
+      this.bodyTimeoutMs,
+    );
+    return typed('blocks', parseBlocksAnswer(answer, hashes.length));
   }
 
-  posts(peer: string, ids: readonly string[]): Promise<unknown> {
-    return this.request(
+  async posts(peer: string, ids: readonly string[]): Promise<readonly Unchecked[]> {
+    const answer = await this.request(
       peer,
       `/p2p/posts?ids=${ids.join(',')}`,
       undefined,
       LIMITS.postsBytes,
       this.timeoutMs * 2,
     );
+    return typed('posts', parsePostsAnswer(answer, ids.length));
   }
 
   async announce(peer: string, inv: Inv): Promise<void> {
     await this.request(peer, '/p2p/inv', inv, LIMITS.smallBytes, this.timeoutMs);
   }
 
-  addresses(peer: string): Promise<unknown> {
-    return this.request(peer, '/p2p/addr', undefined, LIMITS.addrBytes, this.timeoutMs);
+  async addresses(peer: string): Promise<string[]> {
+    const answer = await this.request(peer, '/p2p/addr', undefined, LIMITS.addrBytes, this.timeoutMs);
+    return typed('addr', parseAddrAnswer(answer));
   }
 
   private async request(
@@ -124,6 +146,12 @@ export class HttpTransport implements PeerTransport {
       throw new PeerError(P2PErrorCode.UNREACHABLE, `${path}: ${(error as Error).message}`);
     }
   }
+}
+
+/** The parsed answer, or the PeerError (P2P_BAD_MESSAGE, 100 points) for one of the wrong form. */
+function typed<T>(kind: string, parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new PeerError(P2PErrorCode.BAD_MESSAGE, `${kind}: ${parsed.message}`);
+  return parsed.value;
 }
 
 /** Reads a response body as UTF-8, failing as soon as it passes `maxBytes`. */

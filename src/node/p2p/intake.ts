@@ -1,15 +1,19 @@
 import { ErrorCode } from '../../core/errors.ts';
-import type { AcceptOptions, AcceptOutcome, Chain } from '../chain/chain.ts';
+import type { AcceptOptions, AcceptOutcome } from '../chain/chain.ts';
 import { CheckedBlock } from '../chain/checked.ts';
 import type { AnyErrorCode } from '../errors.ts';
 import { P2PErrorCode } from './errors.ts';
 import type { OrphanPool } from './orphans.ts';
 import type { PeerManager } from './peer-manager.ts';
+import type { ChainView } from './ports.ts';
 
 /** What happened to a block a peer sent. */
 export type IntakeOutcome =
   | AcceptOutcome
   | { readonly ok: false; readonly code: typeof P2PErrorCode.ORPHAN; readonly message: string };
+
+/** The part of the peer manager intake needs: scoring a sender. */
+export type Scorer = Pick<PeerManager, 'misbehaved'>;
 
 /**
  * The one door for blocks from peers: blocks whose parent is unknown go to the orphan pool
@@ -22,9 +26,9 @@ export class BlockIntake {
   lastRejection: { peer: string; code: AnyErrorCode; message: string; at: number } | undefined;
 
   constructor(
-    private readonly chain: Chain,
+    private readonly chain: Pick<ChainView, 'hasBlock' | 'validateStateless' | 'acceptBlock'>,
     private readonly orphans: OrphanPool,
-    private readonly peers: PeerManager,
+    private readonly peers: Scorer,
   ) {}
 
   /**
@@ -35,7 +39,7 @@ export class BlockIntake {
     const header = input instanceof CheckedBlock ? input.valid.block : input;
     const previous = (header as { previous_hash?: unknown } | null)?.previous_hash;
     const index = (header as { index?: unknown } | null)?.index;
-    if (typeof previous === 'string' && index !== 0 && !this.chain.blocks.has(previous)) {
+    if (typeof previous === 'string' && index !== 0 && !this.chain.hasBlock(previous)) {
       const valid = this.chain.validateStateless(input, options);
       if (!valid.ok) {
         this.reject(from, valid.code, valid.message);

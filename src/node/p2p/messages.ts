@@ -1,6 +1,6 @@
 import { isLowerHex } from '../../core/bytes.ts';
-import { MAX_LOCATOR_HASHES } from '../chain/locator.ts';
 import { normalizePeerAddress } from './address.ts';
+import { MAX_HEADERS_PER_ANSWER, MAX_LOCATOR_HASHES } from './locator.ts';
 
 /** Version of the peer protocol spoken here (docs/PROTOCOL.md §11). */
 export const PROTOCOL_VERSION = 1;
@@ -53,7 +53,16 @@ export interface Inv {
   readonly tip: TipInfo | undefined;
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+/** What a parser returns: the typed value, or why the input is not a message of its kind. Parsers never throw. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * A header, block or post inside a peer's answer, still hostile. The answer parsers below
+ * check the envelope and its bounds; the consensus form of each item is core's to check
+ * (parseHeader, the chain's checkBlock, the mempool's submit), with core's error codes, which
+ * decide how the sender is scored.
+ */
+export type Unchecked = unknown;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -146,6 +155,48 @@ export function parseBlocksRequest(value: unknown): Parsed<string[]> {
 export function parseIds(value: unknown): Parsed<string[]> {
   if (typeof value !== 'string') return { ok: false, message: 'ids must be comma-separated post ids' };
   return hashList(value === '' ? [] : value.split(','), LIMITS.postsPerRequest, 'ids');
+}
+
+function listIn(value: unknown, key: string, max: number, expected: string): Parsed<readonly Unchecked[]> {
+  const list = isObject(value) ? value[key] : undefined;
+  if (!Array.isArray(list) || list.length > max) return { ok: false, message: expected };
+  return { ok: true, value: list };
+}
+
+/** The answer to POST /p2p/headers: `{headers: [≤ 2000 headers]}`. */
+export function parseHeadersAnswer(value: unknown): Parsed<readonly Unchecked[]> {
+  return listIn(value, 'headers', MAX_HEADERS_PER_ANSWER, 'expected {headers: [≤ 2000 headers]}');
+}
+
+/** The answer to POST /p2p/blocks for `asked` hashes: `{blocks: [≤ asked blocks]}`. */
+export function parseBlocksAnswer(value: unknown, asked: number): Parsed<readonly Unchecked[]> {
+  return listIn(value, 'blocks', asked, 'expected {blocks: [...]} of the hashes asked');
+}
+
+/** The answer to GET /p2p/posts for `asked` ids: `{posts: [≤ asked posts]}`. */
+export function parsePostsAnswer(value: unknown, asked: number): Parsed<readonly Unchecked[]> {
+  return listIn(value, 'posts', asked, 'expected {posts: [...]} of the ids asked');
+}
+
+/**
+ * The answer to GET /p2p/addr: `{peers: [≤ 100 addresses]}`, as normalised URLs. Addresses
+ * that are not peer URLs are dropped, not held against the sender (it may know other schemes).
+ */
+export function parseAddrAnswer(value: unknown): Parsed<string[]> {
+  const list = listIn(value, 'peers', LIMITS.addrPerAnswer, 'expected {peers: [≤ 100 URLs]}');
+  if (!list.ok) return list;
+  const urls: string[] = [];
+  for (const item of list.value) {
+    const address = normalizePeerAddress(item);
+    if (address.ok) urls.push(address.url);
+  }
+  return { ok: true, value: urls };
+}
+
+/** The hash a block in an answer claims, to match it against the hashes asked. */
+export function claimedHash(block: Unchecked): string | undefined {
+  const hash = isObject(block) ? block.hash : undefined;
+  return typeof hash === 'string' ? hash : undefined;
 }
 
 /** The work of a hex chainwork string. */

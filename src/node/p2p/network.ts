@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { CryptoPort } from '../../core/crypto.ts';
 import type { Chain } from '../chain/chain.ts';
 import type { Mempool } from '../mempool.ts';
-import type { PeerStore } from '../store/peers.ts';
 import type { BulkSignatureVerifier } from '../verifier/block-signatures.ts';
+import { chainView, pendingPool, postLookup } from './adapters.ts';
 import { normalizePeerAddress } from './address.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
 import { Gossip } from './gossip.ts';
@@ -11,6 +11,7 @@ import { HttpTransport } from './http-transport.ts';
 import { BlockIntake } from './intake.ts';
 import { OrphanPool } from './orphans.ts';
 import { type Log, type Peer, PeerManager } from './peer-manager.ts';
+import type { ChainView, PeerBook, PostLookup } from './ports.ts';
 import { SyncProgress } from './progress.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { SyncManager } from './sync.ts';
@@ -34,7 +35,7 @@ export interface NetworkConfig {
 export interface NetworkDeps {
   readonly chain: Chain;
   readonly mempool: Mempool;
-  readonly store: PeerStore;
+  readonly store: PeerBook;
   readonly crypto: CryptoPort;
   /** Verifies the signatures of synced blocks on worker threads (src/node/verifier/). */
   readonly verifier?: BulkSignatureVerifier;
@@ -43,9 +44,14 @@ export interface NetworkDeps {
 /**
  * The peer network of one node (docs/ARCHITECTURE.md "Network"): the peer manager, gossip,
  * headers-first sync and the orphan pool behind one facade that node.ts starts and stops and
- * the peer-facing routes (api/p2p.ts) call.
+ * the peer-facing routes (serve.ts) call. It is also where the node's Chain and Mempool are
+ * narrowed to the ports of ports.ts that every other p2p module receives.
  */
 export class Network {
+  /** The chain as the peer layer sees it (ports.ts). */
+  readonly chain: ChainView;
+  /** Relayable posts by id, for gossip and GET /p2p/posts. */
+  readonly posts: PostLookup;
   readonly nonce = randomBytes(16).toString('hex');
   readonly stats = new NetStats();
   readonly peers: PeerManager;
@@ -71,10 +77,14 @@ export class Network {
         ...(config.requestTimeoutMs !== undefined ? { timeoutMs: config.requestTimeoutMs } : {}),
       });
     const log: Log = (level, message, fields) => this.log(level, message, fields);
+    const chain = chainView(deps.chain);
+    const mempool = pendingPool(deps.mempool);
+    this.chain = chain;
+    this.posts = postLookup(deps.chain);
     this.syncIntervalMs = config.syncIntervalMs ?? 30_000;
     this.limiter = new RateLimiter(config.rateLimit?.perSecond ?? 200, config.rateLimit?.burst ?? 1000);
     this.peers = new PeerManager({
-      chain: deps.chain,
+      chain,
       store: deps.store,
       transport,
       nonce: this.nonce,
@@ -85,9 +95,9 @@ export class Network {
       log,
       onConnected: (peer) => this.onConnected(peer),
     });
-    this.intake = new BlockIntake(deps.chain, this.orphans, this.peers);
+    this.intake = new BlockIntake(chain, this.orphans, this.peers);
     this.sync = new SyncManager({
-      chain: deps.chain,
+      chain,
       peers: this.peers,
       transport,
       intake: this.intake,
@@ -96,8 +106,9 @@ export class Network {
       ...(deps.verifier !== undefined ? { verifier: deps.verifier } : {}),
     });
     this.gossip = new Gossip({
-      chain: deps.chain,
-      mempool: deps.mempool,
+      chain,
+      posts: this.posts,
+      mempool,
       peers: this.peers,
       transport,
       intake: this.intake,
@@ -106,8 +117,8 @@ export class Network {
       requestSync: (url) => void this.sync.request(url),
     });
     // Only valid data reaches these hooks, so only valid data is announced.
-    deps.mempool.onAdded((accepted) => this.gossip.announcePost(accepted.id));
-    deps.chain.on('block', (event) => this.gossip.announceBlock(event.hash));
+    mempool.onAdded((accepted) => this.gossip.announcePost(accepted.id));
+    chain.on('block', (event) => this.gossip.announceBlock(event.hash));
   }
 
   /** The URL this node announces (set once the server listens). */
@@ -141,7 +152,7 @@ export class Network {
   private tick(): void {
     this.peers.maintain();
     const connected = this.peers.connected;
-    const tipWork = this.deps.chain.tip.chainwork;
+    const tipWork = this.chain.tip.chainwork;
     for (const peer of connected) if (peer.chainwork > tipWork) void this.sync.request(peer.url);
     const random = connected[Math.floor(Math.random() * connected.length)];
     if (random !== undefined) void this.sync.request(random.url);
@@ -149,7 +160,7 @@ export class Network {
 
   private onConnected(peer: Peer): void {
     void this.peers.exchangeAddresses(peer).then(() => this.peers.maintain());
-    if (peer.chainwork > this.deps.chain.tip.chainwork) void this.sync.request(peer.url);
+    if (peer.chainwork > this.chain.tip.chainwork) void this.sync.request(peer.url);
   }
 
   /**
@@ -191,10 +202,10 @@ export class Network {
       url: this.selfUrl ?? null,
       nonce: this.nonce,
       syncing: this.sync.active,
-      height: this.deps.chain.tip.height,
+      height: this.chain.tip.height,
       bestKnownHeight: Math.max(
         this.sync.bestKnownHeight,
-        this.deps.chain.tip.height,
+        this.chain.tip.height,
         ...this.peers.connected.map((p) => p.height),
       ),
       orphans: this.orphans.size,

@@ -1,11 +1,11 @@
-import type { Chain } from '../chain/chain.ts';
 import type { AnyErrorCode } from '../errors.ts';
 import { chainworkHex } from '../store/blocks.ts';
-import type { PeerSource, PeerStore } from '../store/peers.ts';
+import type { PeerSource } from '../store/peers.ts';
 import { normalizePeerAddress } from './address.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
 import { type Hello, LIMITS, PROTOCOL_VERSION, parseHello, type TipInfo, workOf } from './messages.ts';
 import { DISCOURAGE_SCORE, misbehaviourPoints } from './misbehaviour.ts';
+import type { ChainView, PeerBook } from './ports.ts';
 import type { PeerTransport } from './transport.ts';
 
 /** A peer this node has completed a handshake with (in either direction). */
@@ -35,8 +35,8 @@ export type Log = (
 ) => void;
 
 export interface PeerManagerOptions {
-  readonly chain: Chain;
-  readonly store: PeerStore;
+  readonly chain: Pick<ChainView, 'tip' | 'params'>;
+  readonly store: PeerBook;
   readonly transport: PeerTransport;
   readonly nonce: string;
   readonly selfUrl: () => string | undefined;
@@ -102,11 +102,15 @@ export class PeerManager {
     return this.options.store.isDiscouraged(url);
   }
 
-  /** Checks a peer's handshake; throws a PeerError naming why it is refused. */
-  private check(input: unknown): Hello {
+  /** Parses an inbound handshake; throws a PeerError naming why it is refused. */
+  private parse(input: unknown): Hello {
     const parsed = parseHello(input);
     if (!parsed.ok) throw new PeerError(P2PErrorCode.BAD_MESSAGE, `handshake: ${parsed.message}`);
-    const hello = parsed.value;
+    return this.check(parsed.value);
+  }
+
+  /** Checks a peer's handshake (network, genesis, not this node); throws a PeerError naming why it is refused. */
+  private check(hello: Hello): Hello {
     const params = this.options.chain.params;
     if (hello.network !== params.name || hello.genesis !== params.genesisHash) {
       throw new PeerError(
@@ -192,7 +196,7 @@ export class PeerManager {
 
   /** Answers an inbound handshake: checks it, admits the peer if it gave its URL, returns our hello. */
   acceptInbound(input: unknown): Hello {
-    const hello = this.check(input);
+    const hello = this.parse(input);
     if (hello.url !== null) {
       if (this.isDiscouraged(hello.url)) {
         throw new PeerError(P2PErrorCode.DISCOURAGED, 'this peer is discouraged for misbehaviour');
@@ -265,25 +269,20 @@ export class PeerManager {
 
   /** Asks a peer for addresses it knows and stores the new ones (bounded). */
   async exchangeAddresses(peer: Peer): Promise<void> {
-    let answer: unknown;
+    let urls: string[];
     try {
-      answer = await this.options.transport.addresses(peer.url);
+      urls = await this.options.transport.addresses(peer.url);
       this.succeeded(peer.url);
     } catch (error) {
+      // A malformed answer is P2P_BAD_MESSAGE: failed() scores it as misbehaviour.
       this.failed(peer.url, error);
       return;
     }
-    const list = (answer as { peers?: unknown } | undefined)?.peers;
-    if (!Array.isArray(list) || list.length > LIMITS.addrPerAnswer) {
-      this.misbehaved(peer.url, P2PErrorCode.BAD_MESSAGE, 'addr: expected {peers: [≤ 100 URLs]}');
-      return;
-    }
     const store = this.options.store;
-    for (const item of list) {
-      const address = normalizePeerAddress(item);
-      if (!address.ok || this.isSelf(address.url)) continue;
+    for (const url of urls) {
+      if (this.isSelf(url)) continue;
       if (store.count() >= MAX_STORED_PEERS) break;
-      store.add(address.url, 'addr');
+      store.add(url, 'addr');
     }
   }
 

@@ -53,8 +53,8 @@ describe('HttpTransport', () => {
     return 'resolved';
   }
 
-  it('answers parsed JSON and announces its own URL', async () => {
-    assert.deepEqual(await transport.addresses(url), { peers: ['http://127.0.0.1:1'] });
+  it('answers parsed, typed values and announces its own URL', async () => {
+    assert.deepEqual(await transport.addresses(url), ['http://127.0.0.1:1']);
     assert.equal(seenHeaders.at(-1), 'http://127.0.0.1:9');
     assert.ok(stats.bytesReceived > 0 && stats.requestsSent > 0);
   });

@@ -1,6 +1,5 @@
 import type { BlockHeader } from '../../core/header.ts';
-import type { BlockStore } from '../store/blocks.ts';
-import type { Chain } from './chain.ts';
+import type { ChainView } from './ports.ts';
 
 /** Most hashes in a locator; log2 of any realistic height plus the dense top stays far below. */
 export const MAX_LOCATOR_HASHES = 64;
@@ -15,12 +14,12 @@ export type WireHeader = BlockHeader & { hash: string };
  * hashes at exponentially growing steps back, always ending with the genesis, so the peer finds
  * the last common block in O(log height) hashes even after a deep fork.
  */
-export function buildLocator(chain: Chain): string[] {
+export function buildLocator(chain: Pick<ChainView, 'tip' | 'params' | 'bestHashAt'>): string[] {
   const hashes: string[] = [];
   let step = 1;
   let height = chain.tip.height;
   while (height > 0 && hashes.length < MAX_LOCATOR_HASHES - 1) {
-    hashes.push(chain.blocks.bestHashAt(height)!);
+    hashes.push(chain.bestHashAt(height)!);
     if (hashes.length >= 10) step *= 2;
     height -= step;
   }
@@ -33,24 +32,23 @@ export function buildLocator(chain: Chain): string[] {
  * on this node's best chain (the genesis when none is), up to `max` or through `stop`.
  */
 export function headersAfter(
-  blocks: BlockStore,
-  tipHeight: number,
+  chain: Pick<ChainView, 'tip' | 'getEntry' | 'bestHashAt' | 'bestRange'>,
   locator: readonly string[],
   stop: string | undefined,
   max = MAX_HEADERS_PER_ANSWER,
 ): WireHeader[] {
   let fork = 0;
   for (const hash of locator) {
-    const entry = blocks.get(hash);
-    if (entry !== undefined && blocks.isOnBestChain(entry)) {
+    const entry = chain.getEntry(hash);
+    if (entry !== undefined && chain.bestHashAt(entry.height) === entry.hash) {
       fork = entry.height;
       break;
     }
   }
-  const last = Math.min(tipHeight, fork + Math.min(max, MAX_HEADERS_PER_ANSWER));
+  const last = Math.min(chain.tip.height, fork + Math.min(max, MAX_HEADERS_PER_ANSWER));
   const out: WireHeader[] = [];
   if (last <= fork) return out;
-  for (const entry of blocks.bestRange(fork + 1, last)) {
+  for (const entry of chain.bestRange(fork + 1, last)) {
     const { version, previous_hash, merkle_root, timestamp, bits, nonce, hash, height } = entry;
     out.push({ version, index: height, previous_hash, merkle_root, timestamp, bits, nonce, hash });
     if (hash === stop) break;

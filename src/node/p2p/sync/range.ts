@@ -1,0 +1,194 @@
+import { ErrorCode } from '../../../core/errors.ts';
+import type { CheckedBlock } from '../../chain/checked.ts';
+import type { AnyErrorCode } from '../../errors.ts';
+import { type BulkSignatureVerifier, verifyBlockSignatures } from '../../verifier/block-signatures.ts';
+import { P2PErrorCode, PeerError } from '../errors.ts';
+import type { BlockIntake } from '../intake.ts';
+import type { WireHeader } from '../locator.ts';
+import { claimedHash, type Unchecked } from '../messages.ts';
+import type { Peer, PeerManager } from '../peer-manager.ts';
+import type { ChainView } from '../ports.ts';
+import type { SyncProgress } from '../progress.ts';
+import type { PeerTransport } from '../transport.ts';
+import { Batch, type BatchBlocks } from './batch.ts';
+import type { CheckedHeader } from './headers.ts';
+
+/** Headers per body batch: one request, one check-ahead, one transaction. */
+export const BATCH_SIZE = 100;
+/** Body batches in flight at once (spread over the peers that have them), besides VERIFY_AHEAD. */
+const WINDOW = 2;
+/** Downloaded batches checked and sent to the signature workers ahead of the one connecting. */
+const VERIFY_AHEAD = 2;
+
+export interface RangeDeps {
+  readonly chain: Pick<ChainView, 'tip' | 'hasBlock' | 'checkBlock' | 'inOneTransaction'>;
+  readonly peers: Pick<PeerManager, 'connected' | 'failed'>;
+  readonly transport: Pick<PeerTransport, 'blocks'>;
+  readonly intake: Pick<BlockIntake, 'accept'>;
+  readonly progress: Pick<SyncProgress, 'update'>;
+  /** Verifies the signatures of downloaded bodies off the main thread; without it, the chain does. */
+  readonly verifier?: BulkSignatureVerifier | undefined;
+  readonly stopped: () => boolean;
+  /** Best height any peer told of, for the progress line. */
+  readonly bestKnownHeight: () => number;
+}
+
+/** The batches of the headers whose bodies the node lacks, in chain order. */
+export function batchesOf(chain: Pick<ChainView, 'hasBlock'>, headers: readonly CheckedHeader[]): Batch[] {
+  const missing = headers.filter((item) => !chain.hasBlock(item.header.hash)).map((item) => item.header);
+  const batches: Batch[] = [];
+  for (let i = 0; i < missing.length; i += BATCH_SIZE) {
+    batches.push(new Batch(batches.length, missing.slice(i, i + BATCH_SIZE)));
+  }
+  return batches;
+}
+
+/**
+ * Downloads and connects the bodies of a checked header run, driving each Batch through its
+ * states. Pipeline: while the chain connects batch N (main thread, one transaction), the
+ * workers verify the signatures of batches N+1 and N+2, and batches up to N+2+WINDOW download.
+ * Batches are checked only when they come within VERIFY_AHEAD of the chain, so that few parsed
+ * blocks wait (waiting objects fill V8's old generation and the node's memory).
+ */
+export async function syncRange(
+  deps: RangeDeps,
+  origin: Peer,
+  headers: readonly CheckedHeader[],
+  startHeight: number,
+): Promise<void> {
+  const { chain, progress } = deps;
+  const batches = batchesOf(chain, headers);
+  const inFlight: Promise<Batch>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (inFlight.length < WINDOW && next < batches.length) {
+      const promise = download(deps, origin, batches[next]!);
+      promise.catch(() => undefined); // handled when awaited in order
+      inFlight.push(promise);
+      next++;
+    }
+  };
+  fill();
+  const ready: Batch[] = [];
+  let downloadFailed = false;
+  let downloadError: unknown;
+  for (;;) {
+    while (!downloadFailed && ready.length < VERIFY_AHEAD && inFlight.length > 0) {
+      try {
+        const batch = await inFlight.shift()!;
+        fill();
+        check(deps, batch);
+        ready.push(batch);
+      } catch (error) {
+        // The batches before it still connect, as they would have without the pipeline.
+        downloadFailed = true;
+        downloadError = error;
+      }
+    }
+    const batch = ready.shift();
+    if (batch === undefined || deps.stopped()) break;
+    const verified = await batch.expect('Verifying').verified;
+    if (deps.stopped()) return;
+    const failure = connect(deps, batch, verified);
+    if (failure !== undefined) {
+      batch.connectFailed(failure);
+      if (failure.code === ErrorCode.BLOCK_TIME_TOO_NEW) return;
+      throw new PeerError(failure.code, `block from ${failure.from}: ${failure.message}`, true);
+    }
+    batch.connected();
+    progress.update(chain.tip.height, Math.max(deps.bestKnownHeight(), chain.tip.height), startHeight);
+  }
+  if (downloadFailed && !deps.stopped()) throw downloadError;
+}
+
+/**
+ * Downloads a batch: first from a peer chosen by turn among those high enough (the origin
+ * included), then from the origin if that helper fails. A failing helper is counted against it.
+ */
+async function download(deps: RangeDeps, origin: Peer, batch: Batch): Promise<Batch> {
+  const { peers } = deps;
+  const last = batch.lastHeight;
+  const helpers = [origin, ...peers.connected.filter((p) => p.url !== origin.url && p.height >= last)];
+  const first = helpers[batch.turn % helpers.length]!;
+  const order = first === origin ? [origin] : [first, origin];
+  for (const peer of order) {
+    batch.startDownload(peer.url);
+    try {
+      batch.downloaded(await fetchAll(deps.transport, peer.url, batch.headers));
+      return batch;
+    } catch (error) {
+      if (peer !== origin) peers.failed(peer.url, error);
+      const retry = peer !== order.at(-1);
+      batch.downloadFailed(error, retry);
+      if (!retry) throw error;
+    }
+  }
+  throw new Error('unreachable: the last peer asked either answers or throws');
+}
+
+/**
+ * §7.1 steps 1–16 of each downloaded block (no chain needed, so ahead of the chain), then
+ * their signatures sent to the verifier's workers. Stops at the first block that fails.
+ */
+function check(deps: RangeDeps, batch: Batch): void {
+  const raw = batch.expect('AwaitingChecks').blocks;
+  const blocks: BatchBlocks = [];
+  const checked: CheckedBlock[] = [];
+  for (const input of raw) {
+    const result = deps.chain.checkBlock(input);
+    if (!result.ok) {
+      blocks.push(input);
+      break;
+    }
+    blocks.push(result.value);
+    checked.push(result.value);
+  }
+  const verifier = deps.verifier;
+  const verified =
+    verifier === undefined || checked.length === 0
+      ? Promise.resolve(undefined)
+      : verifyBlockSignatures(
+          verifier,
+          checked.map((block) => block.valid),
+        );
+  batch.checked(blocks, verified);
+}
+
+/** Connects a verified batch in one transaction; returns the first rejection, if any. */
+function connect(
+  deps: RangeDeps,
+  batch: Batch,
+  verified: Parameters<Batch['startConnecting']>[0],
+): { code: AnyErrorCode; message: string; from: string } | undefined {
+  const { blocks, peer } = batch.startConnecting(verified);
+  return deps.chain.inOneTransaction(() => {
+    for (let i = 0; i < blocks.length; i++) {
+      const accepted = deps.intake.accept(blocks[i], peer, 0, verified ? { verified } : {});
+      blocks[i] = undefined; // connected: let it go now rather than with the whole batch
+      if (!accepted.ok) return { code: accepted.code, message: accepted.message, from: peer };
+    }
+    return undefined;
+  });
+}
+
+/** Fetches a batch of blocks, re-asking for the remainder when an answer stops at its byte cap. */
+async function fetchAll(
+  transport: Pick<PeerTransport, 'blocks'>,
+  url: string,
+  batch: readonly WireHeader[],
+): Promise<Unchecked[]> {
+  const out: Unchecked[] = [];
+  while (out.length < batch.length) {
+    const wanted = batch.slice(out.length).map((header) => header.hash);
+    const list = await transport.blocks(url, wanted);
+    if (list.length === 0)
+      throw new PeerError(P2PErrorCode.BAD_STATUS, 'the peer does not have the blocks it announced');
+    list.forEach((block, i) => {
+      if (claimedHash(block) !== wanted[i]) {
+        throw new PeerError(P2PErrorCode.UNREQUESTED, `block ${i} of the answer is not the one asked for`);
+      }
+    });
+    out.push(...list);
+  }
+  return out;
+}

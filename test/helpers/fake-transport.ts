@@ -1,0 +1,153 @@
+import { REGTEST } from '../../src/core/params.ts';
+import { P2PErrorCode, PeerError } from '../../src/node/p2p/errors.ts';
+import type { Hello, Inv, Unchecked } from '../../src/node/p2p/messages.ts';
+import type { PeerBook } from '../../src/node/p2p/ports.ts';
+import type { PeerTransport } from '../../src/node/p2p/transport.ts';
+import type { PeerRow, PeerSource } from '../../src/node/store/peers.ts';
+
+/** One request the node made through a FakeTransport. */
+export type FakeCall =
+  | { readonly method: 'handshake'; readonly peer: string; readonly hello: Hello }
+  | { readonly method: 'headers'; readonly peer: string; readonly locator: readonly string[] }
+  | { readonly method: 'blocks'; readonly peer: string; readonly hashes: readonly string[] }
+  | { readonly method: 'posts'; readonly peer: string; readonly ids: readonly string[] }
+  | { readonly method: 'announce'; readonly peer: string; readonly inv: Inv }
+  | { readonly method: 'addresses'; readonly peer: string };
+
+/** What each method of a FakeTransport answers; a missing one rejects as unreachable. */
+export interface FakeHandlers {
+  handshake?(peer: string, hello: Hello): Promise<Hello>;
+  headers?(peer: string, locator: readonly string[]): Promise<readonly Unchecked[]>;
+  blocks?(peer: string, hashes: readonly string[]): Promise<readonly Unchecked[]>;
+  posts?(peer: string, ids: readonly string[]): Promise<readonly Unchecked[]>;
+  announce?(peer: string, inv: Inv): Promise<void>;
+  addresses?(peer: string): Promise<string[]>;
+}
+
+const unreachable = (peer: string) =>
+  Promise.reject(new PeerError(P2PErrorCode.UNREACHABLE, `${peer}: no fake answer`));
+
+/**
+ * A PeerTransport without sockets: it records every call and answers with the test's handlers,
+ * so the peer layer's logic (gossip, intake, sync, the peer manager) runs in one process, fast.
+ */
+export class FakeTransport implements PeerTransport {
+  readonly calls: FakeCall[] = [];
+
+  constructor(public handlers: FakeHandlers = {}) {}
+
+  callsOf<M extends FakeCall['method']>(method: M): Extract<FakeCall, { method: M }>[] {
+    return this.calls.filter((call): call is Extract<FakeCall, { method: M }> => call.method === method);
+  }
+
+  handshake(peer: string, hello: Hello): Promise<Hello> {
+    this.calls.push({ method: 'handshake', peer, hello });
+    return this.handlers.handshake?.(peer, hello) ?? unreachable(peer);
+  }
+
+  headers(peer: string, locator: readonly string[]): Promise<readonly Unchecked[]> {
+    this.calls.push({ method: 'headers', peer, locator });
+    return this.handlers.headers?.(peer, locator) ?? unreachable(peer);
+  }
+
+  blocks(peer: string, hashes: readonly string[]): Promise<readonly Unchecked[]> {
+    this.calls.push({ method: 'blocks', peer, hashes });
+    return this.handlers.blocks?.(peer, hashes) ?? unreachable(peer);
+  }
+
+  posts(peer: string, ids: readonly string[]): Promise<readonly Unchecked[]> {
+    this.calls.push({ method: 'posts', peer, ids });
+    return this.handlers.posts?.(peer, ids) ?? unreachable(peer);
+  }
+
+  announce(peer: string, inv: Inv): Promise<void> {
+    this.calls.push({ method: 'announce', peer, inv });
+    return this.handlers.announce?.(peer, inv) ?? unreachable(peer);
+  }
+
+  addresses(peer: string): Promise<string[]> {
+    this.calls.push({ method: 'addresses', peer });
+    return this.handlers.addresses?.(peer) ?? unreachable(peer);
+  }
+}
+
+/** A regtest handshake from `url`, claiming `chainwork` (hex). */
+export function fakeHello(
+  url: string,
+  chainwork = '2',
+  nonce = url.length.toString(16).padStart(16, 'f'),
+): Hello {
+  return {
+    protocol: 1,
+    network: 'regtest',
+    genesis: REGTEST.genesisHash,
+    nonce,
+    url,
+    height: 0,
+    tip: REGTEST.genesisHash,
+    chainwork,
+    agent: 'fake',
+  };
+}
+
+/** A promise with its resolve and reject, to hold a fake answer in flight. */
+export function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** The peers table in memory (the PeerStore's contract, without SQLite). */
+export class MemoryPeerBook implements PeerBook {
+  readonly rows = new Map<string, PeerRow>();
+
+  add(url: string, source: PeerSource = 'config'): boolean {
+    if (this.rows.has(url)) return false;
+    this.rows.set(url, {
+      url,
+      added_at: Date.now(),
+      last_seen: null,
+      banned_until: null,
+      score: 0,
+      ban_reason: null,
+      source,
+    });
+    return true;
+  }
+  get(url: string): PeerRow | undefined {
+    return this.rows.get(url);
+  }
+  list(): PeerRow[] {
+    return [...this.rows.values()];
+  }
+  count(): number {
+    return this.rows.size;
+  }
+  markSeen(url: string, at = Date.now()): void {
+    const row = this.rows.get(url);
+    if (row !== undefined) row.last_seen = at;
+  }
+  setScore(url: string, score: number): void {
+    const row = this.rows.get(url);
+    if (row !== undefined) row.score = score;
+  }
+  discourage(url: string, until: number, reason: string): void {
+    const row = this.rows.get(url);
+    if (row !== undefined) Object.assign(row, { banned_until: until, ban_reason: reason, score: 0 });
+  }
+  isDiscouraged(url: string, now = Date.now()): boolean {
+    const until = this.rows.get(url)?.banned_until;
+    return until !== null && until !== undefined && until > now;
+  }
+  remove(url: string): void {
+    this.rows.delete(url);
+  }
+}

@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setImmediate as turn } from 'node:timers/promises';
+import fc from 'fast-check';
+import { REGTEST } from '../../../src/core/params.ts';
+import { NodeError } from '../../../src/node/errors.ts';
+import type { AcceptedPost } from '../../../src/node/mempool.ts';
+import { P2PErrorCode } from '../../../src/node/p2p/errors.ts';
+import { Gossip } from '../../../src/node/p2p/gossip.ts';
+import type { IntakeOutcome } from '../../../src/node/p2p/intake.ts';
+import { PeerManager } from '../../../src/node/p2p/peer-manager.ts';
+import type { BlockIndexEntry } from '../../../src/node/store/blocks.ts';
+import { deferred, FakeTransport, fakeHello, MemoryPeerBook } from '../../helpers/fake-transport.ts';
+
+const A = 'http://a.example';
+const B = 'http://b.example';
+const h = (n: number) => n.toString(16).padStart(64, '0');
+
+interface Setup {
+  transport: FakeTransport;
+  gossip: Gossip;
+  peers: PeerManager;
+  book: MemoryPeerBook;
+  knownPosts: Set<string>;
+  knownBlocks: Set<string>;
+  orphans: Set<string>;
+  submitted: unknown[];
+  accepted: unknown[];
+  syncRequests: string[];
+}
+
+/** Gossip over a FakeTransport, with a real PeerManager (scores) and two connected peers. */
+async function setup(
+  options: {
+    submit?: (input: unknown) => Promise<AcceptedPost>;
+    accept?: (input: unknown) => IntakeOutcome;
+  } = {},
+): Promise<Setup> {
+  const transport = new FakeTransport({
+    handshake: async (peer) => fakeHello(peer),
+    announce: async () => undefined,
+  });
+  const tip = { hash: REGTEST.genesisHash, height: 0, chainwork: 2n } as BlockIndexEntry;
+  const book = new MemoryPeerBook();
+  const peers = new PeerManager({
+    chain: { params: REGTEST, tip },
+    store: book,
+    transport,
+    nonce: 'ab'.repeat(16),
+    selfUrl: () => undefined,
+    maxPeers: 8,
+    discourageMs: 60_000,
+    agent: 'test',
+    log: () => undefined,
+    onConnected: () => undefined,
+  });
+  const s = {
+    knownPosts: new Set<string>(),
+    knownBlocks: new Set<string>(),
+    orphans: new Set<string>(),
+    submitted: [] as unknown[],
+    accepted: [] as unknown[],
+    syncRequests: [] as string[],
+  };
+  const gossip = new Gossip({
+    chain: { tip, hasBlock: (hash) => s.knownBlocks.has(hash) },
+    posts: { hasPost: (id) => s.knownPosts.has(id), relayablePost: () => undefined },
+    mempool: {
+      submit: (input) => {
+        s.submitted.push(input);
+        return (
+          options.submit?.(input) ?? Promise.resolve({ id: (input as { id: string }).id } as AcceptedPost)
+        );
+      },
+      onAdded: () => undefined,
+    },
+    peers,
+    transport,
+    intake: {
+      accept: (input) => {
+        s.accepted.push(input);
+        return options.accept?.(input) ?? ({ ok: true, status: 'connected' } as IntakeOutcome);
+      },
+    },
+    orphans: { has: (hash) => s.orphans.has(hash) },
+    log: () => undefined,
+    requestSync: (url) => s.syncRequests.push(url),
+  });
+  await peers.connect(A);
+  await peers.connect(B);
+  transport.calls.length = 0;
+  return { transport, gossip, peers, book, ...s };
+}
+
+const noInv = { posts: [], blocks: [], tip: undefined };
+
+describe('gossip', () => {
+  it('batches the announcements of one event-loop turn into one inv per peer', async () => {
+    const { transport, gossip } = await setup();
+    gossip.announcePost(h(1));
+    gossip.announcePost(h(2));
+    gossip.announceBlock(h(9));
+    assert.equal(transport.calls.length, 0, 'nothing is sent within the turn');
+    await turn();
+    const sent = transport.callsOf('announce');
+    assert.deepEqual(sent.map((call) => call.peer).sort(), [A, B]);
+    for (const call of sent) {
+      assert.deepEqual([call.inv.posts, call.inv.blocks], [[h(1), h(2)], [h(9)]]);
+      assert.equal(call.inv.tip?.hash, REGTEST.genesisHash);
+    }
+  });
+
+  it('keeps one request in flight per peer; what queues meanwhile goes in the next one', async () => {
+    const { transport, gossip } = await setup();
+    const slow = deferred<void>();
+    transport.handlers.announce = (peer) => (peer === A ? slow.promise : Promise.resolve());
+    gossip.announcePost(h(1));
+    await turn();
+    gossip.announcePost(h(2));
+    gossip.announcePost(h(3));
+    await turn();
+    const toA = () => transport.callsOf('announce').filter((call) => call.peer === A);
+    const toB = () => transport.callsOf('announce').filter((call) => call.peer === B);
+    assert.equal(toA().length, 1, 'A is busy: nothing more is sent to it');
+    assert.equal(toB().length, 2, 'a slow peer only delays itself');
+    slow.resolve();
+    await turn();
+    assert.deepEqual(
+      toA().map((call) => call.inv.posts),
+      [[h(1)], [h(2), h(3)]],
+    );
+  });
+
+  it('never announces to a peer what it announced to us, nor the same thing twice', async () => {
+    const { transport, gossip, peers } = await setup();
+    transport.handlers.posts = async () => [];
+    gossip.receive(peers.get(A)!, { ...noInv, posts: [h(5)] });
+    gossip.announcePost(h(5));
+    await turn();
+    assert.deepEqual(
+      transport.callsOf('announce').map((call) => call.peer),
+      [B],
+    );
+    gossip.announcePost(h(5));
+    await turn();
+    assert.equal(transport.callsOf('announce').length, 1, 'B already has it');
+  });
+
+  it('fetches only what the node lacks and is not already fetching', async () => {
+    const { transport, gossip, peers, knownPosts, knownBlocks, orphans } = await setup();
+    const held = deferred<readonly unknown[]>();
+    transport.handlers.posts = (_peer, ids) => (ids.includes(h(2)) ? held.promise : Promise.resolve([]));
+    transport.handlers.blocks = async () => [];
+    knownPosts.add(h(1));
+    knownBlocks.add(h(11));
+    orphans.add(h(12));
+    gossip.receive(peers.get(A)!, { ...noInv, posts: [h(1), h(2), h(3)], blocks: [h(11), h(12), h(13)] });
+    gossip.receive(peers.get(B)!, { ...noInv, posts: [h(2), h(3), h(4)] });
+    await turn();
+    assert.deepEqual(
+      transport.callsOf('posts').map((call) => [call.peer, call.ids]),
+      [
+        [A, [h(2), h(3)]],
+        [B, [h(4)]],
+      ],
+    );
+    assert.deepEqual(
+      transport.callsOf('blocks').map((call) => call.hashes),
+      [[h(13)]],
+    );
+    held.resolve([]);
+  });
+
+  it('posts of an answer go to the pool together; unrequested or invalid ones are scored', async () => {
+    const { transport, gossip, peers, book, submitted } = await setup({
+      submit: async (input) => {
+        const id = (input as { id: string }).id;
+        if (id === h(7)) throw new NodeError('POST_BAD_SIGNATURE', 'bad signature');
+        return { id } as AcceptedPost;
+      },
+    });
+    transport.handlers.posts = async () => [{ id: h(1) }, { id: h(6) }];
+    gossip.receive(peers.get(A)!, { ...noInv, posts: [h(1), h(2)] });
+    await turn();
+    await turn();
+    assert.equal(submitted.length, 2);
+    assert.equal(peers.get(A)?.score, 20, 'one post not asked for: 20 points');
+    transport.handlers.posts = async () => [{ id: h(7) }];
+    gossip.receive(peers.get(B)!, { ...noInv, posts: [h(7)] });
+    await turn();
+    await turn();
+    assert.equal(book.isDiscouraged(B), true, 'an invalid post: discouraged');
+    assert.equal(peers.get(B), undefined);
+  });
+
+  it('a block answer of an unasked hash is scored; an orphan asks for a headers-first sync', async () => {
+    const { transport, gossip, peers, accepted, syncRequests } = await setup({
+      accept: () => ({ ok: false, code: P2PErrorCode.ORPHAN, message: 'parent unknown' }),
+    });
+    transport.handlers.blocks = async (_peer, hashes) => hashes.map((hash) => ({ hash }));
+    gossip.receive(peers.get(A)!, { ...noInv, blocks: [h(21)] });
+    await turn();
+    assert.deepEqual(accepted, [{ hash: h(21) }]);
+    assert.deepEqual(syncRequests, [A]);
+    transport.handlers.blocks = async () => [{ hash: h(99) }];
+    gossip.receive(peers.get(B)!, { ...noInv, blocks: [h(22)] });
+    await turn();
+    assert.equal(peers.get(B)?.score, 20);
+    assert.equal(accepted.length, 1, 'the unasked block never reaches the chain');
+  });
+
+  it('any announcements of one turn reach every peer once, with nothing lost or repeated', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(40), { maxLength: 60 }), async (ids) => {
+        const { transport, gossip } = await setup();
+        for (const id of ids) gossip.announcePost(h(id));
+        await turn();
+        for (const peer of [A, B]) {
+          const sent = transport
+            .callsOf('announce')
+            .filter((call) => call.peer === peer)
+            .flatMap((call) => call.inv.posts);
+          assert.deepEqual(sent, [...new Set(ids.map(h))]);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Block } from '../../../src/core/block.ts';
+import { chainView } from '../../../src/node/p2p/adapters.ts';
+import { P2PErrorCode } from '../../../src/node/p2p/errors.ts';
+import { BlockIntake } from '../../../src/node/p2p/intake.ts';
+import { OrphanPool } from '../../../src/node/p2p/orphans.ts';
+import { PeerManager } from '../../../src/node/p2p/peer-manager.ts';
+import type { ChainView } from '../../../src/node/p2p/ports.ts';
+import { mineOn, testChain } from '../../helpers/chain.ts';
+import { blockOnGenesis } from '../../helpers/fake-peer.ts';
+import { FakeTransport, MemoryPeerBook } from '../../helpers/fake-transport.ts';
+
+const PEER = 'http://peer.example';
+
+/** Blocks 1..n of one chain, mined elsewhere (another in-memory chain with the same genesis). */
+function minedElsewhere(count: number): Block[] {
+  const { chain } = testChain();
+  const blocks: Block[] = [];
+  for (let i = 0; i < count; i++) {
+    const block = mineOn(chain, chain.tip, []);
+    assert.ok(chain.acceptBlock(block).ok);
+    blocks.push(block);
+  }
+  return blocks;
+}
+
+function setup() {
+  const { chain: real } = testChain();
+  const chain: ChainView = chainView(real);
+  const book = new MemoryPeerBook();
+  const peers = new PeerManager({
+    chain,
+    store: book,
+    transport: new FakeTransport(),
+    nonce: 'ab'.repeat(16),
+    selfUrl: () => undefined,
+    maxPeers: 8,
+    discourageMs: 60_000,
+    agent: 'test',
+    log: () => undefined,
+    onConnected: () => undefined,
+  });
+  const orphans = new OrphanPool();
+  return { chain, book, orphans, intake: new BlockIntake(chain, orphans, peers) };
+}
+
+describe('block intake: the one door for blocks from peers', () => {
+  it('keeps a block with an unknown parent as an orphan, and connects it when the parent arrives', () => {
+    const [first, second, third] = minedElsewhere(3) as [Block, Block, Block];
+    const { chain, orphans, intake, book } = setup();
+    const size = JSON.stringify(third).length;
+    assert.deepEqual(
+      [intake.accept(third, PEER, size).ok, intake.accept(second, PEER, size)],
+      [
+        false,
+        { ok: false, code: P2PErrorCode.ORPHAN, message: `parent ${first.hash} unknown: kept as an orphan` },
+      ],
+    );
+    assert.deepEqual([orphans.has(second.hash), orphans.has(third.hash)], [true, true]);
+    assert.equal(intake.rejected, 0, 'an orphan is not a rejection');
+    assert.equal(book.get(PEER), undefined, 'nor held against its sender');
+    const outcome = intake.accept(first, PEER, size);
+    assert.ok(outcome.ok);
+    assert.equal(chain.tip.hash, third.hash, 'the orphans were released breadth first, in order');
+    assert.equal(orphans.size, 0);
+  });
+
+  it('an orphan that fails stateless validation is rejected and scored, never pooled', () => {
+    const [, second] = minedElsewhere(2) as [Block, Block];
+    const { orphans, intake, book } = setup();
+    const forged = { ...second, nonce: second.nonce + 1 }; // the hash no longer matches
+    const outcome = intake.accept(forged, PEER, 100);
+    assert.equal(outcome.ok, false);
+    assert.equal(orphans.size, 0);
+    assert.equal(intake.rejected, 1);
+    assert.equal(intake.lastRejection?.peer, PEER);
+    assert.equal(book.isDiscouraged(PEER), true, 'invalid consensus data: 100 points at once');
+  });
+
+  it('a block on a known parent that the chain rejects is scored with the rule it broke', () => {
+    const { chain, intake, book } = setup();
+    const bad = blockOnGenesis([], 'ff'.repeat(32));
+    const outcome = intake.accept(bad, PEER, 100);
+    assert.deepEqual(outcome.ok ? undefined : outcome.code, 'BLOCK_BAD_MERKLE_ROOT');
+    assert.equal(chain.tip.height, 0);
+    assert.match(book.get(PEER)?.ban_reason ?? '', /^BLOCK_BAD_MERKLE_ROOT: /);
+  });
+
+  it('a duplicate is accepted as such and releases nothing twice', () => {
+    const [first] = minedElsewhere(1) as [Block];
+    const { intake } = setup();
+    assert.ok(intake.accept(first, PEER, 1).ok);
+    const again = intake.accept(first, PEER, 1);
+    assert.ok(again.ok && again.status === 'duplicate');
+    assert.equal(intake.rejected, 0);
+  });
+});
