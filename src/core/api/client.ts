@@ -53,6 +53,9 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Mining answers once the block is mined: allow it much longer. */
 export const MINE_TIMEOUT_MS = 130_000;
 
+/** Answers are live state: never from the browser's cache (a RequestInit field Node's types lack). */
+const NO_STORE = { cache: 'no-store' } as const;
+
 /** `?a=1&b=x` of the defined values, '' when there are none. */
 export function queryString(params: Readonly<Record<string, string | number | undefined>>): string {
   const search = new URLSearchParams();
@@ -90,7 +93,7 @@ export class NodeClient {
         method,
         headers,
         signal: AbortSignal.timeout(timeoutMs),
-        cache: 'no-store',
+        ...NO_STORE,
         redirect: 'error',
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
