@@ -27,8 +27,9 @@ export class ApiError extends Error {
     readonly status = 0,
     /** The node's error code (`{error}` of the answer), '' when it sent none. */
     readonly code = '',
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ApiError';
   }
 }
@@ -100,7 +101,9 @@ export class NodeClient {
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       const reason = timedOut ? 'it did not answer in time' : 'it cannot be reached';
-      throw new ApiError('network', `The node ${this.base || 'serving this page'}: ${reason}.`);
+      throw new ApiError('network', `The node ${this.base || 'serving this page'}: ${reason}.`, 0, '', {
+        cause: error,
+      });
     }
     const text = await response.text().catch(() => '');
     let data: unknown;
