@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Static } from 'typebox';
 import { Value } from 'typebox/value';
@@ -73,6 +75,21 @@ describe('the API contract (src/core/api)', () => {
 
   it('the store views and the schemas are the same types', () => {
     assert.ok(sameTypes.every(Boolean));
+  });
+
+  it('src/core/api runs in browsers, and its client loads no schema code (the app bundle stays small)', () => {
+    const dir = join(import.meta.dirname, '..', '..', '..', 'src', 'core', 'api');
+    for (const name of readdirSync(dir).filter((file) => file.endsWith('.ts'))) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      const imports = [...text.matchAll(/^import (type )?[^;]*? from '([^']+)';/gms)];
+      for (const [, typeOnly, specifier] of imports) {
+        assert.ok(
+          !specifier!.startsWith('node:') && !specifier!.includes('/node/'),
+          `${name} imports ${specifier}`,
+        );
+        if (name === 'client.ts') assert.ok(typeOnly, `client.ts imports ${specifier} at run time`);
+      }
+    }
   });
 
   it('every answer matches its schema and keeps every field the node built', async () => {
