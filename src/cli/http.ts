@@ -1,42 +1,27 @@
-/** Small HTTP helpers for the CLI's client commands: timeouts, JSON errors made readable. */
+/** The CLI's side of the shared API client (src/core/api/client.ts): its errors in one readable line. */
+import { ApiError, NodeClient, nodeBase } from '../core/api/client.ts';
 
-export async function requestJson(
-  method: 'GET' | 'POST',
-  url: string,
-  body?: unknown,
-  token?: string,
-  timeoutMs = 120_000,
-): Promise<{ status: number; data: unknown }> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers,
-      redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs),
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch (error) {
-    throw new Error(`cannot reach ${url}: ${(error as Error).message}`);
-  }
-  const text = await response.text();
-  let data: unknown = text;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  if (response.status >= 400) {
-    const error = data as { error?: string; message?: string };
-    throw new Error(`${response.status} ${error.error ?? ''}: ${error.message ?? text}`.trim());
-  }
-  return { status: response.status, data };
+export { nodeBase };
+
+/** A client of the node at `url` (the client's timeouts: 15 s, and 130 s for mining). */
+export function nodeClient(url: string): NodeClient {
+  return new NodeClient(url);
 }
 
-/** The node URL without a trailing slash. */
-export function nodeBase(url: string): string {
-  return url.replace(/\/+$/, '');
+/**
+ * Runs a request of the client; a failure becomes an Error whose message the CLI prints:
+ * `cannot reach <url>: …` when the node could not be reached, `<status> <CODE>: <message>`
+ * when it refused.
+ */
+export async function ask<T>(client: NodeClient, request: (client: NodeClient) => Promise<T>): Promise<T> {
+  try {
+    return await request(client);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    if (error.kind === 'network') {
+      const cause = error.cause instanceof Error ? error.cause.message : error.message;
+      throw new Error(`cannot reach ${client.base}: ${cause}`);
+    }
+    throw new Error(`${error.status} ${error.code}: ${error.message}`.trim());
+  }
 }

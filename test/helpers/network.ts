@@ -1,10 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NodeClient } from '../../src/core/api/client.ts';
+import type { NodeStatus } from '../../src/core/api/schemas.ts';
 
 /** A node's answer; tests read the body field by field and assert on it. */
 // biome-ignore lint/suspicious/noExplicitAny: answers are hostile-free test data, checked by assertions
 export type Answer = { status: number; body: any };
 
-/** GET or POST JSON to a node on loopback; answers the status and the parsed body (or text). */
+/**
+ * GET or POST JSON to a node on loopback; answers the status and the parsed body (or text),
+ * refusals included: the raw wire, for the tutorial's endpoints and for asserting on errors.
+ * Reads of /api/v1 go through the shared client (src/core/api/client.ts) instead.
+ */
 export async function call(
   url: string,
   body?: unknown,
@@ -47,15 +53,11 @@ export async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-export interface Status {
-  height: number;
-  tip: string;
-  chainwork: string;
-  peers: string[];
-}
+export type Status = NodeStatus;
 
+/** GET /api/v1/status through the shared client. */
 export async function status(url: string): Promise<Status> {
-  return (await call(`${url}/api/v1/status`)).body as Status;
+  return new NodeClient(url).status();
 }
 
 /** Sends an unsigned post and answers nothing; throws unless 201. */

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { signPost } from '../../core/post.ts';
 import { nodeCrypto } from '../../node/crypto-node.ts';
 import { verifyDataDir } from '../../node/verify.ts';
-import { nodeBase, requestJson } from '../http.ts';
+import { ask, nodeClient } from '../http.ts';
 import { fingerprint, newKeyFile, readKeyFile } from '../keyfile.ts';
 
 /** `yournet keygen`, `post`, `mine`, `verify`: commands that talk to a node or read its data. */
@@ -47,8 +47,8 @@ export function registerClientCommands(program: Command): void {
         privateKey,
         nodeCrypto,
       );
-      const { data } = await requestJson('POST', `${nodeBase(options.node)}/api/v1/posts`, post);
-      console.log(JSON.stringify(data));
+      const answer = await ask(nodeClient(options.node), (node) => node.submit(post));
+      console.log(JSON.stringify(answer));
     });
 
   program
@@ -57,13 +57,8 @@ export function registerClientCommands(program: Command): void {
     .option('--node <url>', 'node URL', 'http://127.0.0.1:8000')
     .option('--token <token>', 'admin token (needed for a node on another machine)')
     .action(async (options) => {
-      const { data } = await requestJson(
-        'POST',
-        `${nodeBase(options.node)}/api/v1/mine`,
-        undefined,
-        options.token,
-      );
-      console.log(JSON.stringify(data));
+      const result = await ask(nodeClient(options.node), (node) => node.mine(options.token));
+      console.log(JSON.stringify(result));
     });
 
   program

@@ -1,12 +1,18 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-
-/** One server-sent event. */
-export interface HubEvent {
-  readonly type: 'post' | 'block' | 'reorg' | 'status';
-  readonly data: unknown;
-}
+import type { BlockSummary, NodeEvent, PostView } from '../../core/api/schemas.ts';
+import type { Chain } from '../chain/chain.ts';
+import type { Mempool } from '../mempool.ts';
+import type { ChainQueries } from '../store/queries.ts';
 
 const HEARTBEAT_MS = 15_000;
+
+/** The event stream's documentation in OpenAPI: names and payload schemas (src/core/api/schemas.ts). */
+export const EVENTS_DESCRIPTION =
+  'A `text/event-stream`. Events: `post` (a post entered the pending pool; payload: a PostView, ' +
+  'as an item of GET /api/v1/posts), `block` (a block joined the best chain; payload: a ' +
+  'BlockSummary, as an item of GET /api/v1/blocks), `reorg` (the best chain switched branches; ' +
+  'payload: ReorgEvent). The payload schemas are in components.schemas.';
 
 /**
  * Fans node events out to server-sent-event clients (GET /api/v1/events). Bounded: at most
@@ -28,7 +34,9 @@ export class EventHub {
   attach(request: FastifyRequest, reply: FastifyReply): boolean {
     if (this.clients.size >= this.maxClients) return false;
     reply.hijack();
+    // Headers set by hooks (CORS) are on the reply, which a hijacked stream no longer writes.
     reply.raw.writeHead(200, {
+      ...(reply.getHeaders() as OutgoingHttpHeaders),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
@@ -41,10 +49,17 @@ export class EventHub {
     return true;
   }
 
-  publish(event: HubEvent): void {
+  /** Sends one event, with its payload in the API's schema, to every open stream. */
+  send(event: NodeEvent): void {
     if (this.clients.size === 0) return;
     this.write(`id: ${this.nextId++}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
   }
+
+  /**
+   * @deprecated The API forwards the node's events itself ({@link forwardNodeEvents}, started
+   * by buildServer); node.ts's own `publish` calls are ignored and are to be removed.
+   */
+  publish(_event: { readonly type: string; readonly data: unknown }): void {}
 
   private write(chunk: string): void {
     for (const client of this.clients) {
@@ -62,4 +77,53 @@ export class EventHub {
     for (const client of this.clients) client.raw.end();
     this.clients.clear();
   }
+}
+
+/** What the event feed listens to and reads its views from. */
+export interface EventSources {
+  readonly mempool: Pick<Mempool, 'onAdded'>;
+  readonly chain: Pick<Chain, 'on'>;
+  readonly queries: Pick<ChainQueries, 'post' | 'blocks' | 'block'>;
+}
+
+/** The feed's view of a post (a PostDetail without its proof), or undefined when it is not visible. */
+function postView(queries: EventSources['queries'], id: string): PostView | undefined {
+  const detail = queries.post(id);
+  if (detail === undefined) return undefined;
+  const { proof: _proof, merkle_root: _root, ...view } = detail;
+  return view;
+}
+
+/** The summary of a block as GET /api/v1/blocks lists it. */
+function blockSummary(
+  queries: EventSources['queries'],
+  hash: string,
+  height: number,
+): BlockSummary | undefined {
+  const listed = queries.blocks({ limit: 1, beforeHeight: height + 1 }).items[0];
+  if (listed?.hash === hash) return listed;
+  const detail = queries.block(hash);
+  if (detail === undefined) return undefined;
+  const { transactions: _posts, ids: _ids, on_best_chain: _best, ...summary } = detail;
+  return summary;
+}
+
+/**
+ * Publishes the node's events on the hub with the same views as the REST answers: a `post`
+ * carries the PostView of the feed, a `block` the BlockSummary of /api/v1/blocks. Views are
+ * only read when a stream is open.
+ */
+export function forwardNodeEvents(hub: EventHub, sources: EventSources): void {
+  const { mempool, chain, queries } = sources;
+  mempool.onAdded((accepted) => {
+    if (hub.clientCount === 0) return;
+    const view = postView(queries, accepted.id);
+    if (view !== undefined) hub.send({ type: 'post', data: view });
+  });
+  chain.on('block', (event) => {
+    if (hub.clientCount === 0) return;
+    const summary = blockSummary(queries, event.hash, event.height);
+    if (summary !== undefined) hub.send({ type: 'block', data: summary });
+  });
+  chain.on('reorg', (event) => hub.send({ type: 'reorg', data: event }));
 }

@@ -1,4 +1,13 @@
 import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+
+/**
+ * Sends a streamed JSON answer. Streams bypass fastify's serialiser, so the route's response
+ * schema documents it only; the stream's items are the schema's (see the callers).
+ */
+export function sendJsonStream(reply: FastifyReply, stream: Readable) {
+  return reply.type('application/json; charset=utf-8').send(stream);
+}
 
 /**
  * A JSON document streamed in pieces: `prefix`, then the items of `pages` joined by commas,

@@ -1,10 +1,12 @@
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { BlockEvent, PostEvent, ReorgEvent } from '../../core/api/schemas.ts';
 import { NodeErrorCode } from '../errors.ts';
 import type { ApiContext } from './context.ts';
 import { registerCors } from './cors.ts';
 import { errorHandler, sendError } from './errors.ts';
+import { forwardNodeEvents } from './events.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerP2PRoutes } from './p2p.ts';
 import { registerTutorialRoutes } from './tutorial.ts';
@@ -45,7 +47,8 @@ function validatorCompiler() {
 export async function buildServer(ctx: ApiContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    disableRequestLogging: !options.logRequests,
+    // The logController form: the top-level disableRequestLogging is deprecated (FSTDEP023).
+    logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     forceCloseConnections: true,
@@ -58,7 +61,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, NodeErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.slice(0, 200)}`),
   );
-  registerCors(app);
+  await registerCors(app);
 
   await app.register(swagger, {
     openapi: {
@@ -75,13 +78,16 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
         { name: 'ops', description: 'Operations' },
         { name: 'p2p', description: 'The peer protocol between nodes (docs/PROTOCOL.md §11)' },
       ],
+      // The payloads of the server-sent events (GET /api/v1/events), which no route answer carries.
+      components: { schemas: { PostEvent, BlockEvent, ReorgEvent } },
     },
   });
 
+  registerMetrics(app, ctx);
   registerTutorialRoutes(app, ctx);
   registerV1Routes(app, ctx);
-  registerMetrics(app, ctx);
   registerP2PRoutes(app, ctx);
+  forwardNodeEvents(ctx.events, ctx);
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await options.extra?.(app);

@@ -1,5 +1,16 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import {
+  Block,
+  ChainAnswer,
+  ChainQuery,
+  ERROR_RESPONSES,
+  NodeAddress,
+  Post,
+  PostForm,
+  TextAnswer,
+} from '../../core/api/schemas.ts';
 import { ErrorCode } from '../../core/errors.ts';
 import { type AnyErrorCode, NodeError, NodeErrorCode } from '../errors.ts';
 import { normalizePeerAddress } from '../p2p/address.ts';
@@ -8,7 +19,7 @@ import { postFromRow } from '../store/posts.ts';
 import { requireAdmin } from './admin.ts';
 import type { ApiContext } from './context.ts';
 import { sendError, sendErrorWithStatus } from './errors.ts';
-import { jsonArrayStream } from './json-stream.ts';
+import { jsonArrayStream, sendJsonStream } from './json-stream.ts';
 
 const TAG = { tags: ['tutorial'] };
 const CHAIN_PAGE = 100;
@@ -20,24 +31,6 @@ const REGISTER_REFUSALS = new Set<AnyErrorCode>([
   P2PErrorCode.BAD_MESSAGE,
   P2PErrorCode.DISCOURAGED,
 ]);
-
-const PostForm = Type.Object(
-  {
-    author: Type.String({ minLength: 1, description: 'display name, at most 64 characters' }),
-    content: Type.String({ minLength: 1, description: 'the text, at most 10,000 bytes of UTF-8' }),
-  },
-  { additionalProperties: false },
-);
-
-const NodeAddress = Type.Object(
-  { node_address: Type.String({ description: 'base URL of a node, e.g. http://127.0.0.1:8000' }) },
-  { additionalProperties: false },
-);
-
-const ChainQuery = Type.Object({
-  start: Type.Optional(Type.Integer({ minimum: 0, description: 'first height to include' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'most blocks to include' })),
-});
 
 /** Reads a plain object body or throws a 400. Bodies are validated here, not by the schema (see server.ts). */
 function objectBody(body: unknown): Record<string, unknown> {
@@ -58,9 +51,10 @@ function sendChain(reply: FastifyReply, ctx: ApiContext, start: number, limit: n
       yield queries.chainPage(height, Math.min(CHAIN_PAGE, end - height));
     }
   }
-  return reply
-    .type('application/json; charset=utf-8')
-    .send(jsonArrayStream(`{"length":${length},"chain":[`, pages, `],"peers":${peers}}`));
+  return sendJsonStream(
+    reply,
+    jsonArrayStream(`{"length":${length},"chain":[`, pages, `],"peers":${peers}}`),
+  );
 }
 
 /**
@@ -68,10 +62,18 @@ function sendChain(reply: FastifyReply, ctx: ApiContext, start: number, limit: n
  * commands (docs/ARCHITECTURE.md "HTTP API"). Success answers keep the tutorial's texts;
  * errors are JSON `{error, message}` with 4xx codes instead of its 404/500s.
  */
-export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerTutorialRoutes(fastify: FastifyInstance, ctx: ApiContext): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post(
     '/new_transaction',
-    { schema: { ...TAG, summary: 'Submit an unsigned post; the node sets its timestamp', body: PostForm } },
+    {
+      schema: {
+        ...TAG,
+        summary: 'Submit an unsigned post; the node sets its timestamp',
+        body: PostForm,
+        response: { 201: TextAnswer, ...ERROR_RESPONSES },
+      },
+    },
     async (request, reply) => {
       const body = objectBody(request.body);
       for (const key of Object.keys(body)) {
@@ -96,17 +98,24 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
         ...TAG,
         summary: 'The best chain: {length, chain, peers}; `start`/`limit` page it (streamed either way)',
         querystring: ChainQuery,
+        response: { 200: ChainAnswer, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
-      const { start = 0, limit } = request.query as { start?: number; limit?: number };
+      const { start = 0, limit } = request.query;
       return sendChain(reply, ctx, start, limit);
     },
   );
 
   app.get(
     '/mine',
-    { schema: { ...TAG, summary: 'Mine one block of pending posts now (admin)' } },
+    {
+      schema: {
+        ...TAG,
+        summary: 'Mine one block of pending posts now (admin)',
+        response: { 200: TextAnswer, ...ERROR_RESPONSES },
+      },
+    },
     async (request, reply) => {
       requireAdmin(request, ctx.adminToken);
       const result = await ctx.miner.mineOne();
@@ -119,7 +128,13 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
 
   app.get(
     '/pending_tx',
-    { schema: { ...TAG, summary: 'The pending posts, in arrival order' } },
+    {
+      schema: {
+        ...TAG,
+        summary: 'The pending posts, in arrival order (streamed)',
+        response: { 200: Type.Array(Post), ...ERROR_RESPONSES },
+      },
+    },
     async (_request, reply) => {
       const mempool = ctx.mempool;
       function* pages(): Generator<unknown[]> {
@@ -131,7 +146,7 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
           yield rows.map(postFromRow);
         }
       }
-      return reply.type('application/json; charset=utf-8').send(jsonArrayStream('[', pages, ']'));
+      return sendJsonStream(reply, jsonArrayStream('[', pages, ']'));
     },
   );
 
@@ -142,7 +157,8 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
       schema: {
         ...TAG,
         summary: 'Submit a mined block (header fields, hash, transactions)',
-        body: Type.Object({}),
+        body: Block,
+        response: { 200: TextAnswer, 201: TextAnswer, 202: TextAnswer, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
@@ -170,6 +186,7 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
         summary:
           'Register a peer (it is connected to in the background); answers the chain and peers like GET /chain',
         body: NodeAddress,
+        response: { 200: ChainAnswer, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
@@ -191,6 +208,7 @@ export function registerTutorialRoutes(app: FastifyInstance, ctx: ApiContext): v
         summary:
           'Handshake with another node (both learn each other), then sync from it: its chain is adopted only if it has more work and validates (admin)',
         body: NodeAddress,
+        response: { 200: TextAnswer, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {

@@ -1,51 +1,31 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import {
+  BlockDetail,
+  BlockPage,
+  BlocksQuery,
+  ERROR_RESPONSES,
+  FeedQuery,
+  IdParams,
+  MineResult,
+  NodeStatus,
+  PendingPage,
+  PendingQuery,
+  PostBody,
+  PostDetail,
+  PostPage,
+  SubmitAnswer,
+} from '../../core/api/schemas.ts';
 import { bigIntToHex256 } from '../../core/bytes.ts';
 import { NodeError, NodeErrorCode } from '../errors.ts';
 import { requireAdmin } from './admin.ts';
 import type { ApiContext } from './context.ts';
+import { EVENTS_DESCRIPTION } from './events.ts';
 
 const TAG = { tags: ['v1'] };
-const Hex64 = Type.String({ pattern: '^[0-9a-f]{64}$' });
-
-const PostBody = Type.Object(
-  {
-    author: Type.String({ description: 'display name: 1–64 characters, no control characters' }),
-    content: Type.String({ description: 'the text: at most 10,000 bytes of UTF-8' }),
-    timestamp: Type.Number({ description: 'seconds since 1970 (fractions allowed)' }),
-    pubkey: Type.Optional({ ...Hex64, description: 'Ed25519 public key, 32 bytes in hex' }),
-    reply_to: Type.Optional({ ...Hex64, description: 'id of the post replied to' }),
-    signature: Type.Optional(
-      Type.String({
-        pattern: '^[0-9a-f]{128}$',
-        description: 'Ed25519 signature of the 32 id bytes, in hex',
-      }),
-    ),
-  },
-  { additionalProperties: false, description: 'A post in the protocol form (docs/PROTOCOL.md §2)' },
-);
-
-const FeedQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  before: Type.Optional(Type.Integer({ minimum: 1, description: 'cursor: the `next` of the previous page' })),
-  author: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-  pubkey: Type.Optional(Hex64),
-  reply_to: Type.Optional(Hex64),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'full-text search' })),
-});
-
-const BlocksQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
-  before: Type.Optional(Type.Integer({ minimum: 0, description: 'cursor: only blocks below this height' })),
-});
-
-const PendingQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  after: Type.Optional(Type.Integer({ minimum: 0, description: 'cursor: arrival sequence number' })),
-});
 
 /** Node status, for GET /api/v1/status and the web app's header. */
-export function nodeStatus(ctx: ApiContext) {
+export function nodeStatus(ctx: ApiContext): NodeStatus {
   const tip = ctx.chain.tip;
   return {
     network: ctx.params.name,
@@ -68,19 +48,34 @@ export function nodeStatus(ctx: ApiContext) {
   };
 }
 
-/** The documented, versioned API. */
-export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
+/** The documented, versioned API; every answer has its schema in src/core/api/schemas.ts. */
+export function registerV1Routes(fastify: FastifyInstance, ctx: ApiContext): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
   app.get(
     '/api/v1/status',
-    { schema: { ...TAG, summary: 'Network, tip, pool, peers and mining state' } },
+    {
+      schema: {
+        ...TAG,
+        summary: 'Network, tip, pool, peers and mining state',
+        response: { 200: NodeStatus, ...ERROR_RESPONSES },
+      },
+    },
     async () => nodeStatus(ctx),
   );
 
   app.get(
     '/api/v1/blocks',
-    { schema: { ...TAG, summary: 'Best-chain blocks, newest first, paged', querystring: BlocksQuery } },
+    {
+      schema: {
+        ...TAG,
+        summary: 'Best-chain blocks, newest first, paged',
+        querystring: BlocksQuery,
+        response: { 200: BlockPage, ...ERROR_RESPONSES },
+      },
+    },
     async (request) => {
-      const { limit = 20, before } = request.query as { limit?: number; before?: number };
+      const { limit = 20, before } = request.query;
       return ctx.queries.blocks({ limit, ...(before !== undefined ? { beforeHeight: before } : {}) });
     },
   );
@@ -91,11 +86,12 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         ...TAG,
         summary: 'One block by height (best chain) or by hash (any branch), with its posts',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: IdParams,
+        response: { 200: BlockDetail, ...ERROR_RESPONSES },
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const block = ctx.queries.block(id);
       if (block === undefined) throw new NodeError(NodeErrorCode.NOT_FOUND, `no block ${id}`);
       return block;
@@ -104,8 +100,16 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post(
     '/api/v1/posts',
-    { schema: { ...TAG, summary: 'Submit a post (signed or unsigned)', body: PostBody } },
+    {
+      schema: {
+        ...TAG,
+        summary: 'Submit a post (signed or unsigned)',
+        body: PostBody,
+        response: { 201: SubmitAnswer, ...ERROR_RESPONSES },
+      },
+    },
     async (request, reply) => {
+      // The body is checked by src/core, not by the schema (see server.ts): it stays `unknown` here.
       const accepted = await ctx.mempool.submit(request.body);
       return reply.code(201).send({ id: accepted.id, status: accepted.added ? 'pending' : 'confirmed' });
     },
@@ -118,19 +122,10 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
         ...TAG,
         summary: 'The feed: newest first, paged, with filters and full-text search',
         querystring: FeedQuery,
+        response: { 200: PostPage, ...ERROR_RESPONSES },
       },
     },
-    async (request) => {
-      const query = request.query as {
-        limit?: number;
-        before?: number;
-        author?: string;
-        pubkey?: string;
-        reply_to?: string;
-        q?: string;
-      };
-      return ctx.queries.posts({ ...query, limit: query.limit ?? 50 });
-    },
+    async (request) => ctx.queries.posts({ ...request.query, limit: request.query.limit ?? 50 }),
   );
 
   app.get(
@@ -139,11 +134,12 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         ...TAG,
         summary: 'One post: pending or confirmed, its block, confirmations and merkle inclusion proof',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: IdParams,
+        response: { 200: PostDetail, ...ERROR_RESPONSES },
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const post = /^[0-9a-f]{64}$/.test(id) ? ctx.queries.post(id) : undefined;
       if (post === undefined) throw new NodeError(NodeErrorCode.NOT_FOUND, `no post ${id}`);
       return post;
@@ -152,9 +148,16 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get(
     '/api/v1/pending',
-    { schema: { ...TAG, summary: 'Pending posts in arrival order, paged', querystring: PendingQuery } },
+    {
+      schema: {
+        ...TAG,
+        summary: 'Pending posts in arrival order, paged',
+        querystring: PendingQuery,
+        response: { 200: PendingPage, ...ERROR_RESPONSES },
+      },
+    },
     async (request) => {
-      const { limit = 100, after = 0 } = request.query as { limit?: number; after?: number };
+      const { limit = 100, after = 0 } = request.query;
       const items = ctx.queries.pending(limit, after);
       return { items, total: ctx.mempool.size.count };
     },
@@ -162,7 +165,13 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post(
     '/api/v1/mine',
-    { schema: { ...TAG, summary: 'Mine one block of pending posts now; answers when it is mined (admin)' } },
+    {
+      schema: {
+        ...TAG,
+        summary: 'Mine one block of pending posts now; answers when it is mined (admin)',
+        response: { 200: MineResult, 201: MineResult, ...ERROR_RESPONSES },
+      },
+    },
     async (request, reply) => {
       requireAdmin(request, ctx.adminToken);
       const result = await ctx.miner.mineOne();
@@ -174,7 +183,14 @@ export function registerV1Routes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get(
     '/api/v1/events',
-    { schema: { ...TAG, summary: 'Server-sent events: post, block, reorg' } },
+    {
+      schema: {
+        ...TAG,
+        summary: 'Server-sent events: post, block, reorg',
+        description: EVENTS_DESCRIPTION,
+        response: { ...ERROR_RESPONSES },
+      },
+    },
     async (request, reply) => {
       if (!ctx.events.attach(request, reply)) {
         throw new NodeError(NodeErrorCode.POOL_FULL, 'too many event streams are open; retry later');

@@ -2,6 +2,7 @@
  * The node's event stream (server-sent events): parses each event and hands it on, and drops
  * events from a connection that has been replaced. The browser reconnects by itself.
  */
+import type { BlockEvent as BlockSummaryEvent } from '../api.ts';
 import type { BlockEvent } from './live-events.ts';
 
 export interface LiveHandlers {
@@ -34,7 +35,11 @@ export function openEventStream(
   );
   source.addEventListener(
     'block',
-    live((data) => handlers.block(data as BlockEvent)),
+    live((data) => {
+      // The node sends the BlockSummary of /api/v1/blocks; the app needs its hash, height and size.
+      const block = data as BlockSummaryEvent;
+      handlers.block({ hash: block.hash, height: block.height, posts: block.post_count });
+    }),
   );
   source.addEventListener(
     'reorg',

@@ -6,7 +6,7 @@ import { type Post, parsePost } from '../../../src/core/post.ts';
 import type { PostView } from '../api.ts';
 import { UNPAGED_SEQ } from './post-lists.ts';
 
-/** `block`: a block joined the best chain. */
+/** A block joined the best chain (from the `block` event's BlockSummary, or the app's own mining). */
 export interface BlockEvent {
   readonly hash: string;
   readonly height: number;

@@ -1,0 +1,335 @@
+/**
+ * The node's HTTP API as one contract: a TypeBox schema for every request and every answer of
+ * the API (REST and server-sent events), and their static types. The node serves answers with
+ * these schemas (fastify serialises with them and documents them at /api/docs), the client in
+ * ./client.ts, the web app, the CLI and the tests read them. Browser-safe: the web app imports
+ * only the types (`import type`), so typebox stays out of its bundle.
+ *
+ * Answer schemas declare every field: fastify's serialiser drops properties a schema omits.
+ */
+import { type Static, type TSchema, Type } from 'typebox';
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+const Hex64 = Type.String({ pattern: '^[0-9a-f]{64}$', description: '32 bytes in lowercase hex' });
+const Hex128 = Type.String({ pattern: '^[0-9a-f]{128}$', description: '64 bytes in lowercase hex' });
+
+/** A post in the protocol form (docs/PROTOCOL.md §2), as the node serves it. */
+export const Post = Type.Object(
+  {
+    author: Type.String(),
+    content: Type.String(),
+    timestamp: Type.Number({ description: 'seconds since 1970 (fractions allowed)' }),
+    pubkey: Type.Optional(Type.String({ description: 'Ed25519 public key, 32 bytes in hex' })),
+    reply_to: Type.Optional(Type.String({ description: 'id of the post replied to' })),
+    signature: Type.Optional(Type.String({ description: 'Ed25519 signature of the 32 id bytes, in hex' })),
+  },
+  { description: 'A post in the protocol form (docs/PROTOCOL.md §2)' },
+);
+
+/** A block in the protocol form (docs/PROTOCOL.md §4.1): the header fields, its hash and its posts. */
+export const Block = Type.Object(
+  {
+    version: Type.Integer(),
+    index: Type.Integer({ description: 'height' }),
+    previous_hash: Type.String(),
+    merkle_root: Type.String(),
+    timestamp: Type.Integer(),
+    bits: Type.Integer(),
+    nonce: Type.Integer(),
+    hash: Type.String(),
+    transactions: Type.Array(Post),
+  },
+  { description: 'A block in the protocol form (docs/PROTOCOL.md §4.1)' },
+);
+
+/** RFC 6962 inclusion proof of a post id in its block's merkle tree (core/merkle.ts). */
+export const MerkleProof = Type.Object({
+  index: Type.Integer({ description: 'position of the leaf' }),
+  size: Type.Integer({ description: 'leaves in the tree' }),
+  path: Type.Immutable(Type.Array(Type.String(), { description: 'sibling hashes, leaf to root' })),
+});
+
+/** Every error answer: `{error, message}` with a stable code (docs/PROTOCOL.md, error codes). */
+export const ErrorBody = Type.Object(
+  { error: Type.String({ description: 'stable error code' }), message: Type.String() },
+  { description: 'An error: a stable code and a readable message' },
+);
+
+/** The error answers every route may give, for its `response` schema. */
+export const ERROR_RESPONSES = { '4xx': ErrorBody, '5xx': ErrorBody } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Read views (src/node/store/queries.ts builds them)
+
+const postViewProperties = {
+  id: Type.String(),
+  seq: Type.Integer({
+    description:
+      'arrival sequence number: the cursor of the feed (`before`) and of the pending list (`after`)',
+  }),
+  post: Post,
+  status: Type.Union([Type.Literal('pending'), Type.Literal('confirmed')]),
+  block: Type.Optional(
+    Type.Object(
+      { hash: Type.String(), height: Type.Integer(), position: Type.Integer() },
+      { description: 'the best-chain block confirming it (confirmed posts only)' },
+    ),
+  ),
+  confirmations: Type.Optional(Type.Integer({ description: '1 when its block is the tip (confirmed only)' })),
+  signed: Type.Boolean(),
+  received_at: Type.Number({ description: 'when this node first stored it, ms since 1970' }),
+  replies: Type.Integer({ description: 'visible posts replying to it' }),
+};
+
+/** A post as the read API shows it: the protocol form plus where it stands. */
+export const PostView = Type.Object(postViewProperties, { description: 'A post and where it stands' });
+
+/** One post with, when confirmed, the inclusion proof of its id in its block. */
+export const PostDetail = Type.Object(
+  {
+    ...postViewProperties,
+    proof: Type.Optional(MerkleProof),
+    merkle_root: Type.Optional(Type.String()),
+  },
+  { description: 'A post with, when confirmed, its merkle inclusion proof' },
+);
+
+const blockSummaryProperties = {
+  hash: Type.String(),
+  height: Type.Integer(),
+  previous_hash: Type.String(),
+  merkle_root: Type.String(),
+  timestamp: Type.Integer(),
+  bits: Type.Integer(),
+  nonce: Type.Integer(),
+  version: Type.Integer(),
+  target: Type.String({ description: 'the target the bits denote, 64 hex digits' }),
+  difficulty: Type.Number({ description: 'powLimit / target: 1 at the easiest target' }),
+  chainwork: Type.String({ description: 'cumulative work up to this block, 64 hex digits' }),
+  post_count: Type.Integer(),
+  size: Type.Integer({ description: 'sum of the canonical JSON sizes of its posts' }),
+  confirmations: Type.Integer({ description: '1 for the tip; 0 off the best chain' }),
+};
+
+/** A block header and its place in the chain, without its posts. */
+export const BlockSummary = Type.Object(blockSummaryProperties, { description: 'A block without its posts' });
+
+/** A block with its posts. */
+export const BlockDetail = Type.Object(
+  {
+    ...blockSummaryProperties,
+    transactions: Type.Array(Post),
+    ids: Type.Array(Type.String()),
+    on_best_chain: Type.Boolean(),
+  },
+  { description: 'A block with its posts' },
+);
+
+/** Counts for a status page. */
+export const ChainStats = Type.Object({
+  posts_confirmed: Type.Integer(),
+  posts_pending: Type.Integer(),
+  blocks: Type.Integer({ description: 'blocks on the best chain, genesis included' }),
+});
+
+/** A page of a list, newest first; `next` is the cursor of the following page, absent on the last. */
+export function PageOf<Item extends TSchema>(item: Item) {
+  return Type.Object({ items: Type.Array(item), next: Type.Optional(Type.Integer()) });
+}
+
+export const PostPage = PageOf(PostView);
+export const BlockPage = PageOf(BlockSummary);
+
+/** Pending posts in arrival order, and how many there are in all. */
+export const PendingPage = Type.Object({ items: Type.Array(PostView), total: Type.Integer() });
+
+// ---------------------------------------------------------------------------------------------
+// Node state and actions
+
+/** GET /api/v1/status. */
+export const NodeStatus = Type.Object({
+  network: Type.String(),
+  version: Type.String(),
+  genesis: Type.String(),
+  height: Type.Integer(),
+  tip: Type.String(),
+  tip_timestamp: Type.Integer(),
+  chainwork: Type.String(),
+  bits: Type.Integer(),
+  pending: Type.Object({ count: Type.Integer(), bytes: Type.Integer() }),
+  peers: Type.Array(Type.String(), { description: 'base URLs of the known peers' }),
+  mining: Type.Object({
+    active: Type.Boolean(),
+    continuous: Type.Boolean(),
+    workers: Type.Integer(),
+    hashrate: Type.Number({ description: 'hashes per second' }),
+  }),
+  uptime: Type.Integer({ description: 'seconds' }),
+});
+
+/** POST /api/v1/posts: the id of the post and whether it is pending or already confirmed. */
+export const SubmitAnswer = Type.Object({
+  id: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('confirmed')]),
+});
+
+/** POST /api/v1/mine: the block mined, or why none was. */
+export const MineResult = Type.Union([
+  Type.Object({
+    mined: Type.Literal(true),
+    hash: Type.String(),
+    height: Type.Integer(),
+    posts: Type.Integer(),
+  }),
+  Type.Object({
+    mined: Type.Literal(false),
+    reason: Type.Union([
+      Type.Literal('NOTHING_TO_MINE'),
+      Type.Literal('STOPPED'),
+      Type.Literal('REJECTED'),
+      Type.Literal('FAILED'),
+    ]),
+    message: Type.String(),
+  }),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Server-sent events (GET /api/v1/events): the same views as the REST answers
+
+/** `post`: a post entered the pending pool; the same view as an item of the feed. */
+export const PostEvent = PostView;
+/** `block`: a block joined the best chain; the same view as an item of GET /api/v1/blocks. */
+export const BlockEvent = BlockSummary;
+/** `reorg`: the best chain switched branches; the app reloads what it shows. */
+export const ReorgEvent = Type.Object({
+  forkHeight: Type.Integer(),
+  forkHash: Type.String(),
+  disconnected: Type.Immutable(Type.Array(Type.String(), { description: 'taken off, tip first' })),
+  connected: Type.Immutable(Type.Array(Type.String(), { description: 'put on, lowest first' })),
+  returnedToPending: Type.Integer({ description: 'posts pending again' }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The tutorial's endpoints (wire-compatible with its Flask node)
+
+/** GET /chain and POST /register_node: `{length, chain, peers}` (streamed). */
+export const ChainAnswer = Type.Object({
+  length: Type.Integer({ description: 'blocks in the best chain, genesis included' }),
+  chain: Type.Array(Block),
+  peers: Type.Array(Type.String()),
+});
+
+/** The plain-text success answers of the tutorial's endpoints. */
+export const TextAnswer = Type.String({ description: 'a plain-text answer (text/plain)' });
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+/**
+ * POST /api/v1/posts. Documents the form only: bodies are validated by src/core, which answers
+ * the protocol's precise error codes (a post's bytes define its id, so nothing is coerced).
+ */
+export const PostBody = Type.Object(
+  {
+    author: Type.String({ description: 'display name: 1–64 characters, no control characters' }),
+    content: Type.String({ description: 'the text: at most 10,000 bytes of UTF-8' }),
+    timestamp: Type.Number({ description: 'seconds since 1970 (fractions allowed)' }),
+    pubkey: Type.Optional({ ...Hex64, description: 'Ed25519 public key, 32 bytes in hex' }),
+    reply_to: Type.Optional({ ...Hex64, description: 'id of the post replied to' }),
+    signature: Type.Optional({ ...Hex128, description: 'Ed25519 signature of the 32 id bytes, in hex' }),
+  },
+  { additionalProperties: false, description: 'A post in the protocol form (docs/PROTOCOL.md §2)' },
+);
+
+/** POST /new_transaction: the tutorial's unsigned post; the node sets the timestamp. */
+export const PostForm = Type.Object(
+  {
+    author: Type.String({ minLength: 1, description: 'display name, at most 64 characters' }),
+    content: Type.String({ minLength: 1, description: 'the text, at most 10,000 bytes of UTF-8' }),
+  },
+  { additionalProperties: false },
+);
+
+/** POST /register_node and /register_with. */
+export const NodeAddress = Type.Object(
+  { node_address: Type.String({ description: 'base URL of a node, e.g. http://127.0.0.1:8000' }) },
+  { additionalProperties: false },
+);
+
+/** GET /api/v1/posts. */
+export const FeedQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  before: Type.Optional(Type.Integer({ minimum: 1, description: 'cursor: the `next` of the previous page' })),
+  author: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  pubkey: Type.Optional(Hex64),
+  reply_to: Type.Optional(Hex64),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'full-text search' })),
+});
+
+/** GET /api/v1/blocks. */
+export const BlocksQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
+  before: Type.Optional(Type.Integer({ minimum: 0, description: 'cursor: only blocks below this height' })),
+});
+
+/** GET /api/v1/pending. */
+export const PendingQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  after: Type.Optional(Type.Integer({ minimum: 0, description: 'cursor: arrival sequence number' })),
+});
+
+/** GET /chain. */
+export const ChainQuery = Type.Object({
+  start: Type.Optional(Type.Integer({ minimum: 0, description: 'first height to include' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'most blocks to include' })),
+});
+
+/** A block (`/api/v1/blocks/:id`: height or hash) or post (`/api/v1/posts/:id`) in the path. */
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+// ---------------------------------------------------------------------------------------------
+// Static types
+
+export type Post = Static<typeof Post>;
+export type Block = Static<typeof Block>;
+export type MerkleProof = Static<typeof MerkleProof>;
+export type ErrorBody = Static<typeof ErrorBody>;
+export type PostView = Static<typeof PostView>;
+export type PostDetail = Static<typeof PostDetail>;
+export type BlockSummary = Static<typeof BlockSummary>;
+export type BlockDetail = Static<typeof BlockDetail>;
+export type ChainStats = Static<typeof ChainStats>;
+/** The static type of {@link PageOf}. */
+export interface Page<T> {
+  items: T[];
+  next?: number;
+}
+export type PendingPage = Static<typeof PendingPage>;
+export type NodeStatus = Static<typeof NodeStatus>;
+export type SubmitAnswer = Static<typeof SubmitAnswer>;
+export type MineResult = Static<typeof MineResult>;
+export type PostEvent = Static<typeof PostEvent>;
+export type BlockEvent = Static<typeof BlockEvent>;
+export type ReorgEvent = Static<typeof ReorgEvent>;
+export type ChainAnswer = Static<typeof ChainAnswer>;
+export type PostBody = Static<typeof PostBody>;
+export type PostForm = Static<typeof PostForm>;
+export type NodeAddress = Static<typeof NodeAddress>;
+export type FeedQuery = Static<typeof FeedQuery>;
+export type BlocksQuery = Static<typeof BlocksQuery>;
+export type PendingQuery = Static<typeof PendingQuery>;
+export type ChainQuery = Static<typeof ChainQuery>;
+
+/** The events of GET /api/v1/events, by name. */
+export interface NodeEvents {
+  post: PostEvent;
+  block: BlockEvent;
+  reorg: ReorgEvent;
+}
+export type NodeEventName = keyof NodeEvents;
+/** One server-sent event: its name and its payload. */
+export type NodeEvent = {
+  [Name in NodeEventName]: { readonly type: Name; readonly data: NodeEvents[Name] };
+}[NodeEventName];
