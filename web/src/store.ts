@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { fromHex } from '../../src/core/bytes.ts';
 import { nobleCrypto } from '../../src/core/crypto-noble.ts';
-import { type Post, parsePost, postId, signPost, type UnsignedPost } from '../../src/core/post.ts';
+import { checkPost, type Post, parsePost, signPost, type UnsignedPost } from '../../src/core/post.ts';
 import { ApiError, type BlockSummary, NodeApi, type NodeStatus, type PostView } from './api.ts';
 import { type Identity, newIdentity } from './lib/identity-format.ts';
 import { storage } from './lib/storage.ts';
@@ -404,9 +404,9 @@ class Store {
       ...(replyTo !== undefined ? { reply_to: replyTo } : {}),
     };
     const post = signPost(unsigned, fromHex(identity.privateKey), nobleCrypto);
-    const form = parsePost(post);
-    if (!form.ok) return { ok: false, message: form.message };
-    const id = postId(post, nobleCrypto);
+    const checked = checkPost(post, nobleCrypto);
+    if (!checked.ok) return { ok: false, message: checked.message };
+    const { id } = checked.value;
     const view: PostView = {
       id,
       seq: Number.MAX_SAFE_INTEGER,
