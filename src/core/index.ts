@@ -7,6 +7,7 @@ export * from './contextual.ts';
 export type { CryptoPort } from './crypto.ts';
 export * from './difficulty.ts';
 export * from './errors.ts';
+export * from './grind.ts';
 export * from './header.ts';
 export * from './merkle.ts';
 export * from './params.ts';
