@@ -9,6 +9,7 @@ export * from './difficulty.ts';
 export * from './errors.ts';
 export * from './grind.ts';
 export * from './header.ts';
+export * from './keyfile.ts';
 export * from './merkle.ts';
 export * from './params.ts';
 export * from './post.ts';
