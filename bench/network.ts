@@ -19,11 +19,10 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Block } from '../src/core/block.ts';
 import { decodeBits } from '../src/core/compact.ts';
-import { HeaderHasher } from '../src/core/header.ts';
+import { grindNonce } from '../src/core/grind.ts';
 import { merkleRoot } from '../src/core/merkle.ts';
 import { REGTEST } from '../src/core/params.ts';
 import { type Post, postId, signPost } from '../src/core/post.ts';
-import { targetWords, wordsMeetTarget } from '../src/core/pow.ts';
 import { Chain } from '../src/node/chain/chain.ts';
 import { nodeCrypto } from '../src/node/crypto-node.ts';
 import { openDatabase } from '../src/node/store/database.ts';
@@ -62,7 +61,7 @@ function buildSourceChain(dataDir: string): void {
   const db = openDatabase({ dataDir, params: REGTEST });
   const chain = new Chain({ db, params: REGTEST, crypto: nodeCrypto });
   const key = new Uint8Array(32).fill(42);
-  const target = targetWords(decodeBits(REGTEST.powLimitBits)!);
+  const target = decodeBits(REGTEST.powLimitBits)!;
   let timestamp = REGTEST.genesis.timestamp;
   for (let height = 1; height <= BLOCKS; height++) {
     const posts: Post[] = [];
@@ -89,10 +88,9 @@ function buildSourceChain(dataDir: string): void {
       bits: REGTEST.powLimitBits,
       nonce: 0,
     };
-    const hasher = new HeaderHasher(header);
-    let nonce = 0;
-    while (!wordsMeetTarget(hasher.hashWith(nonce), target)) nonce++;
-    const block: Block = { ...header, nonce, hash: hasher.digestHex(), transactions: posts };
+    const solved = grindNonce(header, target);
+    if (!solved.found) throw new Error('bench chain: no nonce found');
+    const block: Block = { ...header, nonce: solved.nonce, hash: solved.hash, transactions: posts };
     const outcome = chain.acceptBlock(block);
     if (!outcome.ok) throw new Error(`bench chain: ${outcome.code} ${outcome.message}`);
     if (height % 2000 === 0) log(`  built ${height} / ${BLOCKS} blocks`);

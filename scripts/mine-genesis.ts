@@ -1,12 +1,9 @@
 /** Finds the genesis nonce of each network and prints the constants pinned in src/core/params.ts. */
-import { HeaderHasher } from '../src/core/header.ts';
+import { grindNonce } from '../src/core/grind.ts';
 import { NETWORKS } from '../src/core/params.ts';
-import { targetWords, wordsMeetTarget } from '../src/core/pow.ts';
 
 for (const params of Object.values(NETWORKS)) {
-  const hasher = new HeaderHasher(params.genesis);
-  const target = targetWords(params.powLimit);
-  let nonce = 0;
-  while (!wordsMeetTarget(hasher.hashWith(nonce), target)) nonce++;
-  console.log(JSON.stringify({ network: params.name, nonce, hash: hasher.digestHex() }));
+  const outcome = grindNonce(params.genesis, params.powLimit);
+  if (!outcome.found) throw new Error(`${params.name}: no genesis nonce below 2^53`);
+  console.log(JSON.stringify({ network: params.name, nonce: outcome.nonce, hash: outcome.hash }));
 }

@@ -1,11 +1,10 @@
-import { fromHex, toHex, utf8 } from './bytes.ts';
 import { decodeBits } from './compact.ts';
 import type { CryptoPort } from './crypto.ts';
 import { ErrorCode, fail, ok, type Result } from './errors.ts';
 import { type BlockHeader, headerFieldError, headerHash } from './header.ts';
 import { merkleRoot } from './merkle.ts';
 import type { NetworkParams } from './params.ts';
-import { canonicalPost, type Post, parsePost, type postId, type postSize } from './post.ts';
+import { identifyPost, type Post, parsePost, type postSize, verifyPostSignature } from './post.ts';
 import { meetsTarget } from './pow.ts';
 
 /** A block as nodes exchange and serve it (docs/PROTOCOL.md §4.1): the header fields, its hash and its posts. */
@@ -139,14 +138,6 @@ export function validateBlockStateless(
 }
 
 /**
- * What a signature adds to a post's canonical JSON: `,"signature":"` and 128 hex digits and `"`.
- * JCS sorts the members, but where this one lands does not change how many bytes it adds, and
- * the form checks allow only 128 lowercase hex digits (nothing escaped). So a post's size
- * ({@link postSize}) and its id ({@link postId}) come from one canonical encoding.
- */
-const SIGNATURE_MEMBER_BYTES = 143;
-
-/**
  * §7.1 steps 1–16: everything {@link validateBlockStateless} checks except the signatures
  * (step 17), which {@link checkBlockSignatures} completes. Split so that a node can verify the
  * signatures elsewhere (worker threads) between the two.
@@ -173,11 +164,11 @@ export function checkBlockBeforeSignatures(
   const sizes: number[] = [];
   const ids: string[] = [];
   for (const post of block.transactions) {
-    const canonical = utf8(canonicalPost(post));
-    const size = canonical.length + (post.signature === undefined ? 0 : SIGNATURE_MEMBER_BYTES);
+    // parseBlock ran each post through parsePost: the rest of checkPost is its id and size.
+    const { id, size } = identifyPost(post, crypto);
     bytes += size;
     sizes.push(size);
-    ids.push(toHex(crypto.sha256(canonical)));
+    ids.push(id);
   }
   if (bytes > params.maxBlockBytes) {
     return fail(ErrorCode.BLOCK_TOO_LARGE, `posts take ${bytes} bytes, more than ${params.maxBlockBytes}`);
@@ -197,7 +188,7 @@ export function checkBlockBeforeSignatures(
 /**
  * §7.1 step 17 on a block that passed {@link checkBlockBeforeSignatures}: every signed post's
  * signature verifies, in order. The posts' form and ids are already checked and computed, so
- * this is exactly {@link validatePost}'s signature check without parsing and hashing again.
+ * this is exactly {@link verifyPostSignature}'s check without parsing and hashing again.
  */
 export function checkBlockSignatures(
   valid: ValidBlock,
@@ -209,10 +200,8 @@ export function checkBlockSignatures(
     const post = posts[i]!;
     const id = valid.ids[i]!;
     if (alreadyVerified?.(id, post)) continue;
-    if (post.signature === undefined || post.pubkey === undefined) continue;
-    if (!crypto.verify(fromHex(post.signature), fromHex(id), fromHex(post.pubkey))) {
-      return fail(ErrorCode.POST_BAD_SIGNATURE, `post ${i}: signature does not verify for post ${id}`);
-    }
+    const verified = verifyPostSignature({ post, id, size: valid.sizes[i]! }, crypto);
+    if (!verified.ok) return fail(verified.code, `post ${i}: ${verified.message}`);
   }
   return ok(valid);
 }

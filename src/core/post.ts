@@ -1,7 +1,7 @@
 import { fromHex, isLowerHex, toHex, utf8, utf8Length } from './bytes.ts';
 import { canonicalJson } from './canonical.ts';
 import type { CryptoPort } from './crypto.ts';
-import { ErrorCode, fail, ok, type Result } from './errors.ts';
+import { ErrorCode, fail, ok, type Result, type ValidationFailure } from './errors.ts';
 
 /** A post, the transaction of YourNet (docs/PROTOCOL.md §2). */
 export interface Post {
@@ -142,14 +142,35 @@ export function canonicalPost(post: Post): string {
   return canonicalJson(unsignedPart(post));
 }
 
-/** The post id: lowercase hex SHA-256 of the UTF-8 of {@link canonicalPost} (§2.2). */
-export function postId(post: Post, crypto: CryptoPort): string {
-  return toHex(crypto.sha256(utf8(canonicalPost(post))));
+/**
+ * What a signature adds to a post's canonical JSON: `,"signature":"`, 128 hex digits and `"`.
+ * JCS sorts the members, but where this one lands does not change how many bytes it adds, and
+ * the form check allows only 128 lowercase hex digits (nothing escaped). So a post's size comes
+ * from the same canonical encoding as its id, without canonicalising the post a second time.
+ */
+const SIGNATURE_MEMBER_BYTES = ',"signature":""'.length + 128;
+
+/** The id rule (§2.2): lowercase hex SHA-256 of the UTF-8 of {@link canonicalPost}. */
+function idFromCanonical(canonical: Uint8Array, crypto: CryptoPort): string {
+  return toHex(crypto.sha256(canonical));
 }
 
-/** Bytes of the canonical JSON of the whole post, signature included: what counts toward block size. */
+/** The size rule: bytes of the canonical JSON of the whole post, signature included. */
+function sizeFromCanonical(canonicalBytes: number, post: Post): number {
+  return canonicalBytes + (post.signature === undefined ? 0 : SIGNATURE_MEMBER_BYTES);
+}
+
+/** The post id: lowercase hex SHA-256 of the UTF-8 of {@link canonicalPost} (§2.2). */
+export function postId(post: Post, crypto: CryptoPort): string {
+  return idFromCanonical(utf8(canonicalPost(post)), crypto);
+}
+
+/**
+ * Bytes of the canonical JSON of the whole post, signature included: what counts toward block
+ * size. For a post that passed the form check ({@link parsePost}).
+ */
 export function postSize(post: Post): number {
-  return utf8Length(canonicalJson(post));
+  return sizeFromCanonical(utf8Length(canonicalPost(post)), post);
 }
 
 /** Signs a post (§2.3): sets `pubkey` from the key, then signs the 32 raw bytes of the id. */
@@ -160,24 +181,81 @@ export function signPost(post: UnsignedPost, privateKey: Uint8Array, crypto: Cry
   return { ...withKey, signature: toHex(crypto.sign(fromHex(id), privateKey)) };
 }
 
-/** A post that passed {@link validatePost}, with its id. */
-export interface ValidPost {
+/** A post that passed the form check, with its id and size from one canonical encoding. */
+export interface CheckedPost {
   readonly post: Post;
   readonly id: string;
+  /** {@link postSize} of the post. */
+  readonly size: number;
 }
 
-/** Form check, id, and signature check when signed (§2.1–2.3). */
-export function validatePost(input: unknown, crypto: CryptoPort): Result<ValidPost> {
+/** A post that passed {@link validatePost}: form and signature. */
+export type ValidPost = CheckedPost;
+
+/** Id and size of a post that passed {@link parsePost}, canonicalised once (§2.2). */
+export function identifyPost(post: Post, crypto: CryptoPort): CheckedPost {
+  const canonical = utf8(canonicalPost(post));
+  return {
+    post,
+    id: idFromCanonical(canonical, crypto),
+    size: sizeFromCanonical(canonical.length, post),
+  };
+}
+
+/**
+ * The door every post goes through (§2.1–2.2): form check, then id and size from one
+ * canonical encoding. The signature is the second step: {@link verifyPostSignature}, or
+ * {@link signatureToVerify} for a caller that verifies elsewhere (worker threads).
+ */
+export function checkPost(input: unknown, crypto: CryptoPort): Result<CheckedPost> {
   const parsed = parsePost(input);
   if (!parsed.ok) return parsed;
-  const post = parsed.value;
-  const id = postId(post, crypto);
-  if (post.signature !== undefined && post.pubkey !== undefined) {
-    if (!crypto.verify(fromHex(post.signature), fromHex(id), fromHex(post.pubkey))) {
-      return fail(ErrorCode.POST_BAD_SIGNATURE, `signature does not verify for post ${id}`);
-    }
-  }
-  return ok({ post, id });
+  return ok(identifyPost(parsed.value, crypto));
+}
+
+/** An Ed25519 verification to run: a signed post's signature over the 32 raw bytes of its id (§2.3). */
+export interface SignatureToVerify {
+  readonly signature: Uint8Array;
+  readonly message: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
+
+/**
+ * The verification a checked post needs, or undefined when it is unsigned. `decodeHex` may be a
+ * native decoder (Node's Buffer), faster than {@link fromHex}: the form check allowed only
+ * lowercase hex of the right lengths.
+ */
+export function signatureToVerify(
+  checked: CheckedPost,
+  decodeHex: (hex: string) => Uint8Array = fromHex,
+): SignatureToVerify | undefined {
+  const { signature, pubkey } = checked.post;
+  if (signature === undefined || pubkey === undefined) return undefined;
+  return { signature: decodeHex(signature), message: decodeHex(checked.id), publicKey: decodeHex(pubkey) };
+}
+
+/** The failure of a post whose signature does not verify (for callers that verify elsewhere). */
+export function badSignature(id: string): { readonly ok: false } & ValidationFailure {
+  return {
+    ok: false,
+    code: ErrorCode.POST_BAD_SIGNATURE,
+    message: `signature does not verify for post ${id}`,
+  };
+}
+
+/** The signature step on the calling thread: ok for an unsigned post or a signature that verifies. */
+export function verifyPostSignature(checked: CheckedPost, crypto: CryptoPort): Result<CheckedPost> {
+  const toVerify = signatureToVerify(checked);
+  if (toVerify === undefined) return ok(checked);
+  if (crypto.verify(toVerify.signature, toVerify.message, toVerify.publicKey)) return ok(checked);
+  return badSignature(checked.id);
+}
+
+/** {@link checkPost} then {@link verifyPostSignature}: form, id, size and signature (§2.1–2.3). */
+export function validatePost(input: unknown, crypto: CryptoPort): Result<ValidPost> {
+  const checked = checkPost(input, crypto);
+  if (!checked.ok) return checked;
+  return verifyPostSignature(checked.value, crypto);
 }
 
 /** True when the post carries a signature (verified or not: see {@link validatePost}). */

@@ -7,6 +7,7 @@ import { toHex, utf8 } from '../../src/core/bytes.ts';
 import { decodeBits } from '../../src/core/compact.ts';
 import type { CryptoPort } from '../../src/core/crypto.ts';
 import { nobleCrypto } from '../../src/core/crypto-noble.ts';
+import { grindNonce } from '../../src/core/grind.ts';
 import { type BlockHeader, HeaderHasher, headerHash } from '../../src/core/header.ts';
 import { merkleRoot } from '../../src/core/merkle.ts';
 import type { NetworkParams } from '../../src/core/params.ts';
@@ -34,11 +35,9 @@ export function sha256Hex(text: string): string {
 export function mineNonce(header: BlockHeader, from = 0): number {
   const target = decodeBits(header.bits);
   if (target === undefined) throw new RangeError('cannot mine a header with invalid bits');
-  const words = targetWords(target);
-  const hasher = new HeaderHasher(header);
-  for (let nonce = from; ; nonce++) {
-    if (wordsMeetTarget(hasher.hashWith(nonce), words)) return nonce;
-  }
+  const outcome = grindNonce(header, target, { start: from });
+  if (!outcome.found) throw new RangeError('no winning nonce below 2^53');
+  return outcome.nonce;
 }
 
 /** The smallest nonce ≥ `from` whose header hash is ABOVE the header's target (fails proof of work). */

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { generateVectors } from '../../scripts/generate-vectors.ts';
+import {
+  blockCases,
+  generateVectors,
+  postCases,
+  VALID,
+  VectorDisagreement,
+} from '../../scripts/generate-vectors.ts';
 import { headerOf, validateBlockStateless } from '../../src/core/block.ts';
 import { bigIntToHex256, concatBytes, fromHex, toHex, utf8 } from '../../src/core/bytes.ts';
 import { decodeBits } from '../../src/core/compact.ts';
@@ -10,9 +16,18 @@ import { ErrorCode } from '../../src/core/errors.ts';
 import { decodeHeader, encodeHeader, HEADER_SIZE, HeaderHasher, headerHash } from '../../src/core/header.ts';
 import { merkleProof, merkleRoot, verifyMerkleProof } from '../../src/core/merkle.ts';
 import { NETWORKS, type NetworkName } from '../../src/core/params.ts';
-import { canonicalPost, type Post, parsePost, postId, validatePost } from '../../src/core/post.ts';
+import {
+  canonicalPost,
+  type Post,
+  parsePost,
+  postId,
+  unsignedPart,
+  validatePost,
+} from '../../src/core/post.ts';
 import { meetsTarget } from '../../src/core/pow.ts';
 import { PORTS, sha256Hex } from './helpers.ts';
+import { referenceCanonicalJson } from './jcs-reference.ts';
+import { referenceMerklePath, referenceMerkleRoot } from './merkle-reference.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -57,6 +72,46 @@ describe('test vectors: files', () => {
     for (const [path, text] of generated) {
       assert.ok(readFileSync(join(ROOT, path), 'utf8') === text, `${path} differs from generate-vectors.ts`);
     }
+  });
+
+  it('every case of the tables states its verdict by hand; the files record exactly those', () => {
+    const tablePosts = postCases();
+    const tableBlocks = blockCases();
+    assert.deepEqual(
+      posts.map((v) => [v.description, v.valid ? VALID : v.error]),
+      tablePosts.map((c) => [c.description, c.expected]),
+    );
+    assert.deepEqual(
+      blocks.map((v) => [v.description, v.valid ? VALID : v.error]),
+      tableBlocks.map((c) => [c.description, c.expected]),
+    );
+  });
+
+  it('generation fails, naming the case, when the implementation disagrees with a stated verdict', () => {
+    const tablePosts = postCases();
+    const tableBlocks = blockCases();
+    const wrongPost = tablePosts.findIndex((c) => c.description === 'empty author');
+    const wrongBlock = tableBlocks.findIndex((c) => c.description === 'regtest block 1: no posts');
+    const alteredPosts = tablePosts.map((c, i) =>
+      i === wrongPost ? { ...c, expected: ErrorCode.POST_BAD_CONTENT } : c,
+    );
+    const alteredBlocks = tableBlocks.map((c, i) =>
+      i === wrongBlock ? { ...c, expected: ErrorCode.BLOCK_BAD_POW } : c,
+    );
+    assert.throws(
+      () => generateVectors({ posts: alteredPosts, blocks: alteredBlocks }),
+      (error: unknown) => {
+        assert.ok(error instanceof VectorDisagreement);
+        assert.deepEqual(error.disagreements, [
+          'posts.json "empty author": expected POST_BAD_CONTENT, the implementation says POST_BAD_AUTHOR ' +
+            '(author must be a non-blank string without control characters)',
+          'blocks.json "regtest block 1: no posts": expected BLOCK_BAD_POW, the implementation says valid',
+        ]);
+        return true;
+      },
+    );
+    // A table with a wrong verdict never reaches the files: the next run starts clean.
+    assert.equal(generateVectors().size, 3);
   });
 });
 
@@ -158,6 +213,22 @@ function referenceMth(leaves: readonly Uint8Array[], sha256: (data: Uint8Array) 
     ),
   );
 }
+
+describe('test vectors: independent references', () => {
+  it('every canonical form is the reference RFC 8785 serialisation of the post without signature', () => {
+    for (const v of posts) {
+      if (v.canonical === null) continue;
+      assert.equal(referenceCanonicalJson(unsignedPart(v.post as Post)), v.canonical, v.description);
+    }
+  });
+
+  it("every merkle root and path is RFC 6962's, computed top-down", () => {
+    for (const v of merkle) {
+      assert.equal(referenceMerkleRoot(v.leaves), v.root, v.description);
+      for (const { index, path } of v.proofs) assert.deepEqual(referenceMerklePath(v.leaves, index), path);
+    }
+  });
+});
 
 describe('test vectors: merkle', () => {
   it('cover 0, 1, 2, 3, 5, 8 and 13 leaves, leaf i being SHA-256("leaf-<i>")', () => {

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import fc from 'fast-check';
-import { utf8 } from '../../src/core/bytes.ts';
 import { REGTEST } from '../../src/core/params.ts';
-import { canonicalPost, type Post, parsePost, postSize, signPost } from '../../src/core/post.ts';
+import { type Post, postSize } from '../../src/core/post.ts';
 import { nodeCrypto } from '../../src/node/crypto-node.ts';
 import { NodeError } from '../../src/node/errors.ts';
-import { Mempool, type MempoolOptions, postSizeFromUnsigned } from '../../src/node/mempool.ts';
+import { Mempool, type MempoolOptions } from '../../src/node/mempool.ts';
 import { SignatureVerifierPool } from '../../src/node/verifier/pool.ts';
 import { extend, idOf, makePost, testChain } from '../helpers/chain.ts';
 
@@ -102,34 +100,5 @@ describe('Mempool', () => {
     assert.equal(answers[2], '503 POOL_FULL');
     assert.deepEqual(offThread.size, offThreadChain.posts.pendingTotals());
     assert.deepEqual(offThread.size, { count: 2, bytes: postSize(posts[0]!) + postSize(posts[1]!) });
-  });
-});
-
-describe('postSizeFromUnsigned', () => {
-  it('equals core postSize for signed and unsigned posts, replies, escapes and non-ASCII text', () => {
-    const key = new Uint8Array(32).fill(9);
-    fc.assert(
-      fc.property(
-        fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }),
-        fc.string({ maxLength: 300, unit: 'binary' }),
-        fc.double({ min: 0, max: 1e10, noNaN: true }),
-        fc.boolean(),
-        fc.boolean(),
-        (author, content, timestamp, signed, reply) => {
-          const unsigned: Post = {
-            author: author.replace(/\p{Cc}/gu, 'x'),
-            content,
-            timestamp,
-            ...(reply ? { reply_to: 'ab'.repeat(32) } : {}),
-          };
-          const parsed = parsePost(signed ? signPost(unsigned, key, nodeCrypto) : unsigned);
-          fc.pre(parsed.ok);
-          if (!parsed.ok) return;
-          const bytes = utf8(canonicalPost(parsed.value)).length;
-          assert.equal(postSizeFromUnsigned(bytes, parsed.value), postSize(parsed.value));
-        },
-      ),
-      { numRuns: 300 },
-    );
   });
 });

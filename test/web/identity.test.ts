@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { newKeyFile, readKeyFile, writeKeyFile } from '../../src/cli/keyfile.ts';
 import { nobleCrypto } from '../../src/core/crypto-noble.ts';
 import { nodeCrypto } from '../../src/node/crypto-node.ts';
 import {
@@ -98,6 +102,57 @@ describe('web identity: key files', () => {
     const parsed = parseKeyFile(text, nobleCrypto);
     assert.ok(parsed.ok);
     assert.equal(parsed.name, undefined);
+  });
+});
+
+describe('key files between the CLI and the app (one format, both directions)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yournet-keyfile-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the app imports what `yournet keygen` writes, to the same key', () => {
+    const path = join(dir, 'cli-key.json');
+    const file = newKeyFile();
+    writeKeyFile(path, file);
+    if (process.platform !== 'win32') assert.equal(statSync(path).mode & 0o777, 0o600);
+    const parsed = parseKeyFile(readFileSync(path, 'utf8'), nobleCrypto);
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.identity, {
+      privateKey: file.private_key,
+      publicKey: file.public_key,
+      createdAt: file.created_at,
+    });
+  });
+
+  it('the CLI reads what the app exports (the name is only extra)', () => {
+    const identity = newIdentity(nobleCrypto);
+    const path = join(dir, 'app-key.json');
+    writeFileSync(path, exportKeyFile(identity, 'Alice'));
+    const key = readKeyFile(path);
+    assert.equal(key.publicKey, identity.publicKey);
+    assert.equal(Buffer.from(key.privateKey).toString('hex'), identity.privateKey);
+  });
+
+  it('both read the files the old CLI and the old app wrote, and refuse the same bad ones', () => {
+    const publicKey = Buffer.from(nodeCrypto.publicKey(Buffer.from(KEY, 'hex'))).toString('hex');
+    const oldCli = `${JSON.stringify({ type: 'yournet-ed25519', public_key: publicKey, private_key: KEY, created_at: '2025-01-01T00:00:00.000Z' }, null, 2)}\n`;
+    const oldApp = JSON.stringify({ ...JSON.parse(oldCli), name: 'Zoë' });
+    const noPublicKey = JSON.stringify({ type: 'yournet-ed25519', private_key: KEY });
+    for (const [label, text] of [
+      ['old CLI file', oldCli],
+      ['old app file', oldApp],
+      ['file without public_key', noPublicKey],
+    ]) {
+      const path = join(dir, 'old.json');
+      writeFileSync(path, text!);
+      assert.equal(readKeyFile(path).publicKey, publicKey, label);
+      const parsed = parseKeyFile(text!, nobleCrypto);
+      assert.ok(parsed.ok, label);
+      assert.equal(parsed.identity.publicKey, publicKey, label);
+    }
+    const mismatched = JSON.stringify({ ...JSON.parse(oldCli), public_key: '00'.repeat(32) });
+    writeFileSync(join(dir, 'bad.json'), mismatched);
+    assert.throws(() => readKeyFile(join(dir, 'bad.json')), /bad\.json: .*does not belong/);
+    assert.equal(parseKeyFile(mismatched, nobleCrypto).ok, false);
   });
 });
 

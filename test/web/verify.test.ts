@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeBits } from '../../src/core/compact.ts';
 import { nobleCrypto } from '../../src/core/crypto-noble.ts';
-import { headerHash } from '../../src/core/header.ts';
+import { grindNonce } from '../../src/core/grind.ts';
 import { merkleProof, merkleRoot } from '../../src/core/merkle.ts';
 import { REGTEST } from '../../src/core/params.ts';
 import { postId, signPost } from '../../src/core/post.ts';
-import { meetsTarget } from '../../src/core/pow.ts';
 import { checkInclusion, checkPost, type HeaderFields } from '../../web/src/lib/verify.ts';
 
 const privateKey = new Uint8Array(32).fill(7);
@@ -21,10 +20,10 @@ function block(ids: string[]): HeaderFields {
     bits: REGTEST.powLimitBits,
     nonce: 0,
   };
-  const target = decodeBits(header.bits)!;
-  while (!meetsTarget(headerHash(header), target)) header.nonce++;
+  const solved = grindNonce(header, decodeBits(header.bits)!);
+  assert.ok(solved.found);
   const { index, ...rest } = header;
-  return { ...rest, height: index, hash: headerHash(header) };
+  return { ...rest, nonce: solved.nonce, height: index, hash: solved.hash };
 }
 
 describe("web verify: the post page's checks in the browser", () => {

@@ -1,11 +1,11 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { signPost } from '../../core/post.ts';
 import { nodeCrypto } from '../../node/crypto-node.ts';
 import { verifyDataDir } from '../../node/verify.ts';
 import { ask, nodeClient } from '../http.ts';
-import { fingerprint, newKeyFile, readKeyFile } from '../keyfile.ts';
+import { fingerprint, newKeyFile, readKeyFile, writeKeyFile } from '../keyfile.ts';
 
 /** `yournet keygen`, `post`, `mine`, `verify`: commands that talk to a node or read its data. */
 export function registerClientCommands(program: Command): void {
@@ -20,7 +20,7 @@ export function registerClientCommands(program: Command): void {
         throw new Error(`${options.out} exists; use --force to overwrite it`);
       }
       const key = newKeyFile();
-      writeFileSync(options.out, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
+      writeKeyFile(options.out, key);
       console.log(`wrote ${options.out} (keep it private)`);
       console.log(`public key:  ${key.public_key}`);
       console.log(`fingerprint: ${fingerprint(key.public_key)}`);

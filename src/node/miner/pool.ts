@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { NONCE_LIMIT } from '../../core/grind.ts';
 import { type BlockHeader, headerFieldError, headerHash } from '../../core/header.ts';
 import { meetsTarget } from '../../core/pow.ts';
 import { RateMeter } from './rate.ts';
@@ -47,8 +48,6 @@ export interface MinerPoolOptions {
 const MAX_STARTUP_FAILURES = 3;
 /** Worker crashes one job survives; past this mine() rejects instead of restarting forever. */
 const MAX_JOB_CRASHES = 3;
-/** One past Number.MAX_SAFE_INTEGER: nonces must stay exact in JSON. */
-const NONCE_LIMIT = 2 ** 53;
 
 /**
  * Compiled (dist), worker.js sits next to pool.js. From TypeScript sources under tsx, a worker

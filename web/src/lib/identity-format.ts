@@ -1,22 +1,19 @@
 /**
- * Pure helpers for identities: key fingerprints, avatars, names and the key file. The key
- * file is the one `yournet keygen` writes (`type: "yournet-ed25519"`), plus the display name,
- * so a key exported from the app works with `yournet post --key` and the other way round.
+ * Pure helpers for identities: key fingerprints, avatars, names and the key file. The key file
+ * format is core's (src/core/keyfile.ts), the one `yournet keygen` writes; the app's export adds
+ * only the display name, so a key exported from the app works with `yournet post --key` and the
+ * other way round.
  */
-import { fromHex, isLowerHex, toHex } from '../../../src/core/bytes.ts';
 import type { CryptoPort } from '../../../src/core/crypto.ts';
+import {
+  generateKeyFile,
+  keyFile,
+  parseKeyFile as parseKeyFileText,
+  serializeKeyFile,
+} from '../../../src/core/keyfile.ts';
 import { POST_LIMITS } from '../../../src/core/post.ts';
 
-export const KEY_FILE_TYPE = 'yournet-ed25519';
-
-/** The key file as the app exports it. */
-export interface KeyFileJson {
-  readonly type: typeof KEY_FILE_TYPE;
-  readonly public_key: string;
-  readonly private_key: string;
-  readonly created_at: string;
-  readonly name?: string;
-}
+export { fingerprint, KEY_FILE_TYPE, type KeyFile as KeyFileJson } from '../../../src/core/keyfile.ts';
 
 /** An identity: an Ed25519 key pair and the display name posts are signed with. */
 export interface Identity {
@@ -24,11 +21,6 @@ export interface Identity {
   readonly privateKey: string;
   readonly publicKey: string;
   readonly createdAt: string;
-}
-
-/** A readable fingerprint, as the CLI prints it: the first 16 hex digits in groups of four. */
-export function fingerprint(publicKey: string): string {
-  return publicKey.slice(0, 16).replace(/(.{4})(?=.)/g, '$1:');
 }
 
 /** The short fingerprint shown beside an author in the feed: the first 8 hex digits. */
@@ -63,24 +55,13 @@ export function nameProblem(name: string): string | undefined {
 
 /** A new identity from fresh random bytes. */
 export function newIdentity(crypto: CryptoPort, now = new Date()): Identity {
-  const privateKey = crypto.randomPrivateKey();
-  return {
-    privateKey: toHex(privateKey),
-    publicKey: toHex(crypto.publicKey(privateKey)),
-    createdAt: now.toISOString(),
-  };
+  const file = generateKeyFile(crypto, now);
+  return { privateKey: file.private_key, publicKey: file.public_key, createdAt: file.created_at };
 }
 
-/** The key file's text (pretty JSON) for an identity and its display name. */
+/** The key file's text for an identity and its display name (written when not blank). */
 export function exportKeyFile(identity: Identity, name: string): string {
-  const file: KeyFileJson = {
-    type: KEY_FILE_TYPE,
-    public_key: identity.publicKey,
-    private_key: identity.privateKey,
-    created_at: identity.createdAt,
-    ...(name.trim() !== '' ? { name } : {}),
-  };
-  return `${JSON.stringify(file, null, 2)}\n`;
+  return serializeKeyFile(keyFile({ ...identity, name }));
 }
 
 export type ParsedKeyFile =
@@ -88,34 +69,14 @@ export type ParsedKeyFile =
   | { readonly ok: false; readonly message: string };
 
 /**
- * Reads a key file (the app's export or `yournet keygen`'s). Checks the type, the hex forms and
- * that the public key belongs to the private key; never throws.
+ * Reads a key file (the app's export or `yournet keygen`'s) with core's checks; never throws.
+ * A name that breaks the author rule is dropped, the key kept.
  */
 export function parseKeyFile(text: string, crypto: CryptoPort): ParsedKeyFile {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return { ok: false, message: 'This file is not a YourNet key file (it is not JSON).' };
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { ok: false, message: 'This file is not a YourNet key file.' };
-  }
-  const file = data as Record<string, unknown>;
-  if (file['type'] !== KEY_FILE_TYPE) {
-    return { ok: false, message: `This file is not a YourNet key file (type is not "${KEY_FILE_TYPE}").` };
-  }
-  const privateKey = file['private_key'];
-  if (!isLowerHex(privateKey, 32)) {
-    return { ok: false, message: 'The private key must be 64 lowercase hex digits.' };
-  }
-  const publicKey = toHex(crypto.publicKey(fromHex(privateKey)));
-  if (file['public_key'] !== undefined && file['public_key'] !== publicKey) {
-    return { ok: false, message: 'The public key in the file does not belong to its private key.' };
-  }
-  const createdAt = typeof file['created_at'] === 'string' ? file['created_at'] : new Date(0).toISOString();
-  const name = file['name'];
+  const parsed = parseKeyFileText(text, crypto);
+  if (!parsed.ok) return parsed;
+  const { privateKey, publicKey, createdAt, name } = parsed.key;
   const identity: Identity = { privateKey, publicKey, createdAt };
-  if (typeof name === 'string' && nameProblem(name) === undefined) return { ok: true, identity, name };
+  if (name !== undefined && nameProblem(name) === undefined) return { ok: true, identity, name };
   return { ok: true, identity };
 }

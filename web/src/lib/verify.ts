@@ -3,12 +3,11 @@
  * signature, its merkle inclusion proof against its block's root, and that block's header hash
  * and proof of work. Pure (the crypto port is passed in), so test/web runs it under Node.
  */
-import { fromHex } from '../../../src/core/bytes.ts';
 import { decodeBits } from '../../../src/core/compact.ts';
 import type { CryptoPort } from '../../../src/core/crypto.ts';
 import { headerHash } from '../../../src/core/header.ts';
 import { type MerkleProof, verifyMerkleProof } from '../../../src/core/merkle.ts';
-import { type Post, postId } from '../../../src/core/post.ts';
+import { checkPost as checkPostForm, type Post, verifyPostSignature } from '../../../src/core/post.ts';
 import { meetsTarget } from '../../../src/core/pow.ts';
 
 export interface Check {
@@ -29,9 +28,16 @@ export interface HeaderFields {
   readonly nonce: number;
 }
 
-/** The id is the SHA-256 of the post's canonical JSON, and the signature (if any) verifies. */
+/**
+ * The id is the SHA-256 of the post's canonical JSON, and the signature (if any) verifies:
+ * core's post door (checkPost, then verifyPostSignature), as a node admits the post.
+ */
 export function checkPost(id: string, post: Post, crypto: CryptoPort): Check[] {
-  const computed = postId(post, crypto);
+  const checked = checkPostForm(post, crypto);
+  if (!checked.ok) {
+    return [{ name: 'Post id', ok: false, detail: `the post is not well formed: ${checked.message}` }];
+  }
+  const computed = checked.value.id;
   const checks: Check[] = [
     {
       name: 'Post id',
@@ -42,13 +48,8 @@ export function checkPost(id: string, post: Post, crypto: CryptoPort): Check[] {
           : `the post hashes to ${computed}, not to its id`,
     },
   ];
-  if (post.signature !== undefined && post.pubkey !== undefined) {
-    let valid = false;
-    try {
-      valid = crypto.verify(fromHex(post.signature), fromHex(computed), fromHex(post.pubkey));
-    } catch {
-      valid = false;
-    }
+  if (post.signature !== undefined) {
+    const valid = verifyPostSignature(checked.value, crypto).ok;
     checks.push({
       name: 'Signature',
       ok: valid,

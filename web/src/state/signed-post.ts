@@ -1,7 +1,7 @@
 /** A post this browser writes: signed with its key, checked, and shown at once as pending. */
 import { fromHex } from '../../../src/core/bytes.ts';
 import { nobleCrypto } from '../../../src/core/crypto-noble.ts';
-import { type Post, parsePost, postId, signPost, type UnsignedPost } from '../../../src/core/post.ts';
+import { checkPost, type Post, signPost, type UnsignedPost } from '../../../src/core/post.ts';
 import type { PostView } from '../api.ts';
 import type { Identity } from '../lib/identity-format.ts';
 import { unpagedView } from './live-events.ts';
@@ -25,8 +25,8 @@ export function signNewPost(
     ...(replyTo !== undefined ? { reply_to: replyTo } : {}),
   };
   const post = signPost(unsigned, fromHex(identity.privateKey), nobleCrypto);
-  const form = parsePost(post);
-  if (!form.ok) return { ok: false, message: form.message };
-  const id = postId(post, nobleCrypto);
+  const checked = checkPost(post, nobleCrypto);
+  if (!checked.ok) return { ok: false, message: checked.message };
+  const { id } = checked.value;
   return { ok: true, id, post, view: unpagedView(id, post, now) };
 }
