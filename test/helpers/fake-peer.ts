@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Block } from '../../src/core/block.ts';
 import { decodeBits } from '../../src/core/compact.ts';
-import { type BlockHeader, HeaderHasher, headerHash } from '../../src/core/header.ts';
+import { grindNonce } from '../../src/core/grind.ts';
+import { type BlockHeader, headerHash } from '../../src/core/header.ts';
 import { REGTEST } from '../../src/core/params.ts';
-import { meetsTarget, targetWords, wordsMeetTarget } from '../../src/core/pow.ts';
+import { meetsTarget } from '../../src/core/pow.ts';
 
 /** What a scripted peer answers on a route: a JSON value, or raw text. */
 export type FakeAnswer = unknown | { raw: string };
@@ -87,11 +88,9 @@ export function solve(header: BlockHeader, failPow = false): BlockHeader & { has
       if (!meetsTarget(hash, target)) return { ...candidate, hash };
     }
   }
-  const hasher = new HeaderHasher(header);
-  const words = targetWords(target);
-  for (let nonce = 0; ; nonce++) {
-    if (wordsMeetTarget(hasher.hashWith(nonce), words)) return { ...header, nonce, hash: hasher.digestHex() };
-  }
+  const solved = grindNonce(header, target);
+  if (!solved.found) throw new Error('no nonce meets the target');
+  return { ...header, nonce: solved.nonce, hash: solved.hash };
 }
 
 /** A block on the regtest genesis with these posts and merkle root, mined (or failing PoW). */
