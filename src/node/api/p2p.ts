@@ -27,6 +27,7 @@ function peerOf(request: FastifyRequest): string | undefined {
 export function registerP2PRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const net = ctx.network;
   const chain = ctx.chain;
+  const store = ctx.store;
 
   /** Rate limit and discouragement; returns false after answering a refusal. */
   function admit(request: FastifyRequest, reply: FastifyReply): boolean {
@@ -82,7 +83,7 @@ export function registerP2PRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (!admit(request, reply)) return reply;
       const parsed = parseHeadersRequest(request.body);
       if (!parsed.ok) return sendError(reply, 400, P2PErrorCode.BAD_MESSAGE, parsed.message);
-      const headers = headersAfter(chain.blocks, chain.tip.height, parsed.value.locator, parsed.value.stop);
+      const headers = headersAfter(store.blocks, chain.tip.height, parsed.value.locator, parsed.value.stop);
       return sendJson(reply, JSON.stringify({ headers }));
     },
   );
@@ -103,7 +104,7 @@ export function registerP2PRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const parts: string[] = [];
       let bytes = 0;
       for (const hash of parsed.value) {
-        const block = chain.blocks.body(hash);
+        const block = chain.blockBody(hash);
         if (block === undefined) break; // answered in order: stop at the first one not stored
         const json = JSON.stringify(block);
         if (parts.length > 0 && bytes + json.length > LIMITS.blocksAnswerBytes) break;
@@ -130,8 +131,8 @@ export function registerP2PRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (!parsed.ok) return sendError(reply, 400, P2PErrorCode.BAD_MESSAGE, parsed.message);
       const posts = [];
       for (const id of parsed.value) {
-        const row = chain.posts.byId(id);
-        if (row !== undefined && (chain.posts.isPending(row.seq) || chain.posts.isConfirmed(row.seq))) {
+        const row = store.posts.byId(id);
+        if (row !== undefined && (store.posts.isPending(row.seq) || store.posts.isConfirmed(row.seq))) {
           posts.push(postFromRow(row));
         }
       }

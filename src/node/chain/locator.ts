@@ -1,5 +1,5 @@
 import type { BlockHeader } from '../../core/header.ts';
-import type { BlockStore } from '../store/blocks.ts';
+import type { BlockReader } from '../store/store.ts';
 import type { Chain } from './chain.ts';
 
 /** Most hashes in a locator; log2 of any realistic height plus the dense top stays far below. */
@@ -20,7 +20,7 @@ export function buildLocator(chain: Chain): string[] {
   let step = 1;
   let height = chain.tip.height;
   while (height > 0 && hashes.length < MAX_LOCATOR_HASHES - 1) {
-    hashes.push(chain.blocks.bestHashAt(height)!);
+    hashes.push(chain.bestHashAt(height)!);
     if (hashes.length >= 10) step *= 2;
     height -= step;
   }
@@ -33,7 +33,7 @@ export function buildLocator(chain: Chain): string[] {
  * on this node's best chain (the genesis when none is), up to `max` or through `stop`.
  */
 export function headersAfter(
-  blocks: BlockStore,
+  blocks: BlockReader,
   tipHeight: number,
   locator: readonly string[],
   stop: string | undefined,

@@ -5,6 +5,7 @@ import { type BlockHeader, HeaderHasher } from '../../core/header.ts';
 import { merkleRoot } from '../../core/merkle.ts';
 import type { Post } from '../../core/post.ts';
 import { targetWords, wordsMeetTarget } from '../../core/pow.ts';
+import type { PendingReader } from '../mempool.ts';
 import type { BlockIndexEntry } from '../store/blocks.ts';
 import { postFromRow } from '../store/posts.ts';
 import type { Chain } from './chain.ts';
@@ -19,11 +20,13 @@ export interface BlockTemplate {
 }
 
 /**
- * Builds a template on the current tip from pending posts in arrival order, up to the block
- * limits (post count and bytes). The timestamp is the clock, raised to median time past + 1.
+ * Builds a template on the current tip from pending posts in arrival order (read through the
+ * Mempool, the pool's owner), up to the block limits (post count and bytes). The timestamp is
+ * the clock, raised to median time past + 1.
  */
 export function buildTemplate(
   chain: Chain,
+  pool: PendingReader,
   nowSeconds: number,
   maxPosts = chain.params.maxBlockPosts,
 ): BlockTemplate {
@@ -37,7 +40,7 @@ export function buildTemplate(
   const limit = Math.min(maxPosts, params.maxBlockPosts);
   // Read the pool in pages so that a large pool is never loaded whole.
   outer: while (transactions.length < limit) {
-    const page = chain.posts.pending(1000, after);
+    const page = pool.list(1000, after);
     if (page.length === 0) break;
     for (const row of page) {
       after = row.seq;

@@ -133,8 +133,8 @@ export class Gossip {
   }
 
   private async fetchPosts(url: string, ids: readonly string[]): Promise<void> {
-    const posts = this.options.chain.posts;
-    const wanted = ids.filter((id) => !this.requested.has(id) && posts.byId(id) === undefined);
+    const { mempool } = this.options;
+    const wanted = ids.filter((id) => !this.requested.has(id) && !mempool.knows(id));
     for (let start = 0; start < wanted.length && !this.stopped; start += LIMITS.postsPerRequest) {
       const chunk = wanted.slice(start, start + LIMITS.postsPerRequest);
       for (const id of chunk) this.requested.add(id);
@@ -181,7 +181,7 @@ export class Gossip {
   private async fetchBlocks(url: string, hashes: readonly string[]): Promise<void> {
     const { chain, orphans } = this.options;
     const wanted = hashes.filter(
-      (hash) => !this.requested.has(hash) && !chain.blocks.has(hash) && !orphans.has(hash),
+      (hash) => !this.requested.has(hash) && !chain.hasBlock(hash) && !orphans.has(hash),
     );
     if (wanted.length === 0 || this.stopped) return;
     for (const hash of wanted) this.requested.add(hash);
@@ -218,6 +218,6 @@ export class Gossip {
     // An announcement that does not connect: fetch the missing ancestors headers-first.
     if (orphaned) this.options.requestSync(url);
     // Asked but not delivered: let another announcement try again.
-    for (const hash of wanted) if (!chain.blocks.has(hash) && !orphans.has(hash)) this.requested.delete(hash);
+    for (const hash of wanted) if (!chain.hasBlock(hash) && !orphans.has(hash)) this.requested.delete(hash);
   }
 }

@@ -33,7 +33,7 @@ export class BlockIntake {
     const header = input instanceof CheckedBlock ? input.valid.block : input;
     const previous = (header as { previous_hash?: unknown } | null)?.previous_hash;
     const index = (header as { index?: unknown } | null)?.index;
-    if (typeof previous === 'string' && index !== 0 && !this.chain.blocks.has(previous)) {
+    if (typeof previous === 'string' && index !== 0 && !this.chain.hasBlock(previous)) {
       const valid = this.chain.validateStateless(input, options);
       if (!valid.ok) {
         this.reject(from, valid.code, valid.message);
