@@ -1,11 +1,11 @@
 import { parseHeader, validateHeaderStateless } from '../../core/block.ts';
-import { validateHeaderContext } from '../../core/contextual.ts';
+import type { ParentContext } from '../../core/contextual.ts';
 import { ErrorCode } from '../../core/errors.ts';
 import { blockWork } from '../../core/pow.ts';
 import type { Chain } from '../chain/chain.ts';
 import type { CheckedBlock } from '../chain/checked.ts';
+import { acceptHeader } from '../chain/header-acceptance.ts';
 import { buildLocator, MAX_HEADERS_PER_ANSWER, type WireHeader } from '../chain/locator.ts';
-import { BlockStatus } from '../store/blocks.ts';
 import {
   type BulkSignatureVerifier,
   type VerifiedSignatures,
@@ -131,12 +131,12 @@ export class SyncManager {
       }
     }
     if (headers.length === 0) {
-      if (complete && claimed > chain.tip.chainwork && !chain.blocks.has(peer.tip)) {
+      if (complete && claimed > chain.tip.chainwork && !chain.hasBlock(peer.tip)) {
         throw new PeerError(P2PErrorCode.LIGHTER_THAN_CLAIMED, 'claimed more work but served no headers');
       }
       return;
     }
-    const first = chain.blocks.get(headers[0]!.header.previous_hash)!;
+    const first = chain.getEntry(headers[0]!.header.previous_hash)!;
     const branchWork = headers.reduce((sum, item) => sum + item.work, first.chainwork);
     if (complete && branchWork < claimed) {
       throw new PeerError(
@@ -153,8 +153,10 @@ export class SyncManager {
 
   /**
    * Validates a page of headers onto `out`: form, proof of work, link to a known block (the
-   * first) or to the previous header, then the header context (difficulty, median time past,
-   * future limit) against the parent. Throws a PeerError with the failing rule's code.
+   * first) or to the previous header, then header acceptance (chain/header-acceptance.ts, the
+   * door blocks go through too: known-invalid, the parent, difficulty, median time past, future
+   * limit) against the parent held in memory, or the stored one for the first header of a run.
+   * Throws a PeerError with the failing rule's code.
    */
   private checkHeaders(list: readonly unknown[], out: Checked[]): void {
     const { chain } = this.options;
@@ -165,32 +167,27 @@ export class SyncManager {
     if (typeof firstParent === 'string') {
       const at = out.findIndex((item) => item.header.hash === firstParent);
       if (at >= 0) out.splice(at + 1);
-      else if (chain.blocks.has(firstParent)) out.splice(0);
+      else if (chain.hasBlock(firstParent)) out.splice(0);
       else
         throw new PeerError(
           P2PErrorCode.HEADERS_NOT_LINKED,
           `headers start at an unknown parent ${firstParent.slice(0, 64)}`,
         );
     }
+    // The parent of the next header: the last one held in memory, or (undefined) the stored
+    // block the run starts from, which header acceptance looks up itself.
     let timestamps: number[];
-    let parent: WireHeader;
+    let parent: WireHeader | undefined;
     if (out.length > 0) {
       parent = out.at(-1)!.header;
       timestamps = out.slice(-params.medianTimeSpan).map((item) => item.header.timestamp);
       if (timestamps.length < params.medianTimeSpan) {
-        const base = chain.parentContext(chain.blocks.get(out[0]!.header.previous_hash)!).recentTimestamps;
+        const base = chain.parentContext(chain.getEntry(out[0]!.header.previous_hash)!).recentTimestamps;
         timestamps = [...base, ...timestamps].slice(-params.medianTimeSpan);
       }
     } else {
-      const entry = chain.blocks.get(firstParent as string);
+      const entry = typeof firstParent === 'string' ? chain.getEntry(firstParent) : undefined;
       if (entry === undefined) throw new PeerError(P2PErrorCode.HEADERS_NOT_LINKED, 'headers do not link');
-      if (entry.status === BlockStatus.INVALID) {
-        throw new PeerError(
-          ErrorCode.BLOCK_PARENT_INVALID,
-          `headers build on the invalid block ${entry.hash}`,
-        );
-      }
-      parent = { ...entry, index: entry.height };
       timestamps = [...chain.parentContext(entry).recentTimestamps];
     }
     for (const item of list) {
@@ -199,22 +196,18 @@ export class SyncManager {
       const header = parsed.value;
       const pow = validateHeaderStateless(header, header.hash, params);
       if (!pow.ok) throw new PeerError(pow.code, `header ${header.index}: ${pow.message}`);
-      if (header.previous_hash !== parent.hash) {
+      const parentHash = parent?.hash ?? (firstParent as string);
+      if (header.previous_hash !== parentHash) {
         throw new PeerError(
           P2PErrorCode.HEADERS_NOT_LINKED,
-          `header ${pow.value.hash} does not link to ${parent.hash}`,
+          `header ${pow.value.hash} does not link to ${parentHash}`,
         );
       }
-      const known = chain.blocks.get(pow.value.hash);
-      if (known?.status === BlockStatus.INVALID) {
-        throw new PeerError(
-          ErrorCode.BLOCK_KNOWN_INVALID,
-          `header ${pow.value.hash} is of a known-invalid block`,
-        );
-      }
-      const context = validateHeaderContext(header, { parent, recentTimestamps: timestamps }, params, now);
-      if (!context.ok) throw new PeerError(context.code, `header ${header.index}: ${context.message}`);
       const wire: WireHeader = { ...header, hash: pow.value.hash };
+      const inMemory: ParentContext | undefined =
+        parent === undefined ? undefined : { parent, recentTimestamps: timestamps };
+      const accepted = acceptHeader(wire, chain, params, now, inMemory);
+      if (!accepted.ok) throw new PeerError(accepted.code, `header ${header.index}: ${accepted.message}`);
       out.push({ header: wire, work: blockWork(pow.value.target) });
       timestamps.push(header.timestamp);
       if (timestamps.length > params.medianTimeSpan) timestamps.shift();
@@ -243,7 +236,7 @@ export class SyncManager {
     startHeight: number,
   ): Promise<void> {
     const { chain, peers, intake } = this.options;
-    const missing = headers.filter((item) => !chain.blocks.has(item.header.hash)).map((item) => item.header);
+    const missing = headers.filter((item) => !chain.hasBlock(item.header.hash)).map((item) => item.header);
     const batches: WireHeader[][] = [];
     for (let i = 0; i < missing.length; i += BATCH) batches.push(missing.slice(i, i + BATCH));
     const fetchBatch = async (
