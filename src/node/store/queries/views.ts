@@ -47,23 +47,23 @@ export interface ViewRow extends PostRow {
 export const VISIBLE = '(c.post_seq IS NOT NULL OR q.post_seq IS NOT NULL)';
 
 /**
- * Visible replies to the post `p`, counted up to repliesCountCap with the partial index
+ * Visible replies to the post whose id is `id`, counted up to repliesCountCap with the partial index
  * posts_by_reply, so that a much-answered post costs a bounded time.
  */
-const repliesOf = (id: string) => `(SELECT count(*) FROM (SELECT 1 FROM posts r
+const repliesOf = (id: string) => `SELECT count(*) FROM (SELECT 1 FROM posts r
        WHERE r.reply_to = ${id}
          AND (EXISTS (SELECT 1 FROM confirmed rc WHERE rc.post_seq = r.seq)
               OR EXISTS (SELECT 1 FROM pending rq WHERE rq.post_seq = r.seq))
-       LIMIT ${QUERY_LIMITS.repliesCountCap}))`;
+       LIMIT ${QUERY_LIMITS.repliesCountCap})`;
 
 /** The columns of a PostView and the joins they need; `p` is the post. */
 export const VIEW_SELECT = `
   SELECT p.*, c.height AS height, c.position AS position, bc.hash AS block_hash,
     (q.post_seq IS NOT NULL) AS is_pending,
-    ${repliesOf('p.id')} AS replies`;
+    (${repliesOf('p.id')}) AS replies`;
 
 /** The reply count of one post by id (for views built from rows read elsewhere). */
-export const REPLIES_SQL = `SELECT ${repliesOf('?')}`;
+export const REPLIES_SQL = repliesOf('?');
 
 export const VIEW_JOINS = `
   LEFT JOIN confirmed c ON c.post_seq = p.seq
