@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type AnyErrorCode, NodeError, NodeErrorCode } from '../errors.ts';
+import { QueryError } from '../store/queries.ts';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
@@ -35,6 +36,7 @@ export function errorHandler(
   reply: FastifyReply,
 ) {
   if (error instanceof NodeError) return sendError(reply, error.status, error.code, error.message);
+  if (error instanceof QueryError) return sendError(reply, 400, error.code, error.message);
   const fastifyError = error as FastifyError;
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   if (mapped) return sendError(reply, mapped.status, mapped.code, error.message);

@@ -11,6 +11,7 @@ import type { SearchIndex } from './search-index.ts';
 import type { Store } from './store.ts';
 
 export type { BlockDetail, BlockSummary } from './queries/blocks.ts';
+export { QueryError } from './queries/errors.ts';
 export type { FeedFilter } from './queries/feed.ts';
 export { QUERY_LIMITS } from './queries/limits.ts';
 export { ftsQuery } from './queries/search.ts';

@@ -1,4 +1,4 @@
-import { NodeError, NodeErrorCode } from '../../errors.ts';
+import { QueryError } from './errors.ts';
 
 /** Limits of the read API. */
 export const QUERY_LIMITS = {
@@ -24,10 +24,9 @@ export const QUERY_LIMITS = {
 export const HEIGHT = /^[0-9]{1,15}$/;
 export const HASH = /^[0-9a-f]{64}$/;
 
-// The read API's argument errors. TODO(issue 8): a store-level error type that the API layer
-// maps to its status, so that no store module builds an HTTP error (needs src/node/api/errors.ts).
-export function badRequest(message: string): NodeError {
-  return new NodeError(NodeErrorCode.BAD_REQUEST, message);
+/** The refusal of a query's arguments (the API layer decides the answer). */
+export function badRequest(message: string): QueryError {
+  return new QueryError(message);
 }
 
 export function checkLimit(limit: number, max: number, name = 'limit'): void {
