@@ -5,7 +5,7 @@ import type { NetworkParams } from '../core/params.ts';
 import { canonicalPost, type Post, parsePost, postSize, validatePost } from '../core/post.ts';
 import type { PendingPoolWriter } from './chain/chain.ts';
 import { NodeError, NodeErrorCode } from './errors.ts';
-import type { PendingStore } from './store/pending.ts';
+import type { PendingReader, PendingStore } from './store/pending.ts';
 import type { PostRow, PostStore } from './store/posts.ts';
 import type { Store } from './store/store.ts';
 
@@ -57,12 +57,6 @@ interface Queued {
   readonly size: number;
   readonly resolve: (value: AcceptedPost) => void;
   readonly reject: (error: unknown) => void;
-}
-
-/** How readers list the pending pool (the block template, /pending_tx, /api/v1/pending, gossip). */
-export interface PendingReader {
-  /** Pending posts in arrival order, after the seq `afterSeq`. */
-  list(limit: number, afterSeq?: number): PostRow[];
 }
 
 /**

@@ -5,8 +5,8 @@ import { type BlockHeader, HeaderHasher } from '../../core/header.ts';
 import { merkleRoot } from '../../core/merkle.ts';
 import type { Post } from '../../core/post.ts';
 import { targetWords, wordsMeetTarget } from '../../core/pow.ts';
-import type { PendingReader } from '../mempool.ts';
 import type { BlockIndexEntry } from '../store/blocks.ts';
+import type { PendingReader } from '../store/pending.ts';
 import { postFromRow } from '../store/posts.ts';
 import type { Chain } from './chain.ts';
 

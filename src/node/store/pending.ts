@@ -2,6 +2,15 @@ import type { Db } from './database.ts';
 import type { PostRow } from './posts.ts';
 
 /**
+ * How readers list the pending pool (the block template, /pending_tx, /api/v1/pending): the
+ * Mempool implements it, so that every read of the pool goes through its owner.
+ */
+export interface PendingReader {
+  /** Pending posts in arrival order, after the seq `afterSeq`. */
+  list(limit: number, afterSeq?: number): PostRow[];
+}
+
+/**
  * The `pending` table: which stored posts wait for a block, with their sizes. Only the Mempool
  * (src/node/mempool.ts) holds this store and writes through it; the chain moves posts in and out
  * of the pool by asking the Mempool (PendingPoolWriter), and every reader lists the pool through

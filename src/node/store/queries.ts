@@ -1,6 +1,6 @@
 import type { Block } from '../../core/block.ts';
 import type { NetworkParams } from '../../core/params.ts';
-import type { PendingReader } from '../mempool.ts';
+import type { PendingReader } from './pending.ts';
 import { type BlockDetail, BlockQuery, type BlockSummary } from './queries/blocks.ts';
 import { type FeedFilter, FeedQuery } from './queries/feed.ts';
 import { PendingQuery } from './queries/pending.ts';

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { PendingReader } from '../../mempool.ts';
 import type { Db } from '../database.ts';
+import type { PendingReader } from '../pending.ts';
 import { checkCursor, checkLimit, QUERY_LIMITS } from './limits.ts';
 import { type PostView, pendingView, REPLIES_SQL } from './views.ts';
 
