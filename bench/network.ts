@@ -25,7 +25,8 @@ import { REGTEST } from '../src/core/params.ts';
 import { type Post, postId, signPost } from '../src/core/post.ts';
 import { Chain } from '../src/node/chain/chain.ts';
 import { nodeCrypto } from '../src/node/crypto-node.ts';
-import { openDatabase } from '../src/node/store/database.ts';
+import { Mempool } from '../src/node/mempool.ts';
+import { Store } from '../src/node/store/store.ts';
 import { type NodeProcess, startNodeProcess, tempDataDir } from '../test/helpers/process.ts';
 import { type BenchResult, log, median, round } from './harness.ts';
 
@@ -58,8 +59,9 @@ function peakRssMb(pid: number): number {
 
 /** Writes a regtest chain of BLOCKS blocks × POSTS_PER_BLOCK signed posts into a data directory. */
 function buildSourceChain(dataDir: string): void {
-  const db = openDatabase({ dataDir, params: REGTEST });
-  const chain = new Chain({ db, params: REGTEST, crypto: nodeCrypto });
+  const store = Store.open({ dataDir, params: REGTEST });
+  const pool = new Mempool(store, REGTEST, nodeCrypto);
+  const chain = new Chain({ store, pool, params: REGTEST, crypto: nodeCrypto });
   const key = new Uint8Array(32).fill(42);
   const target = decodeBits(REGTEST.powLimitBits)!;
   let timestamp = REGTEST.genesis.timestamp;
@@ -95,7 +97,7 @@ function buildSourceChain(dataDir: string): void {
     if (!outcome.ok) throw new Error(`bench chain: ${outcome.code} ${outcome.message}`);
     if (height % 2000 === 0) log(`  built ${height} / ${BLOCKS} blocks`);
   }
-  db.close();
+  store.close();
 }
 
 async function waitHeight(url: string, height: number, timeoutMs: number): Promise<boolean> {

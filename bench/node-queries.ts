@@ -21,8 +21,9 @@ import { REGTEST } from '../src/core/params.ts';
 import { type Post, postId, postSize, signPost } from '../src/core/post.ts';
 import { Chain } from '../src/node/chain/chain.ts';
 import { nodeCrypto } from '../src/node/crypto-node.ts';
-import { openDatabase } from '../src/node/store/database.ts';
+import { Mempool } from '../src/node/mempool.ts';
 import { ChainQueries } from '../src/node/store/queries.ts';
+import { Store } from '../src/node/store/store.ts';
 import { mineOn } from '../test/helpers/chain.ts';
 import { type BenchResult, consume, log, round } from './harness.ts';
 import { signingCrypto } from './signing.ts';
@@ -86,20 +87,19 @@ function makePost(i: number, random: () => number, earlierIds: readonly string[]
   return signPost(post, keys[author]!, signingCrypto);
 }
 
-function openChain(dataDir: string): Chain {
-  const db = openDatabase({ dataDir, params: REGTEST });
+/** A store, its pending pool and chain, wired as src/node/node.ts does (no maintenance). */
+function openChain(dataDir: string): { chain: Chain; store: Store; mempool: Mempool } {
+  const store = Store.open({ dataDir, params: REGTEST });
   // The validator's clock: one day after the genesis, so the mined timestamps are never "in the future".
-  return new Chain({
-    db,
-    params: REGTEST,
-    crypto: nodeCrypto,
-    now: () => REGTEST.genesis.timestamp + 86_400,
-  });
+  const now = () => REGTEST.genesis.timestamp + 86_400;
+  const mempool = new Mempool(store, REGTEST, nodeCrypto, { now });
+  const chain = new Chain({ store, pool: mempool, params: REGTEST, crypto: nodeCrypto, now });
+  return { chain, store, mempool };
 }
 
 /** Fills `dataDir` (in the child process); returns the load timings. */
 function load(dataDir: string): LoadTimings {
-  const chain = openChain(dataDir);
+  const { chain, store } = openChain(dataDir);
   const random = rng(0x5eed);
   const allIds: string[] = [];
   let signSeconds = 0;
@@ -119,14 +119,13 @@ function load(dataDir: string): LoadTimings {
         const outcome = chain.acceptBlock(mineOn(chain, chain.tip, posts));
         if (!outcome.ok) throw new Error(`bench block refused: ${outcome.code} ${outcome.message}`);
       } else {
-        // The pending pool, written as the mempool does (one transaction per group).
-        const store = chain.posts;
-        store.database.transaction(() => {
+        // The pending pool, written with the statements of the mempool's group commit (a loader).
+        store.transaction(() => {
           posts.forEach((post, k) => {
             const size = postSize(post);
-            store.addPending(store.insert(post, allIds[start + k]!, size, Date.now()), size);
+            store.pending.add(store.posts.insert(post, allIds[start + k]!, size, Date.now()), size);
           });
-        })();
+        });
       }
       acceptSeconds += (performance.now() - t) / 1000;
       if ((start / POSTS_PER_BLOCK) % 20 === 19)
@@ -134,7 +133,7 @@ function load(dataDir: string): LoadTimings {
     }
     return { signSeconds, acceptSeconds };
   } finally {
-    chain.posts.database.close();
+    store.close();
   }
 }
 
@@ -212,9 +211,9 @@ export function databaseMegabytes(dataDir: string): number {
 
 /** Measures the queries in-process on a store filled by {@link load}; results are named `in-process: …`. */
 export function measure(dataDir: string): BenchResult[] {
-  const chain = openChain(dataDir);
+  const { chain, store, mempool } = openChain(dataDir);
   try {
-    const queries = new ChainQueries(chain);
+    const queries = new ChainQueries({ store, params: REGTEST, tip: () => chain.tip, pending: mempool });
     const stats = queries.stats();
     if (stats.posts_confirmed !== CONFIRMED_POSTS || stats.posts_pending !== PENDING_POSTS) {
       throw new Error(`unexpected store contents: ${JSON.stringify(stats)}`);
@@ -222,7 +221,7 @@ export function measure(dataDir: string): BenchResult[] {
     const random = rng(42);
     const sampleIds = Array.from(
       { length: ITERATIONS },
-      () => chain.posts.bySeq(1 + Math.floor(random() * CONFIRMED_POSTS))!.id,
+      () => store.posts.bySeq(1 + Math.floor(random() * CONFIRMED_POSTS))!.id,
     );
     const pubkeys = keys.map((key) => toHex(nodeCrypto.publicKey(key)));
     const authors = Array.from({ length: AUTHORS }, (_, a) => `author-${a}`);
@@ -247,7 +246,7 @@ export function measure(dataDir: string): BenchResult[] {
     ];
     return results;
   } finally {
-    chain.posts.database.close();
+    store.close();
   }
 }
 

@@ -85,8 +85,14 @@ function hashLeafWords(level: Uint32Array, index: number): void {
   level.set(STATE, index * 8);
 }
 
-/** SHA-256(0x01 ‖ node[left] ‖ node[right]) written as 8 words into `level` at node `out`. */
-function hashNodeWords(level: Uint32Array, left: number, right: number, out: number): void {
+/** SHA-256(0x01 ‖ node[left] ‖ node[right]) written as 8 words into `target` at node `out`. */
+function hashNodeWords(
+  level: Uint32Array,
+  left: number,
+  right: number,
+  out: number,
+  target: Uint32Array = level,
+): void {
   // First block: 01 left[0..31] right[0..30].
   const l = left * 8;
   const r = right * 8;
@@ -108,7 +114,7 @@ function hashNodeWords(level: Uint32Array, left: number, right: number, out: num
   BLOCK.fill(0, 1, 15);
   BLOCK[15] = 520;
   compress(STATE, BLOCK);
-  level.set(STATE, out * 8);
+  target.set(STATE, out * 8);
 }
 
 function leafLevel(ids: readonly string[]): Uint32Array {
@@ -219,4 +225,61 @@ export function verifyMerkleProof(id: string, proof: MerkleProof, root: string):
     sn = Math.floor(sn / 2);
   }
   return sn === 0 && toHex(r) === root;
+}
+
+/**
+ * Every level of the tree of `ids`, built once (the same hashing as merkleRoot), so that each
+ * proof of a block costs O(log n) instead of hashing the whole block: the node's proof cache
+ * keeps one per recently asked block.
+ */
+export class MerkleTree {
+  private constructor(
+    /** Level 0 holds the leaves; each level is its nodes' hashes as 8 words each. */
+    private readonly levels: readonly Uint32Array[],
+    readonly size: number,
+  ) {}
+
+  static build(ids: readonly string[]): MerkleTree {
+    let level = leafLevel(ids);
+    const levels = [level];
+    let count = ids.length;
+    while (count > 1) {
+      const pairs = count >> 1;
+      const next = new Uint32Array((pairs + (count & 1)) * 8);
+      for (let i = 0; i < pairs; i++) hashNodeWords(level, 2 * i, 2 * i + 1, i, next);
+      if (count & 1) next.set(level.subarray((count - 1) * 8, count * 8), pairs * 8);
+      levels.push(next);
+      level = next;
+      count = pairs + (count & 1);
+    }
+    return new MerkleTree(levels, ids.length);
+  }
+
+  /** The root in lowercase hex (EMPTY_MERKLE_ROOT for no leaves), as merkleRoot returns it. */
+  get root(): string {
+    if (this.size === 0) return EMPTY_MERKLE_ROOT;
+    return nodeHex(this.levels[this.levels.length - 1]!, 0);
+  }
+
+  /** Bytes the levels hold (for a cache's budget). */
+  get bytes(): number {
+    return this.levels.reduce((sum, level) => sum + level.byteLength, 0);
+  }
+
+  /** The audit path of leaf `index`, exactly as merkleProof returns it. */
+  proof(index: number): MerkleProof {
+    if (!Number.isInteger(index) || index < 0 || index >= this.size) {
+      throw new RangeError(`leaf index ${index} is outside a tree of ${this.size} leaves`);
+    }
+    const path: string[] = [];
+    let position = index;
+    let count = this.size;
+    for (let depth = 0; count > 1; depth++) {
+      const sibling = position ^ 1;
+      if (sibling < count) path.push(nodeHex(this.levels[depth]!, sibling));
+      position >>= 1;
+      count = (count >> 1) + (count & 1);
+    }
+    return { index, size: this.size, path };
+  }
 }

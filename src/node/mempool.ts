@@ -2,9 +2,11 @@ import type { CryptoPort } from '../core/crypto.ts';
 import { ErrorCode } from '../core/errors.ts';
 import type { NetworkParams } from '../core/params.ts';
 import { badSignature, checkPost, type Post, signatureToVerify, verifyPostSignature } from '../core/post.ts';
-import type { Chain } from './chain/chain.ts';
+import type { PendingPoolWriter } from './chain/chain.ts';
 import { NodeError, NodeErrorCode } from './errors.ts';
-import type { PostRow } from './store/posts.ts';
+import type { PendingReader, PendingStore } from './store/pending.ts';
+import type { PostRow, PostStore } from './store/posts.ts';
+import type { Store } from './store/store.ts';
 
 export interface MempoolOptions {
   /** Most posts the pool holds; a full pool refuses new posts (503), never queues unboundedly. */
@@ -42,12 +44,14 @@ interface Queued {
 }
 
 /**
- * The pending pool. Posts are validated on arrival, then written in group commits: all posts
- * arriving in the same turn of the event loop share one SQLite transaction, and each caller's
- * promise resolves only after that transaction committed, so a post answered 2xx survives a
- * kill -9. De-duplicated by id against the pool and the best chain; bounded by count and bytes.
+ * The pending pool, and the only writer of the `pending` table (store/pending.ts). Posts are
+ * validated on arrival, then written in group commits: all posts arriving in the same turn of
+ * the event loop share one SQLite transaction, and each caller's promise resolves only after
+ * that transaction committed, so a post answered 2xx survives a kill -9. De-duplicated by id
+ * against the pool and the best chain; bounded by count and bytes. The chain moves posts in
+ * and out through {@link PendingPoolWriter} inside its own transactions.
  */
-export class Mempool {
+export class Mempool implements PendingPoolWriter, PendingReader {
   readonly maxCount: number;
   readonly maxBytes: number;
   readonly acceptUnsigned: boolean;
@@ -58,10 +62,18 @@ export class Mempool {
   private queuedBytes = 0;
   private flushScheduled = false;
   private totals: { count: number; bytes: number };
+  /**
+   * Set when the chain moved posts in or out: the totals are read again before their next use
+   * (the chain's transaction may still roll back, so they are not counted as they change).
+   */
+  private totalsStale = false;
+  private readonly store: Store;
+  private readonly posts: PostStore;
+  private readonly pending: PendingStore;
   private listeners: ((accepted: AcceptedPost) => void)[] = [];
 
   constructor(
-    private readonly chain: Chain,
+    store: Store,
     private readonly params: NetworkParams,
     private readonly crypto: CryptoPort,
     options: MempoolOptions = {},
@@ -71,15 +83,15 @@ export class Mempool {
     this.acceptUnsigned = options.acceptUnsigned ?? true;
     this.now = options.now ?? (() => Date.now() / 1000);
     this.verifier = options.verifier;
-    this.totals = chain.posts.pendingTotals();
-    // Blocks and reorganisations move posts in and out of the pool inside the chain's transaction.
-    chain.on('block', () => this.refreshTotals());
-    chain.on('reorg', () => this.refreshTotals());
+    this.store = store;
+    this.posts = store.posts;
+    this.pending = store.pending;
+    this.totals = this.pending.totals();
   }
 
   /** Number of pending posts and their bytes. */
   get size(): { count: number; bytes: number } {
-    return { ...this.totals };
+    return { ...this.currentTotals() };
   }
 
   /** Called after each post newly added to the pool has been committed. */
@@ -87,8 +99,29 @@ export class Mempool {
     this.listeners.push(listener);
   }
 
-  private refreshTotals(): void {
-    this.totals = this.chain.posts.pendingTotals();
+  private currentTotals(): { count: number; bytes: number } {
+    if (this.totalsStale) {
+      this.totalsStale = false;
+      this.totals = this.pending.totals();
+    }
+    return this.totals;
+  }
+
+  /** PendingPoolWriter: posts a connected block confirmed leave the pool (chain's transaction). */
+  dropConfirmed(seqs: readonly number[]): void {
+    for (const seq of seqs) this.pending.remove(seq);
+    if (seqs.length > 0) this.totalsStale = true;
+  }
+
+  /** PendingPoolWriter: posts of a disconnected block are pending again (chain's transaction). */
+  takeBack(rows: readonly Pick<PostRow, 'seq' | 'size'>[]): void {
+    for (const row of rows) this.pending.add(row.seq, row.size);
+    if (rows.length > 0) this.totalsStale = true;
+  }
+
+  /** Whether a post with this id is stored at all (pending, confirmed or only on a side branch). */
+  knows(id: string): boolean {
+    return this.posts.seqOf(id) !== undefined;
   }
 
   /**
@@ -138,7 +171,7 @@ export class Mempool {
         new NodeError(ErrorCode.POST_TIME_TOO_NEW, 'the post is dated more than 2 hours in the future'),
       );
     }
-    const existing = this.queuedIds.has(id) ? undefined : this.chain.posts.state(id);
+    const existing = this.queuedIds.has(id) ? undefined : this.posts.state(id);
     if (this.queuedIds.has(id) || existing?.pending) {
       return Promise.reject(new NodeError(ErrorCode.POST_DUPLICATE, `post ${id} is already pending`));
     }
@@ -147,9 +180,10 @@ export class Mempool {
         new NodeError(ErrorCode.POST_ALREADY_CONFIRMED, `post ${id} is already confirmed`),
       );
     }
+    const totals = this.currentTotals();
     if (
-      this.totals.count + this.queue.length + 1 > this.maxCount ||
-      this.totals.bytes + this.queuedBytes + size > this.maxBytes
+      totals.count + this.queue.length + 1 > this.maxCount ||
+      totals.bytes + this.queuedBytes + size > this.maxBytes
     ) {
       return Promise.reject(
         new NodeError(NodeErrorCode.POOL_FULL, 'the pending pool is full; try again after the next block'),
@@ -176,15 +210,15 @@ export class Mempool {
     const added: AcceptedPost[] = [];
     const results: AcceptedPost[] = [];
     let addedBytes = 0;
-    const posts = this.chain.posts;
+    const { posts, pending } = this;
     const receivedAt = Date.now();
     try {
-      posts.database.transaction(() => {
+      this.store.transaction(() => {
         for (const item of batch) {
           const { seq, stored } = posts.store(item.post, item.id, item.size, receivedAt);
           // A row stored just now is neither pending nor confirmed. An existing one may have been
           // confirmed meanwhile (a block arrived between validation and commit): nothing to add.
-          const isNew = (stored || !posts.isConfirmed(seq)) && posts.addPending(seq, item.size);
+          const isNew = (stored || !posts.isConfirmed(seq)) && pending.add(seq, item.size);
           const accepted = { id: item.id, post: item.post, added: isNew };
           results.push(accepted);
           if (isNew) {
@@ -192,20 +226,22 @@ export class Mempool {
             addedBytes += item.size;
           }
         }
-      })();
+      });
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
     }
-    this.totals = { count: this.totals.count + added.length, bytes: this.totals.bytes + addedBytes };
+    // Stale totals read after the commit already count this batch.
+    if (this.totalsStale) this.currentTotals();
+    else this.totals = { count: this.totals.count + added.length, bytes: this.totals.bytes + addedBytes };
     batch.forEach((item, i) => {
       item.resolve(results[i]!);
     });
     for (const accepted of added) for (const listener of this.listeners) listener(accepted);
   }
 
-  /** Pending posts in arrival order. */
+  /** Pending posts in arrival order, after the seq `afterSeq`: the one read path of the pool. */
   list(limit: number, afterSeq = 0): PostRow[] {
-    return this.chain.posts.pending(limit, afterSeq);
+    return this.pending.page(limit, afterSeq);
   }
 }

@@ -12,9 +12,8 @@ import { MiningController } from './miner/controller.ts';
 import { MinerPool } from './miner/pool.ts';
 import { normalizePeerAddress } from './p2p/address.ts';
 import { Network, type NetworkConfig } from './p2p/network.ts';
-import { closeDatabase, type Db, openDatabase } from './store/database.ts';
-import { PeerStore } from './store/peers.ts';
 import { ChainQueries } from './store/queries.ts';
+import { Store } from './store/store.ts';
 import { SignatureVerifierPool } from './verifier/pool.ts';
 
 export interface NodeConfig {
@@ -59,7 +58,7 @@ export class YourNetNode {
   private constructor(
     readonly config: NodeConfig,
     readonly params: NetworkParams,
-    readonly db: Db,
+    readonly store: Store,
     readonly context: ApiContext,
     readonly server: FastifyInstance,
     readonly url: string,
@@ -68,28 +67,30 @@ export class YourNetNode {
 
   static async start(config: NodeConfig): Promise<YourNetNode> {
     const params = NETWORKS[config.network];
-    const db = openDatabase({
+    const store = Store.open({
       dataDir: config.dataDir,
       params,
-      maintenance: true,
       ...(config.synchronous ? { synchronous: config.synchronous } : {}),
     });
-    const chain = new Chain({ db, params, crypto: nodeCrypto });
+    // Full-text backlog and WAL checkpoints between commits, until stop() (store/maintenance.ts).
+    store.startMaintenance();
     const verifier = new SignatureVerifierPool(nodeCrypto);
-    const mempool = new Mempool(chain, params, nodeCrypto, {
+    // The pool owns the pending table; the chain moves posts in and out through it.
+    const mempool = new Mempool(store, params, nodeCrypto, {
       verifier,
       acceptUnsigned: config.acceptUnsigned,
       ...(config.maxPendingCount !== undefined ? { maxCount: config.maxPendingCount } : {}),
       ...(config.maxPendingBytes !== undefined ? { maxBytes: config.maxPendingBytes } : {}),
     });
-    const peers = new PeerStore(db);
+    const chain = new Chain({ store, pool: mempool, params, crypto: nodeCrypto });
+    const peers = store.peers;
     for (const peer of config.peers) {
       const address = normalizePeerAddress(peer);
       if (!address.ok) throw new Error(`--peer ${peer}: ${address.message}`);
       peers.add(address.url, 'config');
     }
     const network = new Network(
-      { chain, mempool, store: peers, crypto: nodeCrypto, verifier },
+      { chain, mempool, posts: store.posts, store: peers, crypto: nodeCrypto, verifier },
       { agent: `yournet/${config.version}`, ...config.p2p },
     );
     const events = new EventHub();
@@ -105,7 +106,8 @@ export class YourNetNode {
       params,
       chain,
       mempool,
-      queries: new ChainQueries(chain),
+      queries: new ChainQueries({ store, params, tip: () => chain.tip, pending: mempool }),
+      store,
       miner,
       minerPool,
       peers,
@@ -117,17 +119,10 @@ export class YourNetNode {
       counters,
     };
 
-    mempool.onAdded((accepted) => {
+    // Live events are forwarded by the API itself (api/events.ts forwardNodeEvents), as typed views.
+    mempool.onAdded(() => {
       counters.postsAccepted++;
-      events.publish({ type: 'post', data: { id: accepted.id, post: accepted.post } });
     });
-    chain.on('block', (event) =>
-      events.publish({
-        type: 'block',
-        data: { hash: event.hash, height: event.height, posts: event.postIds.length },
-      }),
-    );
-    chain.on('reorg', (event) => events.publish({ type: 'reorg', data: event }));
 
     const server = await buildServer(context, {
       logger: { level: config.logLevel },
@@ -143,10 +138,10 @@ export class YourNetNode {
     } catch (error) {
       await minerPool.close();
       await verifier.close();
-      closeDatabase(db);
+      store.close();
       throw error;
     }
-    const node = new YourNetNode(config, params, db, context, server, address, verifier);
+    const node = new YourNetNode(config, params, store, context, server, address, verifier);
     network.setLogger((level, message, fields) => server.log[level](fields ?? {}, message));
     network.setSelfUrl(config.publicUrl ?? announcedUrl(config.host, server));
     if (config.publicUrl === undefined && WILDCARD_HOSTS.has(config.host)) {
@@ -183,7 +178,8 @@ export class YourNetNode {
       await this.server.close();
       await this.context.minerPool.close();
       await this.verifier.close();
-      closeDatabase(this.db);
+      this.store.stopMaintenance();
+      this.store.close();
     })();
     return this.stopping;
   }

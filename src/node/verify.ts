@@ -6,7 +6,8 @@ import { type ParentContext, validateBodyContext, validateHeaderContext } from '
 import { NETWORKS, type NetworkName } from '../core/params.ts';
 import { Chain } from './chain/chain.ts';
 import { nodeCrypto } from './crypto-node.ts';
-import { openDatabase } from './store/database.ts';
+import { Mempool } from './mempool.ts';
+import { Store } from './store/store.ts';
 
 export interface VerifyReport {
   readonly network: NetworkName;
@@ -45,9 +46,11 @@ export function verifyDataDir(
 ): VerifyReport {
   const network = dataDirNetwork(dataDir);
   const params = NETWORKS[network];
-  const db = openDatabase({ dataDir, params });
+  // No maintenance: a short-lived reader keeps SQLite's automatic checkpoints.
+  const store = Store.open({ dataDir, params });
   try {
-    const chain = new Chain({ db, params, crypto: nodeCrypto });
+    const pool = new Mempool(store, params, nodeCrypto);
+    const chain = new Chain({ store, pool, params, crypto: nodeCrypto });
     const tip = chain.tip.height;
     const genesis = chain.blockAt(0);
     if (genesis?.hash !== params.genesisHash) {
@@ -95,6 +98,6 @@ export function verifyDataDir(
     }
     return { network, height: tip, checked: tip, posts };
   } finally {
-    db.close();
+    store.close();
   }
 }

@@ -1,15 +1,15 @@
 import type { Block } from '../../src/core/block.ts';
 import { decodeBits } from '../../src/core/compact.ts';
 import { minimumTimestamp, requiredBits } from '../../src/core/contextual.ts';
-import { HeaderHasher } from '../../src/core/header.ts';
+import { grindNonce } from '../../src/core/grind.ts';
 import { merkleRoot } from '../../src/core/merkle.ts';
 import { type NetworkParams, REGTEST } from '../../src/core/params.ts';
 import { type Post, postId, signPost } from '../../src/core/post.ts';
-import { targetWords, wordsMeetTarget } from '../../src/core/pow.ts';
 import { Chain } from '../../src/node/chain/chain.ts';
 import { nodeCrypto } from '../../src/node/crypto-node.ts';
+import { Mempool, type MempoolOptions } from '../../src/node/mempool.ts';
 import type { BlockIndexEntry } from '../../src/node/store/blocks.ts';
-import { openDatabase } from '../../src/node/store/database.ts';
+import { Store } from '../../src/node/store/store.ts';
 
 /** A settable clock in seconds, starting one day after the genesis. */
 export class TestClock {
@@ -20,11 +20,33 @@ export class TestClock {
   readonly now = (): number => this.seconds;
 }
 
-/** An in-memory regtest chain with a test clock. */
-export function testChain(params: NetworkParams = REGTEST): { chain: Chain; clock: TestClock } {
-  const clock = new TestClock();
-  const db = openDatabase({ dataDir: ':memory:', params });
-  return { chain: new Chain({ db, params, crypto: nodeCrypto, now: clock.now }), clock };
+export interface TestChain {
+  readonly chain: Chain;
+  readonly clock: TestClock;
+  readonly store: Store;
+  /** The pending pool the chain drops confirmed posts from and returns disconnected ones to. */
+  readonly mempool: Mempool;
+}
+
+/**
+ * A chain with its store and pool, wired as src/node/node.ts does, on a data directory
+ * (default an in-memory database); the pool's clock is the test clock unless `pool.now` is set.
+ */
+export function chainOn(
+  dataDir: string,
+  params: NetworkParams = REGTEST,
+  pool: MempoolOptions = {},
+  clock = new TestClock(),
+): TestChain {
+  const store = Store.open({ dataDir, params });
+  const mempool = new Mempool(store, params, nodeCrypto, { now: clock.now, ...pool });
+  const chain = new Chain({ store, pool: mempool, params, crypto: nodeCrypto, now: clock.now });
+  return { chain, clock, store, mempool };
+}
+
+/** An in-memory regtest chain with a test clock, its store and pending pool. */
+export function testChain(params: NetworkParams = REGTEST, pool: MempoolOptions = {}): TestChain {
+  return chainOn(':memory:', params, pool);
 }
 
 let counter = 0;
@@ -61,14 +83,9 @@ export function mineOn(chain: Chain, parent: BlockIndexEntry, posts: Post[], tim
     bits,
     nonce: 0,
   };
-  const hasher = new HeaderHasher(header);
-  const target = targetWords(decodeBits(bits)!);
-  for (let nonce = 0; nonce < 10_000_000; nonce++) {
-    if (wordsMeetTarget(hasher.hashWith(nonce), target)) {
-      return { ...header, nonce, hash: hasher.digestHex(), transactions: posts };
-    }
-  }
-  throw new Error('no nonce found');
+  const solved = grindNonce(header, decodeBits(bits)!, { count: 10_000_000 });
+  if (!solved.found) throw new Error('no nonce found');
+  return { ...header, nonce: solved.nonce, hash: solved.hash, transactions: posts };
 }
 
 /** Mines a block on `parent` and accepts it, asserting success; returns its index entry. */
@@ -81,5 +98,5 @@ export function extend(
   const block = mineOn(chain, parent, posts, timestampOffset);
   const outcome = chain.acceptBlock(block);
   if (!outcome.ok) throw new Error(`block rejected: ${outcome.code} ${outcome.message}`);
-  return chain.blocks.get(block.hash)!;
+  return chain.getEntry(block.hash)!;
 }

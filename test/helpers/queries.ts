@@ -1,10 +1,10 @@
 import { utf8 } from '../../src/core/bytes.ts';
 import { REGTEST } from '../../src/core/params.ts';
 import { type Post, postSize, signPost } from '../../src/core/post.ts';
-import type { Chain } from '../../src/node/chain/chain.ts';
 import { nodeCrypto } from '../../src/node/crypto-node.ts';
-import type { ChainQueries, FeedFilter, PostView } from '../../src/node/store/queries.ts';
-import { idOf } from './chain.ts';
+import { ChainQueries, type FeedFilter, type PostView } from '../../src/node/store/queries.ts';
+import type { Store } from '../../src/node/store/store.ts';
+import { idOf, type TestChain } from './chain.ts';
 
 /** A deterministic Ed25519 private key per name. */
 export function keyOf(name: string): Uint8Array {
@@ -34,12 +34,20 @@ export function postBy(
   return signPost(post, keyOf(options.signer ?? author), nodeCrypto);
 }
 
-/** Stores a post and puts it in the pending pool, as the mempool does; returns its seq. */
-export function addPending(chain: Chain, post: Post): number {
+/**
+ * Stores a post and puts it in the pending pool synchronously, with the statements the
+ * mempool's group commit runs (a fixture: the mempool's own tests cover its path); returns its seq.
+ */
+export function addPending(store: Store, post: Post): number {
   const size = postSize(post);
-  const seq = chain.posts.insert(post, idOf(post), size, Date.now());
-  chain.posts.addPending(seq, size);
+  const seq = store.posts.insert(post, idOf(post), size, Date.now());
+  store.pending.add(seq, size);
   return seq;
+}
+
+/** The read queries over a test chain, wired as src/node/node.ts does. */
+export function queriesOf({ chain, store, mempool }: TestChain): ChainQueries {
+  return new ChainQueries({ store, params: chain.params, tip: () => chain.tip, pending: mempool });
 }
 
 /** Every page of a feed query, following `next`; fails on a page that does not advance. */

@@ -4,7 +4,7 @@ import { REGTEST } from '../../src/core/params.ts';
 import { type Post, postSize } from '../../src/core/post.ts';
 import { nodeCrypto } from '../../src/node/crypto-node.ts';
 import { NodeError } from '../../src/node/errors.ts';
-import { Mempool, type MempoolOptions } from '../../src/node/mempool.ts';
+import type { Mempool, MempoolOptions } from '../../src/node/mempool.ts';
 import { SignatureVerifierPool } from '../../src/node/verifier/pool.ts';
 import { extend, idOf, makePost, testChain } from '../helpers/chain.ts';
 
@@ -31,12 +31,13 @@ describe('Mempool', () => {
   after(() => verifier.close());
 
   function pools(options: MempoolOptions = {}) {
-    const sync = testChain().chain;
-    const offThread = testChain().chain;
+    const sync = testChain(REGTEST, { now: () => NOW, ...options });
+    const offThread = testChain(REGTEST, { now: () => NOW, verifier, ...options });
     return {
-      sync: new Mempool(sync, REGTEST, nodeCrypto, { now: () => NOW, ...options }),
-      offThread: new Mempool(offThread, REGTEST, nodeCrypto, { now: () => NOW, verifier, ...options }),
-      offThreadChain: offThread,
+      sync: sync.mempool,
+      offThread: offThread.mempool,
+      offThreadChain: offThread.chain,
+      offThreadStore: offThread.store,
     };
   }
 
@@ -90,7 +91,7 @@ describe('Mempool', () => {
   it('keeps its count and bytes equal to the stored pool, and counts queued bytes against the limit', async () => {
     const posts = [makePost(), makePost(), makePost()];
     const limit = postSize(posts[0]!) + postSize(posts[1]!) + 1;
-    const { offThread, offThreadChain } = pools({ maxBytes: limit });
+    const { offThread, offThreadStore } = pools({ maxBytes: limit });
     // All three in one turn: the third must see the bytes of the two still queued.
     const answers = await Promise.all(posts.map((post) => outcome(offThread, post)));
     assert.deepEqual(
@@ -98,7 +99,7 @@ describe('Mempool', () => {
       posts.slice(0, 2).map((post) => `ok ${idOf(post)} true`),
     );
     assert.equal(answers[2], '503 POOL_FULL');
-    assert.deepEqual(offThread.size, offThreadChain.posts.pendingTotals());
+    assert.deepEqual(offThread.size, offThreadStore.pending.totals());
     assert.deepEqual(offThread.size, { count: 2, bytes: postSize(posts[0]!) + postSize(posts[1]!) });
   });
 });

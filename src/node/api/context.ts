@@ -6,6 +6,7 @@ import type { MinerPool } from '../miner/pool.ts';
 import type { Network } from '../p2p/network.ts';
 import type { PeerStore } from '../store/peers.ts';
 import type { ChainQueries } from '../store/queries.ts';
+import type { StoreReader } from '../store/store.ts';
 import type { EventHub } from './events.ts';
 
 /** What the HTTP API needs from the node: the composition root (src/node/node.ts) provides it. */
@@ -14,6 +15,8 @@ export interface ApiContext {
   readonly chain: Chain;
   readonly mempool: Mempool;
   readonly queries: ChainQueries;
+  /** Read-only stores, for serving blocks and posts to peers (never through the chain). */
+  readonly store: StoreReader;
   readonly miner: MiningController;
   readonly minerPool: MinerPool;
   readonly peers: PeerStore;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { httpStatus } from '../error-status.ts';
 import { type AnyErrorCode, NodeError, NodeErrorCode } from '../errors.ts';
+import { QueryError } from '../store/queries.ts';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
@@ -50,6 +51,7 @@ export function errorHandler(
   reply: FastifyReply,
 ) {
   if (error instanceof NodeError) return sendError(reply, error.code, error.message);
+  if (error instanceof QueryError) return sendError(reply, error.code, error.message);
   const fastifyError = error as FastifyError;
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   if (mapped) return sendError(reply, mapped, error.message);

@@ -55,12 +55,6 @@ export class EventHub {
     this.write(`id: ${this.nextId++}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
   }
 
-  /**
-   * @deprecated The API forwards the node's events itself ({@link forwardNodeEvents}, started
-   * by buildServer); node.ts's own `publish` calls are ignored and are to be removed.
-   */
-  publish(_event: { readonly type: string; readonly data: unknown }): void {}
-
   private write(chunk: string): void {
     for (const client of this.clients) {
       if (client.raw.writableLength > 1_000_000) {

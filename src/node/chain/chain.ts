@@ -6,16 +6,17 @@ import {
   type ValidBlock,
 } from '../../core/block.ts';
 import { decodeBits } from '../../core/compact.ts';
-import { type ParentContext, validateBodyContext, validateHeaderContext } from '../../core/contextual.ts';
+import { type ParentContext, validateBodyContext } from '../../core/contextual.ts';
 import type { CryptoPort } from '../../core/crypto.ts';
-import { ErrorCode, ok, type Result } from '../../core/errors.ts';
+import { type ErrorCode, ok, type Result } from '../../core/errors.ts';
 import type { NetworkParams } from '../../core/params.ts';
 import { blockWork } from '../../core/pow.ts';
-import { type BlockIndexEntry, BlockStatus, BlockStore } from '../store/blocks.ts';
-import type { Db } from '../store/database.ts';
-import { PostStore, postFromRow } from '../store/posts.ts';
+import { type BlockIndexEntry, BlockStatus, type BlockStore } from '../store/blocks.ts';
+import { type PostRow, type PostStore, postFromRow } from '../store/posts.ts';
+import type { Store } from '../store/store.ts';
 import type { VerifiedSignatures } from '../verifier/block-signatures.ts';
 import { CheckedBlock, checkBlock } from './checked.ts';
+import { acceptHeader } from './header-acceptance.ts';
 
 /** A block joined to the best chain. */
 export interface BlockConnectedEvent {
@@ -66,8 +67,22 @@ export interface AcceptOptions {
   readonly verified?: VerifiedSignatures;
 }
 
+/**
+ * How the chain moves posts in and out of the pending pool, which it does not own: the Mempool
+ * implements it (src/node/mempool.ts). Called inside the chain's transaction, so a branch that
+ * fails to connect rolls these writes back with its own.
+ */
+export interface PendingPoolWriter {
+  /** Posts a connected block confirmed leave the pool. */
+  dropConfirmed(seqs: readonly number[]): void;
+  /** Posts of a disconnected block come back to the pool (unless a later connect drops them). */
+  takeBack(rows: readonly Pick<PostRow, 'seq' | 'size'>[]): void;
+}
+
 export interface ChainOptions {
-  readonly db: Db;
+  readonly store: Store;
+  /** The pending pool (the Mempool), asked to drop confirmed posts and take disconnected ones back. */
+  readonly pool: PendingPoolWriter;
   readonly params: NetworkParams;
   readonly crypto: CryptoPort;
   /** The validator's clock, in seconds (tests move it). */
@@ -82,10 +97,11 @@ export interface ChainOptions {
  * branch confirms them, so no acknowledged post is ever lost.
  */
 export class Chain extends EventEmitter<ChainEvents> {
-  readonly blocks: BlockStore;
-  readonly posts: PostStore;
   readonly params: NetworkParams;
-  private readonly db: Db;
+  private readonly blocks: BlockStore;
+  private readonly posts: PostStore;
+  private readonly store: Store;
+  private readonly pool: PendingPoolWriter;
   private readonly crypto: CryptoPort;
   private readonly now: () => number;
   private tipEntry: BlockIndexEntry;
@@ -94,12 +110,13 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   constructor(options: ChainOptions) {
     super();
-    this.db = options.db;
+    this.store = options.store;
+    this.pool = options.pool;
     this.params = options.params;
     this.crypto = options.crypto;
     this.now = options.now ?? (() => Date.now() / 1000);
-    this.blocks = new BlockStore(this.db);
-    this.posts = new PostStore(this.db);
+    this.blocks = options.store.blocks;
+    this.posts = options.store.posts;
     this.tipEntry = this.loadTip();
   }
 
@@ -112,7 +129,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const best = this.blocks.bestTip();
     if (best !== undefined) return this.blocks.get(best.hash)!;
     const genesis = this.params.genesis;
-    this.db.transaction(() => {
+    this.store.transaction(() => {
       this.blocks.insert(
         {
           ...genesis,
@@ -126,8 +143,39 @@ export class Chain extends EventEmitter<ChainEvents> {
         [],
       );
       this.blocks.setBest(0, genesis.hash);
-    })();
+    });
     return this.blocks.get(genesis.hash)!;
+  }
+
+  /** Whether a block (any branch, valid or not) is stored. */
+  hasBlock(hash: string): boolean {
+    return this.blocks.has(hash);
+  }
+
+  /** The index entry of a stored block (any branch). */
+  getEntry(hash: string): BlockIndexEntry | undefined {
+    return this.blocks.get(hash);
+  }
+
+  /** The hash of the best-chain block at `height`. */
+  bestHashAt(height: number): string | undefined {
+    return this.blocks.bestHashAt(height);
+  }
+
+  /** Best-chain index entries with from ≤ height ≤ to, ascending (headers answers). */
+  bestRange(from: number, to: number): BlockIndexEntry[] {
+    return this.blocks.bestRange(from, to);
+  }
+
+  /** The served form of any stored block (header fields, hash, posts). */
+  blockBody(hash: string): Block | undefined {
+    return this.blocks.body(hash);
+  }
+
+  /** The served form of the best-chain block at `height`. */
+  blockAt(height: number): Block | undefined {
+    const hash = this.blocks.bestHashAt(height);
+    return hash === undefined ? undefined : this.blocks.body(hash);
   }
 
   /** Timestamps of `parent` and up to medianTimeSpan − 1 of its ancestors, oldest first. */
@@ -181,43 +229,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (!valid.ok) return { ok: false, code: valid.code, message: valid.message };
     const { block } = valid.value;
 
-    const known = this.blocks.get(block.hash);
-    if (known !== undefined) {
-      if (known.status === BlockStatus.INVALID) {
-        return {
-          ok: false,
-          code: ErrorCode.BLOCK_KNOWN_INVALID,
-          message: `block ${block.hash} is known to be invalid`,
-        };
-      }
-      return { ok: true, status: 'duplicate', hash: block.hash, height: known.height };
+    const header = acceptHeader(block, this, this.params, this.now());
+    if (!header.ok) return header;
+    if (header.known !== undefined) {
+      return { ok: true, status: 'duplicate', hash: block.hash, height: header.known.height };
     }
-    if (block.index === 0) {
-      return {
-        ok: false,
-        code: ErrorCode.BLOCK_BAD_GENESIS,
-        message: 'a block at index 0 must be the pinned genesis',
-      };
-    }
-    const parent = this.blocks.get(block.previous_hash);
-    if (parent === undefined) {
-      return {
-        ok: false,
-        code: ErrorCode.BLOCK_PARENT_UNKNOWN,
-        message: `the parent ${block.previous_hash} is unknown to this node`,
-      };
-    }
-    if (parent.status === BlockStatus.INVALID) {
-      return {
-        ok: false,
-        code: ErrorCode.BLOCK_PARENT_INVALID,
-        message: `the parent ${parent.hash} is invalid`,
-      };
-    }
-    const context = validateHeaderContext(block, this.parentContext(parent), this.params, this.now());
-    if (!context.ok) return { ok: false, code: context.code, message: context.message };
-
-    return this.storeAndActivate(valid.value, parent);
+    return this.storeAndActivate(valid.value, header.parent!);
   }
 
   /**
@@ -234,7 +251,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.deferredEvents = deferred;
     let result: T;
     try {
-      result = this.db.transaction(work)();
+      result = this.store.transaction(work);
     } catch (error) {
       this.tipEntry = tip;
       throw error;
@@ -277,7 +294,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     // (anything thrown rolls the whole batch back), so no savepoint of its own.
     try {
       if (this.deferredEvents !== undefined) store();
-      else this.db.transaction(store)();
+      else this.store.transaction(store);
     } catch (error) {
       this.tipEntry = previousTip;
       throw error;
@@ -321,8 +338,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (!body.ok) return false;
     seqs.forEach((seq, position) => {
       this.posts.confirm(seq, block.index, position);
-      this.posts.removePending(seq);
     });
+    this.pool.dropConfirmed(seqs);
     this.blocks.setBest(block.index, block.hash);
     events.connected.push({ hash: block.hash, height: block.index, postIds: ids });
     this.tipEntry = this.blocks.get(block.hash)!;
@@ -344,7 +361,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       if (candidate === undefined || candidate.chainwork <= this.tipEntry.chainwork) return firstFailure;
       const attempt = { connected: [] as BlockConnectedEvent[], reorgs: [] as ReorgEvent[] };
       try {
-        this.db.transaction(() => this.switchTo(candidate, attempt))();
+        this.store.transaction(() => this.switchTo(candidate, attempt));
         events.connected.push(...attempt.connected);
         events.reorgs.push(...attempt.reorgs);
         this.tipEntry = candidate;
@@ -372,11 +389,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     const returned = new Set<number>();
     for (let height = this.tipEntry.height; height > fork.height; height--) {
       const hash = this.blocks.bestHashAt(height)!;
-      for (const row of this.blocks.bodyRows(hash)) {
+      const rows = this.blocks.bodyRows(hash);
+      for (const row of rows) {
         this.posts.unconfirm(row.seq);
-        this.posts.addPending(row.seq, row.size);
         returned.add(row.seq);
       }
+      this.pool.takeBack(rows);
       this.blocks.unsetBest(height);
       disconnected.push(hash);
     }
@@ -391,9 +409,9 @@ export class Chain extends EventEmitter<ChainEvents> {
       if (!body.ok) throw new ConnectFailure(entry.hash, body.code, body.message);
       rows.forEach((row, position) => {
         this.posts.confirm(row.seq, entry.height, position);
-        this.posts.removePending(row.seq);
         returned.delete(row.seq);
       });
+      this.pool.dropConfirmed(rows.map((row) => row.seq));
       this.blocks.setBest(entry.height, entry.hash);
       events.connected.push({ hash: entry.hash, height: entry.height, postIds: ids });
     }
@@ -406,16 +424,5 @@ export class Chain extends EventEmitter<ChainEvents> {
         returnedToPending: returned.size,
       });
     }
-  }
-
-  /** The served form of a best-chain block by height, or of any stored block by hash. */
-  blockAt(height: number): Block | undefined {
-    const hash = this.blocks.bestHashAt(height);
-    return hash === undefined ? undefined : this.blocks.body(hash);
-  }
-
-  /** Confirmations of a block at `height` on the best chain (1 for the tip). */
-  confirmations(height: number): number {
-    return this.tipEntry.height - height + 1;
   }
 }

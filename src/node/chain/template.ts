@@ -1,11 +1,12 @@
 import { BLOCK_VERSION, type Block } from '../../core/block.ts';
 import { decodeBits } from '../../core/compact.ts';
 import { minimumTimestamp, requiredBits } from '../../core/contextual.ts';
-import { type BlockHeader, HeaderHasher } from '../../core/header.ts';
+import { grindNonce } from '../../core/grind.ts';
+import type { BlockHeader } from '../../core/header.ts';
 import { merkleRoot } from '../../core/merkle.ts';
 import type { Post } from '../../core/post.ts';
-import { targetWords, wordsMeetTarget } from '../../core/pow.ts';
 import type { BlockIndexEntry } from '../store/blocks.ts';
+import type { PendingReader } from '../store/pending.ts';
 import { postFromRow } from '../store/posts.ts';
 import type { Chain } from './chain.ts';
 
@@ -19,11 +20,13 @@ export interface BlockTemplate {
 }
 
 /**
- * Builds a template on the current tip from pending posts in arrival order, up to the block
- * limits (post count and bytes). The timestamp is the clock, raised to median time past + 1.
+ * Builds a template on the current tip from pending posts in arrival order (read through the
+ * Mempool, the pool's owner), up to the block limits (post count and bytes). The timestamp is
+ * the clock, raised to median time past + 1.
  */
 export function buildTemplate(
   chain: Chain,
+  pool: PendingReader,
   nowSeconds: number,
   maxPosts = chain.params.maxBlockPosts,
 ): BlockTemplate {
@@ -37,7 +40,7 @@ export function buildTemplate(
   const limit = Math.min(maxPosts, params.maxBlockPosts);
   // Read the pool in pages so that a large pool is never loaded whole.
   outer: while (transactions.length < limit) {
-    const page = chain.posts.pending(1000, after);
+    const page = pool.list(1000, after);
     if (page.length === 0) break;
     for (const row of page) {
       after = row.seq;
@@ -72,12 +75,8 @@ export function completeBlock(template: BlockTemplate, header: BlockHeader, hash
  * per block) and tests. Real mining uses the worker pool in src/node/miner.
  */
 export function mineSync(template: BlockTemplate, maxTries = 1_000_000): Block | undefined {
-  const hasher = new HeaderHasher(template.header);
-  const target = targetWords(template.target);
-  for (let nonce = 0; nonce < maxTries; nonce++) {
-    if (wordsMeetTarget(hasher.hashWith(nonce), target)) {
-      return completeBlock(template, { ...template.header, nonce }, hasher.digestHex());
-    }
-  }
-  return undefined;
+  const solved = grindNonce(template.header, template.target, { count: maxTries });
+  return solved.found
+    ? completeBlock(template, { ...template.header, nonce: solved.nonce }, solved.hash)
+    : undefined;
 }

@@ -94,7 +94,7 @@ export class MiningController {
       if (this.mempool.size.count === 0) {
         return { mined: false, reason: 'NOTHING_TO_MINE', message: 'No transactions to mine' };
       }
-      const template = buildTemplate(this.chain, this.now());
+      const template = buildTemplate(this.chain, this.mempool, this.now());
       if (template.transactions.length === 0) {
         return { mined: false, reason: 'NOTHING_TO_MINE', message: 'No transactions to mine' };
       }

@@ -1,41 +1,16 @@
 import type { Chain } from '../chain/chain.ts';
 import type { Mempool } from '../mempool.ts';
 import { postFromRow } from '../store/posts.ts';
+import type { PostReader } from '../store/store.ts';
 import type { ChainView, PendingPool, PostLookup } from './ports.ts';
 
-/**
- * The ports of ports.ts built from today's Chain and Mempool: the only p2p code that reaches
- * into `chain.blocks` / `chain.posts`. Once Chain offers hasBlock, getEntry, bestHashAt,
- * bestRange and blockBody itself, `chainView` becomes `chain` and this file shrinks to the
- * post lookup.
- */
+/** The Chain is the peer layer's ChainView as it is: its stores stay private behind these methods. */
 export function chainView(chain: Chain): ChainView {
-  return {
-    get params() {
-      return chain.params;
-    },
-    get tip() {
-      return chain.tip;
-    },
-    hasBlock: (hash) => chain.blocks.has(hash),
-    getEntry: (hash) => chain.blocks.get(hash),
-    bestHashAt: (height) => chain.blocks.bestHashAt(height),
-    bestRange: (from, to) => chain.blocks.bestRange(from, to),
-    blockBody: (hash) => chain.blocks.body(hash),
-    parentContext: (parent) => chain.parentContext(parent),
-    checkBlock: (input) => chain.checkBlock(input),
-    validateStateless: (input, options) => chain.validateStateless(input, options),
-    acceptBlock: (input, options) => chain.acceptBlock(input, options),
-    inOneTransaction: (work) => chain.inOneTransaction(work),
-    // One implementation for both overloads of ChainView.on; the event names are Chain's own.
-    on: ((event: 'block', listener: Parameters<Chain['on']>[1]) =>
-      chain.on(event, listener)) as ChainView['on'],
-  };
+  return chain;
 }
 
-/** Posts by id from the chain's post store: known in any state, relayable when pending or confirmed. */
-export function postLookup(chain: Chain): PostLookup {
-  const posts = chain.posts;
+/** Posts by id from the store's post reader: known in any state, relayable when pending or confirmed. */
+export function postLookup(posts: PostReader): PostLookup {
   return {
     hasPost: (id) => posts.byId(id) !== undefined,
     relayablePost: (id) => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CryptoPort } from '../../core/crypto.ts';
 import type { Chain } from '../chain/chain.ts';
 import type { Mempool } from '../mempool.ts';
+import type { PostReader } from '../store/store.ts';
 import type { BulkSignatureVerifier } from '../verifier/block-signatures.ts';
 import { chainView, pendingPool, postLookup } from './adapters.ts';
 import { normalizePeerAddress } from './address.ts';
@@ -35,6 +36,8 @@ export interface NetworkConfig {
 export interface NetworkDeps {
   readonly chain: Chain;
   readonly mempool: Mempool;
+  /** Stored posts by id (the Store's read side), for gossip and GET /p2p/posts. */
+  readonly posts: PostReader;
   readonly store: PeerBook;
   readonly crypto: CryptoPort;
   /** Verifies the signatures of synced blocks on worker threads (src/node/verifier/). */
@@ -80,7 +83,7 @@ export class Network {
     const chain = chainView(deps.chain);
     const mempool = pendingPool(deps.mempool);
     this.chain = chain;
-    this.posts = postLookup(deps.chain);
+    this.posts = postLookup(deps.posts);
     this.syncIntervalMs = config.syncIntervalMs ?? 30_000;
     this.limiter = new RateLimiter(config.rateLimit?.perSecond ?? 200, config.rateLimit?.burst ?? 1000);
     this.peers = new PeerManager({

@@ -52,7 +52,7 @@ export class BlockStore {
   private readonly bestRangeStmt;
   private readonly bestTimestampsStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.getStmt = db.prepare<[string], BlockRow>('SELECT * FROM blocks WHERE hash = ?');
     this.insertStmt = db.prepare(
       `INSERT INTO blocks (hash, previous_hash, height, version, merkle_root, timestamp, bits, nonce,
@@ -205,9 +205,5 @@ export class BlockStore {
   heaviestValid(): BlockIndexEntry | undefined {
     const row = this.heaviestStmt.get(BlockStatus.VALID);
     return row ? entryFromRow(row) : undefined;
-  }
-
-  get database(): Db {
-    return this.db;
   }
 }

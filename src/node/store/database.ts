@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NetworkParams } from '../../core/params.ts';
-import { type MaintenanceOptions, startMaintenance, stopMaintenance } from './maintenance.ts';
 import { MIGRATIONS } from './schema.ts';
 
 export type Db = Database.Database;
@@ -16,12 +15,6 @@ export interface OpenOptions {
    * before the answer. `full` also survives power loss, at an fsync per commit.
    */
   readonly synchronous?: 'normal' | 'full';
-  /**
-   * Runs the store's background work (store/maintenance.ts: full-text indexing, WAL checkpoints
-   * between commits) until closeDatabase. A running node wants it; short-lived users of a data
-   * dir (tests, `yournet verify`, benchmark loaders) keep SQLite's automatic checkpoints.
-   */
-  readonly maintenance?: boolean | MaintenanceOptions;
 }
 
 export class DataDirError extends Error {
@@ -30,7 +23,8 @@ export class DataDirError extends Error {
 
 /**
  * Opens (creating if needed) the node's SQLite database, applies pending migrations, and
- * checks that the data directory belongs to the same network and genesis.
+ * checks that the data directory belongs to the same network and genesis. Internal to the
+ * store: everyone else opens a data directory with Store.open (store/store.ts).
  */
 export function openDatabase(options: OpenOptions): Db {
   let file = ':memory:';
@@ -47,18 +41,11 @@ export function openDatabase(options: OpenOptions): Db {
     db.pragma('cache_size = -32000'); // 32 MB page cache: memory stays bounded whatever the chain length
     migrate(db);
     checkNetwork(db, options.params);
-    if (options.maintenance) startMaintenance(db, options.maintenance === true ? {} : options.maintenance);
   } catch (error) {
     db.close();
     throw error;
   }
   return db;
-}
-
-/** Stops the store's background work, then closes the database. */
-export function closeDatabase(db: Db): void {
-  stopMaintenance(db);
-  if (db.open) db.close();
 }
 
 function migrate(db: Db): void {

@@ -1,5 +1,5 @@
 import type { Db } from './database.ts';
-import { FTS_BATCH, SearchIndex } from './search-index.ts';
+import { FTS_BATCH, type SearchIndex } from './search-index.ts';
 
 /**
  * Background work of a node's store, on one unref'd timer of the main thread (SQLite work must
@@ -49,8 +49,12 @@ export interface CheckpointResult {
   readonly busy: boolean;
 }
 
+/**
+ * Started and stopped explicitly by whoever runs a node (Store.startMaintenance from the
+ * composition root, src/node/node.ts); short-lived users of a data dir (`yournet verify`, tests,
+ * benchmark loaders) simply do not start it and keep SQLite's automatic checkpoints.
+ */
 export class StoreMaintenance {
-  readonly searchIndex: SearchIndex;
   private readonly tickMs: number;
   private readonly indexBudgetMs: number;
   private readonly checkpointMs: number;
@@ -60,12 +64,13 @@ export class StoreMaintenance {
 
   constructor(
     private readonly db: Db,
+    /** The database's one full-text index (the Store's), whose backlog the timer indexes. */
+    readonly searchIndex: SearchIndex,
     options: MaintenanceOptions = {},
   ) {
     this.tickMs = options.tickMs ?? 200;
     this.indexBudgetMs = options.indexBudgetMs ?? 25;
     this.checkpointMs = options.checkpointMs ?? 1_000;
-    this.searchIndex = new SearchIndex(db);
     this.wal = (db.pragma('journal_mode', { simple: true }) as string) === 'wal';
   }
 
@@ -128,23 +133,4 @@ export class StoreMaintenance {
     }[];
     return { busy: row?.busy === 1, walFrames: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0 };
   }
-}
-
-const running = new WeakMap<Db, StoreMaintenance>();
-
-/** Starts the background work of an open database (one per connection). */
-export function startMaintenance(db: Db, options: MaintenanceOptions = {}): StoreMaintenance {
-  let maintenance = running.get(db);
-  if (maintenance === undefined) {
-    maintenance = new StoreMaintenance(db, options);
-    running.set(db, maintenance);
-  }
-  maintenance.start();
-  return maintenance;
-}
-
-/** Stops the background work of a database, if any (before closing it). */
-export function stopMaintenance(db: Db): void {
-  running.get(db)?.stop();
-  running.delete(db);
 }

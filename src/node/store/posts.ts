@@ -32,7 +32,11 @@ export function postFromRow(row: PostRow): Post {
   return post;
 }
 
-/** Posts, the pending pool and confirmations: prepared statements over the schema. */
+/**
+ * Posts and their confirmations: prepared statements over the schema. It reads whether a post
+ * is pending (a status lookup); the pending table itself is written only through the Mempool
+ * (store/pending.ts).
+ */
 export class PostStore {
   private readonly insertStmt;
   private readonly bySeqStmt;
@@ -40,15 +44,11 @@ export class PostStore {
   private readonly seqByIdStmt;
   private readonly stateByIdStmt;
   private readonly pendingHasStmt;
-  private readonly pendingAddStmt;
-  private readonly pendingRemoveStmt;
-  private readonly pendingListStmt;
-  private readonly pendingTotalsStmt;
   private readonly confirmedGetStmt;
   private readonly confirmStmt;
   private readonly unconfirmStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO posts (id, author, content, timestamp, pubkey, reply_to, signature, size, received_at)
        VALUES (@id, @author, @content, @timestamp, @pubkey, @reply_to, @signature, @size, @received_at)
@@ -64,15 +64,6 @@ export class PostStore {
     );
     this.pendingHasStmt = db.prepare<[number], { size: number }>(
       'SELECT size FROM pending WHERE post_seq = ?',
-    );
-    this.pendingAddStmt = db.prepare('INSERT OR IGNORE INTO pending (post_seq, size) VALUES (?, ?)');
-    this.pendingRemoveStmt = db.prepare('DELETE FROM pending WHERE post_seq = ?');
-    this.pendingListStmt = db.prepare<[number, number], PostRow>(
-      `SELECT p.* FROM pending q JOIN posts p ON p.seq = q.post_seq
-       WHERE q.post_seq > ? ORDER BY q.post_seq LIMIT ?`,
-    );
-    this.pendingTotalsStmt = db.prepare<[], { count: number; bytes: number | null }>(
-      'SELECT count(*) AS count, sum(size) AS bytes FROM pending',
     );
     this.confirmedGetStmt = db.prepare<[number], { height: number; position: number }>(
       'SELECT height, position FROM confirmed WHERE post_seq = ?',
@@ -136,35 +127,11 @@ export class PostStore {
     return this.confirmedGetStmt.get(seq) !== undefined;
   }
 
-  /** Adds to the pending pool; returns whether it was not there yet. */
-  addPending(seq: number, size: number): boolean {
-    return this.pendingAddStmt.run(seq, size).changes === 1;
-  }
-
-  /** Removes from the pending pool; returns whether it was there. */
-  removePending(seq: number): boolean {
-    return this.pendingRemoveStmt.run(seq).changes === 1;
-  }
-
-  /** Pending posts in arrival order, after `afterSeq`. */
-  pending(limit: number, afterSeq = 0): PostRow[] {
-    return this.pendingListStmt.all(afterSeq, limit);
-  }
-
-  pendingTotals(): { count: number; bytes: number } {
-    const totals = this.pendingTotalsStmt.get()!;
-    return { count: totals.count, bytes: totals.bytes ?? 0 };
-  }
-
   confirm(seq: number, height: number, position: number): void {
     this.confirmStmt.run(seq, height, position);
   }
 
   unconfirm(seq: number): void {
     this.unconfirmStmt.run(seq);
-  }
-
-  get database(): Db {
-    return this.db;
   }
 }

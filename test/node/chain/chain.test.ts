@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ErrorCode } from '../../../src/core/errors.ts';
 import { REGTEST } from '../../../src/core/params.ts';
 import type { ReorgEvent } from '../../../src/node/chain/chain.ts';
-import { extend, idOf, makePost, mineOn, testChain } from '../../helpers/chain.ts';
+import { chainOn, extend, idOf, makePost, mineOn, testChain } from '../../helpers/chain.ts';
 
 describe('Chain', () => {
   it('starts at the pinned genesis', () => {
@@ -13,17 +13,20 @@ describe('Chain', () => {
     assert.deepEqual(chain.blockAt(0), REGTEST.genesis);
   });
 
-  it('connects a block, confirms its posts and takes them out of the pool', () => {
-    const { chain } = testChain();
+  it('connects a block, confirms its posts and has the mempool drop them from the pool', async () => {
+    const { chain, store, mempool } = testChain();
     const post = makePost();
-    const seq = chain.posts.insert(post, idOf(post), 100, 0);
-    chain.posts.addPending(seq, 100);
+    await mempool.submit(post);
+    const seq = store.posts.seqOf(idOf(post))!;
+    assert.equal(mempool.size.count, 1);
     const block = mineOn(chain, chain.tip, [post]);
     const outcome = chain.acceptBlock(block);
     assert.deepEqual(outcome, { ok: true, status: 'connected', hash: block.hash, height: 1 });
     assert.equal(chain.tip.hash, block.hash);
-    assert.equal(chain.posts.isPending(seq), false);
-    assert.deepEqual(chain.posts.status(idOf(post))?.confirmed, { height: 1, position: 0 });
+    assert.equal(store.posts.isPending(seq), false);
+    assert.deepEqual(mempool.list(10), [], 'the pool no longer lists it');
+    assert.equal(mempool.size.count, 0);
+    assert.deepEqual(store.posts.status(idOf(post))?.confirmed, { height: 1, position: 0 });
     assert.deepEqual(chain.blockAt(1), block);
   });
 
@@ -44,8 +47,8 @@ describe('Chain', () => {
     assert.equal(outcome.ok, false);
     assert.equal(!outcome.ok && outcome.code, ErrorCode.BLOCK_PARENT_UNKNOWN);
     assert.equal(chain.tip.height, 0);
-    assert.equal(chain.blocks.has(orphan.hash), false);
-    assert.equal(chain.blocks.has(block.hash), false);
+    assert.equal(chain.hasBlock(orphan.hash), false);
+    assert.equal(chain.hasBlock(block.hash), false);
   });
 
   it('rejects a block at index 0 that is not the pinned genesis', () => {
@@ -60,7 +63,7 @@ describe('Chain', () => {
     const tooNew = mineOn(chain, chain.tip, [], 3 * 3600 + (clock.seconds - REGTEST.genesis.timestamp));
     const outcome = chain.acceptBlock(tooNew);
     assert.equal(!outcome.ok && outcome.code, ErrorCode.BLOCK_TIME_TOO_NEW);
-    assert.equal(chain.blocks.has(tooNew.hash), false);
+    assert.equal(chain.hasBlock(tooNew.hash), false);
   });
 
   it('rejects a block that confirms a post already confirmed in its chain, and marks it invalid', () => {
@@ -85,16 +88,15 @@ describe('Chain', () => {
     assert.equal(chain.tip.hash, a1.hash, 'equal work: the first seen stays');
   });
 
-  it('reorganises to the branch with more work and returns unconfirmed posts to the pool', () => {
-    const { chain } = testChain();
+  it('reorganises to the branch with more work and returns unconfirmed posts to the pool', async () => {
+    const { chain, store, mempool } = testChain();
     const genesis = chain.tip;
     const onlyInA = makePost('only in branch A');
     const inBoth = makePost('in both branches');
-    for (const post of [onlyInA, inBoth]) {
-      chain.posts.addPending(chain.posts.insert(post, idOf(post), 100, 0), 100);
-    }
+    for (const post of [onlyInA, inBoth]) await mempool.submit(post);
+    assert.equal(mempool.size.count, 2);
     const a1 = extend(chain, genesis, [onlyInA, inBoth]);
-    assert.equal(chain.posts.pendingTotals().count, 0);
+    assert.equal(mempool.size.count, 0);
 
     const reorgs: ReorgEvent[] = [];
     chain.on('reorg', (event) => reorgs.push(event));
@@ -105,15 +107,21 @@ describe('Chain', () => {
     assert.deepEqual(outcome, { ok: true, status: 'reorg', hash: b2.hash, height: 2 });
 
     assert.equal(chain.tip.hash, b2.hash);
-    assert.equal(chain.blocks.bestHashAt(1), b1.hash);
+    assert.equal(chain.bestHashAt(1), b1.hash);
     assert.equal(
-      chain.posts.status(idOf(onlyInA))?.pending,
+      store.posts.status(idOf(onlyInA))?.pending,
       true,
       'the post only A confirmed is pending again',
     );
-    assert.equal(chain.posts.status(idOf(onlyInA))?.confirmed, undefined);
-    assert.deepEqual(chain.posts.status(idOf(inBoth))?.confirmed, { height: 1, position: 0 });
-    assert.equal(chain.posts.status(idOf(inBoth))?.pending, false);
+    assert.deepEqual(
+      mempool.list(10).map((row) => row.id),
+      [idOf(onlyInA)],
+      'the mempool took it back',
+    );
+    assert.deepEqual(mempool.size, { count: 1, bytes: store.posts.byId(idOf(onlyInA))!.size });
+    assert.equal(store.posts.status(idOf(onlyInA))?.confirmed, undefined);
+    assert.deepEqual(store.posts.status(idOf(inBoth))?.confirmed, { height: 1, position: 0 });
+    assert.equal(store.posts.status(idOf(inBoth))?.pending, false);
     assert.equal(reorgs.length, 1);
     assert.deepEqual(reorgs[0], {
       forkHeight: 0,
@@ -125,7 +133,7 @@ describe('Chain', () => {
   });
 
   it('on a heavier branch that fails to connect, marks it invalid and keeps the old chain', () => {
-    const { chain } = testChain();
+    const { chain, store } = testChain();
     const genesis = chain.tip;
     const post = makePost();
     const a1 = extend(chain, genesis, [post]);
@@ -137,33 +145,32 @@ describe('Chain', () => {
     const outcome = chain.acceptBlock(b3);
     assert.equal(!outcome.ok && outcome.code, ErrorCode.BLOCK_POST_ALREADY_CONFIRMED);
     assert.equal(chain.tip.hash, a2.hash);
-    assert.deepEqual(chain.posts.status(idOf(post))?.confirmed, { height: 1, position: 0 });
-    assert.equal(chain.blocks.bestHashAt(1), a1.hash);
+    assert.deepEqual(store.posts.status(idOf(post))?.confirmed, { height: 1, position: 0 });
+    assert.equal(chain.bestHashAt(1), a1.hash);
   });
 
   it('survives reopening: the tip and pool come back from disk', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { openDatabase } = await import('../../../src/node/store/database.ts');
-    const { Chain } = await import('../../../src/node/chain/chain.ts');
-    const { nodeCrypto } = await import('../../../src/node/crypto-node.ts');
+    const { Store } = await import('../../../src/node/store/store.ts');
     const dir = mkdtempSync(join(tmpdir(), 'yournet-chain-'));
     try {
-      const now = () => REGTEST.genesis.timestamp + 86_400;
-      const db = openDatabase({ dataDir: dir, params: REGTEST });
-      const chain = new Chain({ db, params: REGTEST, crypto: nodeCrypto, now });
+      const { chain, store, mempool } = chainOn(dir);
       const tip = extend(chain, extend(chain, chain.tip, [makePost()]), [makePost()]);
-      db.close();
-      const reopened = new Chain({
-        db: openDatabase({ dataDir: dir, params: REGTEST }),
-        params: REGTEST,
-        crypto: nodeCrypto,
-        now,
-      });
-      assert.equal(reopened.tip.hash, tip.hash);
-      assert.equal(reopened.tip.chainwork, tip.chainwork);
-      assert.throws(() => openDatabase({ dataDir: dir, params: { ...REGTEST, name: 'main' } }), /network/);
+      const waiting = makePost('still pending');
+      await mempool.submit(waiting);
+      store.close();
+      const reopened = chainOn(dir);
+      assert.equal(reopened.chain.tip.hash, tip.hash);
+      assert.equal(reopened.chain.tip.chainwork, tip.chainwork);
+      assert.deepEqual(
+        reopened.mempool.list(10).map((row) => row.id),
+        [idOf(waiting)],
+      );
+      assert.equal(reopened.mempool.size.count, 1);
+      reopened.store.close();
+      assert.throws(() => Store.open({ dataDir: dir, params: { ...REGTEST, name: 'main' } }), /network/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,7 +7,8 @@ import { type Post, postSize } from '../../../src/core/post.ts';
 import { Chain } from '../../../src/node/chain/chain.ts';
 import { CheckedBlock } from '../../../src/node/chain/checked.ts';
 import { nodeCrypto } from '../../../src/node/crypto-node.ts';
-import { openDatabase } from '../../../src/node/store/database.ts';
+import { Mempool } from '../../../src/node/mempool.ts';
+import { Store } from '../../../src/node/store/store.ts';
 import { VerifiedSignatures } from '../../../src/node/verifier/block-signatures.ts';
 import { idOf, makePost, mineOn, TestClock } from '../../helpers/chain.ts';
 
@@ -21,9 +22,13 @@ function countingChain(): { chain: Chain; verifications: () => number } {
       return nodeCrypto.verify(signature, message, publicKey);
     },
   };
-  const db = openDatabase({ dataDir: ':memory:', params: REGTEST });
+  const store = Store.open({ dataDir: ':memory:', params: REGTEST });
   const clock = new TestClock();
-  return { chain: new Chain({ db, params: REGTEST, crypto, now: clock.now }), verifications: () => count };
+  const pool = new Mempool(store, REGTEST, crypto, { now: clock.now });
+  return {
+    chain: new Chain({ store, pool, params: REGTEST, crypto, now: clock.now }),
+    verifications: () => count,
+  };
 }
 
 /** The post with one hex digit of its signature changed: same id, signature that does not verify. */
@@ -57,7 +62,7 @@ describe('Chain.acceptBlock with signatures verified elsewhere', () => {
     assert.ok(!outcome.ok && outcome.message.startsWith('post 0: '), 'the same message as without the set');
     assert.equal(verifications(), 1);
     assert.equal(chain.tip.height, 0);
-    assert.equal(chain.blocks.get(block.hash), undefined, 'a stateless failure is not remembered');
+    assert.equal(chain.getEntry(block.hash), undefined, 'a stateless failure is not remembered');
   });
 
   it('rejects a bad signature with the same code and message with or without an empty set', () => {
@@ -86,7 +91,7 @@ describe('Chain.acceptBlock with signatures verified elsewhere', () => {
     assert.deepEqual(outcome, { ok: true, status: 'connected', hash: block.hash, height: 1 });
     assert.deepEqual(chain.blockAt(1), block);
     assert.equal(
-      chain.blocks.get(block.hash)?.size,
+      chain.getEntry(block.hash)?.size,
       checked.value.valid.sizes[0]! + checked.value.valid.sizes[1]!,
     );
   });
@@ -156,7 +161,7 @@ describe('Chain.inOneTransaction', () => {
       /storage failed/,
     );
     assert.equal(chain.tip.height, 0);
-    assert.equal(chain.blocks.get(block.hash), undefined);
+    assert.equal(chain.getEntry(block.hash), undefined);
     assert.deepEqual(seen, []);
     assert.equal(chain.acceptBlock(block).ok, true, 'the block can be accepted afterwards');
   });

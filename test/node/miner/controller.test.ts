@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAIN, REGTEST } from '../../../src/core/params.ts';
-import { nodeCrypto } from '../../../src/node/crypto-node.ts';
-import { Mempool } from '../../../src/node/mempool.ts';
+import { MAIN } from '../../../src/core/params.ts';
 import { MiningController } from '../../../src/node/miner/controller.ts';
 import { MinerPool } from '../../../src/node/miner/pool.ts';
 import { makePost, mineOn, testChain } from '../../helpers/chain.ts';
@@ -17,8 +15,7 @@ async function until(condition: () => boolean, what: string, ms = 20_000): Promi
 
 describe('MiningController', () => {
   it('mines one block of the pending posts in arrival order and empties the pool', async () => {
-    const { chain, clock } = testChain();
-    const mempool = new Mempool(chain, REGTEST, nodeCrypto, { now: clock.now });
+    const { chain, clock, mempool } = testChain();
     const pool = new MinerPool({ workers: 1 });
     const miner = new MiningController(chain, mempool, pool, { now: clock.now });
     try {
@@ -46,8 +43,7 @@ describe('MiningController', () => {
   });
 
   it('in continuous mode mines whenever posts are pending, until stopped', async () => {
-    const { chain, clock } = testChain();
-    const mempool = new Mempool(chain, REGTEST, nodeCrypto, { now: clock.now });
+    const { chain, clock, mempool } = testChain();
     const pool = new MinerPool({ workers: 1 });
     const miner = new MiningController(chain, mempool, pool, { now: clock.now, continuous: true });
     try {
@@ -70,8 +66,7 @@ describe('MiningController', () => {
     // Main-network difficulty (~2^20 hashes a block) keeps the worker busy while a block mined
     // elsewhere arrives. If the worker wins that race anyway, the setup is repeated (bounded).
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const { chain, clock } = testChain(MAIN);
-      const mempool = new Mempool(chain, MAIN, nodeCrypto, { now: clock.now });
+      const { chain, clock, mempool } = testChain(MAIN);
       const pool = new MinerPool({ workers: 1 });
       const miner = new MiningController(chain, mempool, pool, { now: clock.now });
       try {
@@ -101,8 +96,7 @@ describe('MiningController', () => {
   });
 
   it('stop() ends a running job with STOPPED', async () => {
-    const { chain, clock } = testChain(MAIN);
-    const mempool = new Mempool(chain, MAIN, nodeCrypto, { now: clock.now });
+    const { chain, clock, mempool } = testChain(MAIN);
     const pool = new MinerPool({ workers: 1 });
     const miner = new MiningController(chain, mempool, pool, { now: clock.now });
     try {

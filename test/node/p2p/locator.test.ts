@@ -16,7 +16,7 @@ describe('block locators and headers answers', () => {
   it('a locator holds the 10 newest hashes, then exponential steps back, ending at the genesis', () => {
     const { chain, entries } = grow(40);
     const locator = buildLocator(chainView(chain));
-    const heights = locator.map((hash) => chain.blocks.get(hash)!.height);
+    const heights = locator.map((hash) => chain.getEntry(hash)!.height);
     assert.deepEqual(heights, [40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 29, 25, 17, 1, 0]);
     assert.equal(locator.at(-1), entries[0]!.hash);
   });

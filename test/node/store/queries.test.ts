@@ -1,29 +1,30 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { merkleProof, merkleRoot, verifyMerkleProof } from '../../../src/core/merkle.ts';
+import { MerkleTree, merkleProof, merkleRoot, verifyMerkleProof } from '../../../src/core/merkle.ts';
 import { REGTEST } from '../../../src/core/params.ts';
 import type { Post } from '../../../src/core/post.ts';
 import type { Chain } from '../../../src/node/chain/chain.ts';
-import { NodeError } from '../../../src/node/errors.ts';
 import type { BlockIndexEntry } from '../../../src/node/store/blocks.ts';
 import { chainworkHex } from '../../../src/node/store/blocks.ts';
 import {
-  ChainQueries,
+  type ChainQueries,
   ftsQuery,
   type PostView,
-  ProofTree,
   QUERY_LIMITS,
+  QueryError,
 } from '../../../src/node/store/queries.ts';
 import { extend, idOf, testChain } from '../../helpers/chain.ts';
-import { addPending, allPages, feedIds, postBy, pubkeyOf } from '../../helpers/queries.ts';
+import { addPending, allPages, feedIds, postBy, pubkeyOf, queriesOf } from '../../helpers/queries.ts';
 
-/** Asserts that `fn` throws a NodeError BAD_REQUEST (status 400). */
+/**
+ * Asserts that `fn` throws a QueryError BAD_REQUEST (the API answers it 400: see the bad query
+ * parameters of test/node/api/v1.test.ts).
+ */
 function assertBadRequest(fn: () => unknown): void {
   assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof NodeError, `expected a NodeError, got ${error}`);
+    assert.ok(error instanceof QueryError, `expected a QueryError, got ${error}`);
     assert.equal(error.code, 'BAD_REQUEST');
-    assert.equal(error.status, 400);
     return true;
   });
 }
@@ -36,8 +37,9 @@ function assertBadRequest(fn: () => unknown): void {
  * p4 and p7 reply to p1; p9 (side branch only, invisible) replies to p1 too.
  */
 function scenario() {
-  const { chain, clock } = testChain();
-  const queries = new ChainQueries(chain);
+  const test = testChain();
+  const { chain, clock, store } = test;
+  const queries = queriesOf(test);
   const p1 = postBy('alice', 'hello world from alice');
   const p2 = postBy('bob', 'the quick brown fox');
   const p3 = postBy('carol', 'café naïve 日本語 near the sea', { unsigned: true });
@@ -49,11 +51,11 @@ function scenario() {
   const p9 = postBy('eve', 'side only hello', { reply_to: idOf(p1) });
   const b1 = extend(chain, chain.tip, [p1, p2, p3]);
   const b2 = extend(chain, b1, [p4, p5, p6]);
-  addPending(chain, p7);
-  addPending(chain, p8);
+  addPending(store, p7);
+  addPending(store, p8);
   const s1 = extend(chain, b1, [p9], 2);
   assert.equal(chain.tip.hash, b2.hash);
-  return { chain, clock, queries, p: [p1, p2, p3, p4, p5, p6, p7, p8, p9] as const, b1, b2, s1 };
+  return { chain, clock, store, queries, p: [p1, p2, p3, p4, p5, p6, p7, p8, p9] as const, b1, b2, s1 };
 }
 
 const ids = (posts: readonly Post[]) => posts.map(idOf);
@@ -244,7 +246,7 @@ describe('ChainQueries.posts full-text search', () => {
           const page = queries.posts({ limit, q });
           assert.ok(page.items.length <= limit);
         } catch (error) {
-          assert.ok(error instanceof NodeError && error.code === 'BAD_REQUEST', String(error));
+          assert.ok(error instanceof QueryError && error.code === 'BAD_REQUEST', String(error));
         }
       }),
       { numRuns: 500 },
@@ -256,8 +258,9 @@ describe('ChainQueries bounded pages', () => {
   // 300 old posts by "other", then 6,000 newer posts by "bulk" that all reply to one root and
   // all contain the word "common": more candidates than one page may examine.
   function bigScenario() {
-    const { chain } = testChain();
-    const queries = new ChainQueries(chain);
+    const test = testChain();
+    const { chain } = test;
+    const queries = queriesOf(test);
     const root = postBy('root', 'the root post', { unsigned: true });
     const other = Array.from({ length: 300 }, (_, i) =>
       postBy('other', `common other ${i}`, { unsigned: true }),
@@ -366,8 +369,9 @@ describe('ChainQueries visibility across reorganisations', () => {
 
 describe('ChainQueries.post', () => {
   it('gives a confirmed post with an inclusion proof that verifies against its block', () => {
-    const { chain } = testChain();
-    const queries = new ChainQueries(chain);
+    const test = testChain();
+    const { chain } = test;
+    const queries = queriesOf(test);
     const posts = Array.from({ length: 7 }, (_, i) => postBy(`author${i % 3}`, `proof post ${i}`));
     const block = extend(chain, chain.tip, posts);
     extend(chain, block);
@@ -424,7 +428,7 @@ describe('ChainQueries.post', () => {
   });
 });
 
-describe('ProofTree', () => {
+describe('MerkleTree (the proof cache of ChainQueries.post)', () => {
   const leafIds = (n: number, salt = 'leaf') =>
     Array.from({ length: n }, (_, i) =>
       idOf(postBy(`${salt}${i % 5}`, `${salt} ${n} ${i}`, { unsigned: true })),
@@ -434,7 +438,7 @@ describe('ProofTree', () => {
     const all = leafIds(70);
     for (let n = 0; n <= 70; n++) {
       const ids = all.slice(0, n);
-      const tree = ProofTree.build(ids);
+      const tree = MerkleTree.build(ids);
       assert.equal(tree.root, merkleRoot(ids), `root of ${n}`);
       for (let index = 0; index < n; index++) {
         assert.deepEqual(tree.proof(index), merkleProof(ids, index), `proof ${index} of ${n}`);
@@ -443,7 +447,7 @@ describe('ProofTree', () => {
     }
     for (const n of [1000, 1025]) {
       const ids = leafIds(n, 'big');
-      const tree = ProofTree.build(ids);
+      const tree = MerkleTree.build(ids);
       assert.equal(tree.root, merkleRoot(ids));
       for (const index of [0, 1, 511, 512, 999, n - 1]) {
         assert.deepEqual(tree.proof(index), merkleProof(ids, index));
@@ -455,13 +459,14 @@ describe('ProofTree', () => {
 
 describe('ChainQueries blocks', () => {
   function longChain(length: number): { chain: Chain; queries: ChainQueries; entries: BlockIndexEntry[] } {
-    const { chain } = testChain();
+    const test = testChain();
+    const { chain } = test;
     const entries: BlockIndexEntry[] = [chain.tip];
     for (let i = 1; i < length; i++) {
       const posts = Array.from({ length: i % 4 }, (_, k) => postBy(`miner${k}`, `block ${i} post ${k}`));
       entries.push(extend(chain, chain.tip, posts));
     }
-    return { chain, queries: new ChainQueries(chain), entries };
+    return { chain, queries: queriesOf(test), entries };
   }
 
   it('pages the best chain newest first, each block once', () => {
@@ -588,9 +593,9 @@ describe('ChainQueries.pending and stats', () => {
   });
 
   it('counts confirmed and pending posts and blocks, following the tip', () => {
-    const { chain, queries, s1 } = scenario();
+    const { chain, store, queries, s1 } = scenario();
     assert.deepEqual(queries.stats(), { posts_confirmed: 6, posts_pending: 2, blocks: 3 });
-    addPending(chain, postBy('frank', 'one more'));
+    addPending(store, postBy('frank', 'one more'));
     assert.deepEqual(queries.stats(), { posts_confirmed: 6, posts_pending: 3, blocks: 3 });
     extend(chain, s1);
     assert.deepEqual(queries.stats(), { posts_confirmed: 4, posts_pending: 6, blocks: 4 });
@@ -599,8 +604,8 @@ describe('ChainQueries.pending and stats', () => {
 
 describe('ChainQueries query plans', () => {
   it('uses an index for every feed page, filter and lookup (no scans, no sorts)', () => {
-    const { chain, queries } = scenario();
-    const db = chain.posts.database;
+    const { store, queries } = scenario();
+    const db = store.database;
     const plan = (sql: string, params: Record<string, unknown> | unknown[]): string[] =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params as never) as { detail: string }[]).map(
         (row) => row.detail,
@@ -646,19 +651,24 @@ describe('ChainQueries query plans', () => {
       if (label.startsWith('feed'))
         assert.ok(details.includes('SEARCH p USING INTEGER PRIMARY KEY (rowid=?)'), shown);
     }
-    const statements = queries as unknown as Record<string, { source: string }>;
-    for (const name of [
-      'postByIdStmt',
-      'pendingStmt',
-      'blockIdsStmt',
-      'blockByHashStmt',
-      'blockByHeightStmt',
-      'blocksDescStmt',
-      'rangeHeadersStmt',
-      'rangePostsStmt',
-      'bodyStmt',
-    ]) {
-      const source = statements[name]!.source;
+    // The statements of the query modules (private fields: this test reads their SQL).
+    const parts = queries as unknown as Record<string, Record<string, { source: string }>>;
+    const pending = store.pending as unknown as Record<string, { source: string }>;
+    for (const [name, statement] of [
+      ['detail.byIdStmt', parts['detail']!['byIdStmt']],
+      ['detail.merkleRootStmt', parts['detail']!['merkleRootStmt']],
+      ['detail.blockIdsStmt', parts['detail']!['blockIdsStmt']],
+      ['pendingQuery.repliesStmt', parts['pendingQuery']!['repliesStmt']],
+      ['store.pending.pageStmt', pending['pageStmt']],
+      ['blockQuery.byHashStmt', parts['blockQuery']!['byHashStmt']],
+      ['blockQuery.byHeightStmt', parts['blockQuery']!['byHeightStmt']],
+      ['blockQuery.descStmt', parts['blockQuery']!['descStmt']],
+      ['blockQuery.rangeHeadersStmt', parts['blockQuery']!['rangeHeadersStmt']],
+      ['blockQuery.rangePostsStmt', parts['blockQuery']!['rangePostsStmt']],
+      ['blockQuery.bodyStmt', parts['blockQuery']!['bodyStmt']],
+    ] as const) {
+      assert.ok(statement !== undefined, `${name} exists`);
+      const source = statement.source;
       const count = source.split('?').length - 1;
       const details = plan(source, Array(count).fill(1));
       assert.ok(details.every(allowed), `${name}: ${details.join(' | ')}`);

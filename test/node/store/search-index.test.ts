@@ -6,15 +6,13 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { REGTEST } from '../../../src/core/params.ts';
 import { type Post, postSize } from '../../../src/core/post.ts';
-import { Chain } from '../../../src/node/chain/chain.ts';
-import { nodeCrypto } from '../../../src/node/crypto-node.ts';
-import { closeDatabase, type Db, openDatabase } from '../../../src/node/store/database.ts';
+import type { Db } from '../../../src/node/store/database.ts';
 import { StoreMaintenance, WAL_BACKSTOP_PAGES } from '../../../src/node/store/maintenance.ts';
-import { ChainQueries } from '../../../src/node/store/queries.ts';
 import { MIGRATIONS } from '../../../src/node/store/schema.ts';
-import { FTS_BATCH, FTS_INDEXED_SEQ_KEY, SearchIndex } from '../../../src/node/store/search-index.ts';
-import { extend, idOf, TestClock, testChain } from '../../helpers/chain.ts';
-import { addPending, feedIds, postBy } from '../../helpers/queries.ts';
+import { FTS_BATCH, FTS_INDEXED_SEQ_KEY } from '../../../src/node/store/search-index.ts';
+import { Store } from '../../../src/node/store/store.ts';
+import { chainOn, extend, idOf, testChain } from '../../helpers/chain.ts';
+import { addPending, feedIds, postBy, queriesOf } from '../../helpers/queries.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -42,17 +40,14 @@ function indexedRows(db: Db): number {
   return (db.prepare('SELECT count(*) AS n FROM posts_fts_docsize').get() as { n: number }).n;
 }
 
-function chainOn(db: Db): Chain {
-  return new Chain({ db, params: REGTEST, crypto: nodeCrypto, now: new TestClock().now });
-}
-
 describe('SearchIndex: the full-text index filled in batches', () => {
   it('a search finds a post stored a moment ago, pending or confirmed, and indexes it once', () => {
-    const { chain } = testChain();
-    const queries = new ChainQueries(chain);
-    const db = chain.posts.database;
+    const test = testChain();
+    const { chain, store } = test;
+    const queries = queriesOf(test);
+    const db = store.database;
     const first = postBy('alice', 'fresh words about zebras');
-    addPending(chain, first);
+    addPending(store, first);
     assert.equal(queries.searchIndex.backlog(), 1, 'stored, not indexed yet');
     assert.equal(indexedRows(db), 0);
     assert.deepEqual(feedIds(queries, { limit: 50, q: 'zebras' }), [idOf(first)]);
@@ -70,10 +65,10 @@ describe('SearchIndex: the full-text index filled in batches', () => {
   });
 
   it('indexes in batches of at most the given size, advancing the high-water mark', () => {
-    const { chain } = testChain();
-    const db = chain.posts.database;
-    const index = new SearchIndex(db);
-    const seqs = Array.from({ length: 7 }, (_, i) => addPending(chain, postBy('carol', `batch post ${i}`)));
+    const { store } = testChain();
+    const db = store.database;
+    const index = store.searchIndex;
+    const seqs = Array.from({ length: 7 }, (_, i) => addPending(store, postBy('carol', `batch post ${i}`)));
     assert.equal(mark(db), '0');
     assert.equal(index.indexBatch(3), 3);
     assert.equal(index.indexedSeq(), seqs[2]);
@@ -86,26 +81,27 @@ describe('SearchIndex: the full-text index filled in batches', () => {
   });
 
   it('rebuilds the index from posts when the high-water mark is missing', () => {
-    const { chain } = testChain();
-    const queries = new ChainQueries(chain);
-    const db = chain.posts.database;
+    const test = testChain();
+    const { store } = test;
+    const queries = queriesOf(test);
+    const db = store.database;
     const posts = [postBy('dave', 'rebuild me please'), postBy('dave', 'rebuild me too')];
-    for (const post of posts) addPending(chain, post);
+    for (const post of posts) addPending(store, post);
     queries.searchIndex.indexBatch(1);
     db.prepare('DELETE FROM meta WHERE key = ?').run(FTS_INDEXED_SEQ_KEY);
     assert.deepEqual(feedIds(queries, { limit: 50, q: 'rebuild' }), posts.map(idOf).reverse());
     assert.equal(indexedRows(db), 2);
-    assert.equal(mark(db), String(chain.posts.seqOf(idOf(posts[1]!))));
+    assert.equal(mark(db), String(store.posts.seqOf(idOf(posts[1]!))));
     assertIndexConsistent(db);
   });
 
   it('removes a deleted post from the index only if it was indexed', () => {
-    const { chain } = testChain();
-    const db = chain.posts.database;
-    const index = new SearchIndex(db);
-    const indexed = addPending(chain, postBy('erin', 'indexed then deleted'));
+    const { store } = testChain();
+    const db = store.database;
+    const index = store.searchIndex;
+    const indexed = addPending(store, postBy('erin', 'indexed then deleted'));
     index.catchUp();
-    const unindexed = addPending(chain, postBy('erin', 'deleted before indexing'));
+    const unindexed = addPending(store, postBy('erin', 'deleted before indexing'));
     for (const seq of [indexed, unindexed]) {
       db.prepare('DELETE FROM pending WHERE post_seq = ?').run(seq);
       db.prepare('DELETE FROM posts WHERE seq = ?').run(seq);
@@ -148,29 +144,30 @@ describe('schema migration 3 (batched full-text index)', () => {
     assert.equal(indexedRows(old), 2, 'the old trigger indexed them');
     old.close();
 
-    const db = openDatabase({ dataDir: dir, params: REGTEST });
+    const test = chainOn(dir);
+    const { store } = test;
+    const db = store.database;
     try {
       assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
       assert.equal(mark(db), '2', 'everything stored before the upgrade counts as indexed');
-      const chain = chainOn(db);
-      const queries = new ChainQueries(chain);
+      const queries = queriesOf(test);
       const fresh = postBy('frank', 'written after the upgrade');
-      addPending(chain, fresh);
+      addPending(store, fresh);
       assert.equal(indexedRows(db), 2, 'no trigger indexes new posts any more');
       assert.deepEqual(feedIds(queries, { limit: 50, q: 'upgrade' }), [idOf(fresh), idOf(oldPosts[0]!)]);
       assert.deepEqual(feedIds(queries, { limit: 50, q: 'before' }), oldPosts.map(idOf).reverse());
       assert.equal(indexedRows(db), 3);
       assertIndexConsistent(db);
     } finally {
-      closeDatabase(db);
+      store.close();
     }
   });
 
   it('a fresh data dir starts with an empty index and a mark of 0', () => {
-    const db = openDatabase({ dataDir: ':memory:', params: REGTEST });
-    assert.equal(mark(db), '0');
-    assert.equal(indexedRows(db), 0);
-    db.close();
+    const store = Store.open({ dataDir: ':memory:', params: REGTEST });
+    assert.equal(mark(store.database), '0');
+    assert.equal(indexedRows(store.database), 0);
+    store.close();
   });
 });
 
@@ -178,73 +175,76 @@ describe('StoreMaintenance', () => {
   it('the index catches up after a restart: posts stored before a close are indexed by the timer', async () => {
     const dir = tempDir();
     const posts = Array.from({ length: 5 }, (_, i) => postBy('heidi', `restart post ${i}`));
-    const first = openDatabase({ dataDir: dir, params: REGTEST });
-    const chain = chainOn(first);
-    for (const post of posts) addPending(chain, post);
-    closeDatabase(first); // never searched: nothing indexed
+    const first = chainOn(dir).store;
+    for (const post of posts) addPending(first, post);
+    first.close(); // never searched, no maintenance: nothing indexed
 
-    const db = openDatabase({ dataDir: dir, params: REGTEST, maintenance: { tickMs: 10 } });
+    const store = Store.open({ dataDir: dir, params: REGTEST });
+    const db = store.database;
     try {
-      const index = new SearchIndex(db);
+      const index = store.searchIndex;
       assert.equal(index.backlog(), 5);
+      assert.equal(store.maintenanceRunning, false, 'opening a store starts no background work');
+      store.startMaintenance({ tickMs: 10 });
+      assert.equal(store.maintenanceRunning, true);
       const deadline = Date.now() + 10_000;
       while (index.backlog() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       assert.equal(index.backlog(), 0, 'the maintenance timer indexed the backlog');
       assert.equal(indexedRows(db), 5);
       assertIndexConsistent(db);
     } finally {
-      closeDatabase(db);
+      store.close();
     }
+    assert.equal(store.maintenanceRunning, false, 'close stops the background work');
     assert.equal(db.open, false);
   });
 
   it('checkpoints the WAL between commits and moves the automatic checkpoint to a backstop', () => {
     const dir = tempDir();
-    const db = openDatabase({ dataDir: dir, params: REGTEST });
+    const store = Store.open({ dataDir: dir, params: REGTEST });
+    const db = store.database;
     try {
-      const maintenance = new StoreMaintenance(db, { tickMs: 60_000, checkpointMs: 0 });
+      const maintenance = new StoreMaintenance(db, store.searchIndex, { tickMs: 60_000, checkpointMs: 0 });
       assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000);
       maintenance.start();
       assert.ok(maintenance.running);
       assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), WAL_BACKSTOP_PAGES);
-      const chain = chainOn(db);
-      for (let i = 0; i < 20; i++) addPending(chain, postBy('ivan', `wal post ${i}`));
+      for (let i = 0; i < 20; i++) addPending(store, postBy('ivan', `wal post ${i}`));
       const result = maintenance.checkpoint();
       assert.equal(result.busy, false);
       assert.ok(result.walFrames > 0, 'the commits went to the WAL');
       assert.equal(result.checkpointed, result.walFrames, 'a passive checkpoint with no reader copies all');
       maintenance.tick();
-      assert.equal(new SearchIndex(db).backlog(), 0, 'a tick indexes the backlog');
+      assert.equal(store.searchIndex.backlog(), 0, 'a tick indexes the backlog');
       maintenance.stop();
       assert.equal(maintenance.running, false);
       assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000);
     } finally {
-      closeDatabase(db);
+      store.close();
     }
   });
 
   it('a tick never runs inside a transaction, and stops itself once the database is closed', () => {
-    const { chain } = testChain();
-    const db = chain.posts.database;
-    const maintenance = new StoreMaintenance(db, { tickMs: 60_000 });
+    const { store } = testChain();
+    const db = store.database;
+    const maintenance = new StoreMaintenance(db, store.searchIndex, { tickMs: 60_000 });
     maintenance.start();
-    addPending(chain, postBy('judy', 'inside a transaction'));
-    db.transaction(() => maintenance.tick())();
-    assert.equal(new SearchIndex(db).backlog(), 1);
+    addPending(store, postBy('judy', 'inside a transaction'));
+    store.transaction(() => maintenance.tick());
+    assert.equal(store.searchIndex.backlog(), 1);
     db.close();
     maintenance.tick();
     assert.equal(maintenance.running, false);
   });
 
   it('indexes at most a batch beyond its time budget per tick', () => {
-    const { chain } = testChain();
-    const db = chain.posts.database;
-    const insert = db.transaction(() => {
+    const { store } = testChain();
+    const db = store.database;
+    store.transaction(() => {
       for (let i = 0; i < FTS_BATCH + 10; i++)
-        addPending(chain, postBy('kim', `many ${i}`, { unsigned: true }));
+        addPending(store, postBy('kim', `many ${i}`, { unsigned: true }));
     });
-    insert();
-    const maintenance = new StoreMaintenance(db, { indexBudgetMs: 0 });
+    const maintenance = new StoreMaintenance(db, store.searchIndex, { indexBudgetMs: 0 });
     assert.equal(maintenance.indexBacklog(), FTS_BATCH, 'one full batch, then the budget is spent');
     assert.equal(maintenance.indexBacklog(), 10);
     assertIndexConsistent(db);

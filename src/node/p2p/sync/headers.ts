@@ -1,8 +1,7 @@
 import { parseHeader, validateHeaderStateless } from '../../../core/block.ts';
-import { validateHeaderContext } from '../../../core/contextual.ts';
-import { ErrorCode } from '../../../core/errors.ts';
+import type { ParentContext } from '../../../core/contextual.ts';
 import { blockWork } from '../../../core/pow.ts';
-import { BlockStatus } from '../../store/blocks.ts';
+import { acceptHeader } from '../../chain/header-acceptance.ts';
 import { P2PErrorCode, PeerError } from '../errors.ts';
 import type { WireHeader } from '../locator.ts';
 import type { Unchecked } from '../messages.ts';
@@ -19,11 +18,10 @@ export type HeaderChain = Pick<ChainView, 'params' | 'hasBlock' | 'getEntry' | '
 
 /**
  * Validates a page of headers onto `out`: form, proof of work, link to a known block (the
- * first) or to the previous header, then the header context (difficulty, median time past,
- * future limit) against the parent. Throws a PeerError with the failing rule's code.
- *
- * Kept as one unit on purpose: it is to be replaced by the chain's shared `acceptHeader`
- * (Bitcoin Core's AcceptBlockHeader serves both sync and block acceptance; issue 8).
+ * first) or to the previous header, then header acceptance (chain/header-acceptance.ts, the door
+ * blocks go through too: known-invalid, the parent, difficulty, median time past, future limit)
+ * against the parent held in memory, or the stored one for the first header of a run. Throws a
+ * PeerError with the failing rule's code.
  */
 export function checkHeaderRun(
   chain: HeaderChain,
@@ -44,8 +42,10 @@ export function checkHeaderRun(
         `headers start at an unknown parent ${firstParent.slice(0, 64)}`,
       );
   }
+  // The parent of the next header: the last one held in memory, or (undefined) the stored block
+  // the run starts from, which header acceptance looks up itself.
   let timestamps: number[];
-  let parent: WireHeader;
+  let parent: WireHeader | undefined;
   if (out.length > 0) {
     parent = out.at(-1)!.header;
     timestamps = out.slice(-params.medianTimeSpan).map((item) => item.header.timestamp);
@@ -54,12 +54,8 @@ export function checkHeaderRun(
       timestamps = [...base, ...timestamps].slice(-params.medianTimeSpan);
     }
   } else {
-    const entry = chain.getEntry(firstParent as string);
+    const entry = typeof firstParent === 'string' ? chain.getEntry(firstParent) : undefined;
     if (entry === undefined) throw new PeerError(P2PErrorCode.HEADERS_NOT_LINKED, 'headers do not link');
-    if (entry.status === BlockStatus.INVALID) {
-      throw new PeerError(ErrorCode.BLOCK_PARENT_INVALID, `headers build on the invalid block ${entry.hash}`);
-    }
-    parent = { ...entry, index: entry.height };
     timestamps = [...chain.parentContext(entry).recentTimestamps];
   }
   for (const item of list) {
@@ -68,22 +64,18 @@ export function checkHeaderRun(
     const header = parsed.value;
     const pow = validateHeaderStateless(header, header.hash, params);
     if (!pow.ok) throw new PeerError(pow.code, `header ${header.index}: ${pow.message}`);
-    if (header.previous_hash !== parent.hash) {
+    const parentHash = parent?.hash ?? (firstParent as string);
+    if (header.previous_hash !== parentHash) {
       throw new PeerError(
         P2PErrorCode.HEADERS_NOT_LINKED,
-        `header ${pow.value.hash} does not link to ${parent.hash}`,
+        `header ${pow.value.hash} does not link to ${parentHash}`,
       );
     }
-    const known = chain.getEntry(pow.value.hash);
-    if (known?.status === BlockStatus.INVALID) {
-      throw new PeerError(
-        ErrorCode.BLOCK_KNOWN_INVALID,
-        `header ${pow.value.hash} is of a known-invalid block`,
-      );
-    }
-    const context = validateHeaderContext(header, { parent, recentTimestamps: timestamps }, params, now);
-    if (!context.ok) throw new PeerError(context.code, `header ${header.index}: ${context.message}`);
     const wire: WireHeader = { ...header, hash: pow.value.hash };
+    const inMemory: ParentContext | undefined =
+      parent === undefined ? undefined : { parent, recentTimestamps: timestamps };
+    const accepted = acceptHeader(wire, chain, params, now, inMemory);
+    if (!accepted.ok) throw new PeerError(accepted.code, `header ${header.index}: ${accepted.message}`);
     out.push({ header: wire, work: blockWork(pow.value.target) });
     timestamps.push(header.timestamp);
     if (timestamps.length > params.medianTimeSpan) timestamps.shift();

@@ -1,0 +1,166 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../database.ts';
+import type { SearchIndex } from '../search-index.ts';
+import { badRequest, checkCursor, checkLimit, QUERY_LIMITS } from './limits.ts';
+import { ftsQuery, runSearch } from './search.ts';
+import { type Page, type PostView, toView, VIEW_JOINS, VIEW_SELECT, VISIBLE, type ViewRow } from './views.ts';
+
+export interface FeedFilter {
+  /** Page size, 1..200. */
+  readonly limit: number;
+  /** Cursor: only posts with a smaller seq (the `next` of the previous page). */
+  readonly before?: number;
+  readonly author?: string;
+  readonly pubkey?: string;
+  readonly reply_to?: string;
+  /** Full-text search over author and content: every whitespace-separated term must occur. */
+  readonly q?: string;
+}
+
+/** What drives a feed page: the candidates, newest first, below the cursor. */
+type Driver = 'seq' | 'author' | 'pubkey' | 'reply_to' | 'fts';
+
+const DRIVER_SQL: Readonly<Record<Driver, string>> = {
+  seq: 'SELECT seq FROM posts WHERE seq < @before ORDER BY seq DESC',
+  author: 'SELECT seq FROM posts WHERE author = @author AND seq < @before ORDER BY seq DESC',
+  pubkey: 'SELECT seq FROM posts WHERE pubkey = @pubkey AND seq < @before ORDER BY seq DESC',
+  reply_to: 'SELECT seq FROM posts WHERE reply_to = @reply_to AND seq < @before ORDER BY seq DESC',
+  fts: 'SELECT rowid AS seq FROM posts_fts WHERE posts_fts MATCH @match AND rowid < @before ORDER BY rowid DESC',
+};
+
+/** The other filters, checked on each candidate. */
+const FILTER_SQL: Readonly<Record<Exclude<Driver, 'seq'>, string>> = {
+  author: 'p.author = @author',
+  pubkey: 'p.pubkey = @pubkey',
+  reply_to: 'p.reply_to = @reply_to',
+  fts: 'EXISTS (SELECT 1 FROM posts_fts WHERE posts_fts MATCH @match AND rowid = p.seq)',
+};
+
+/** The structured filters, most selective first (the first one present drives the page). */
+const STRUCTURED = ['reply_to', 'pubkey', 'author'] as const;
+
+/**
+ * With both a search and a structured filter, the filter's index drives the page when it has
+ * fewer candidates than this below the cursor (checking the search on each is then cheap);
+ * otherwise the full-text match list does.
+ */
+const SMALL_FILTER = 256;
+
+/**
+ * The feed: visible posts, newest first, filtered by author, key, parent and full-text search.
+ * Each page is driven by the most selective index present and examines a bounded number of
+ * candidates (QUERY_LIMITS.feedScanBudget).
+ */
+export class FeedQuery {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(
+    private readonly db: Db,
+    /** The database's one full-text index, brought up to date before each search. */
+    private readonly searchIndex: SearchIndex,
+    private readonly tipHeight: () => number,
+  ) {}
+
+  /**
+   * Visible posts, newest first (by arrival seq), `limit` at a time. Filters AND together.
+   * `next` is the `before` of the following page, absent on the last one. A page examines at
+   * most QUERY_LIMITS.feedScanBudget candidates, so with selective combined filters it may hold
+   * fewer than `limit` posts (even none) and still have a `next`.
+   */
+  page(filter: FeedFilter): Page<PostView> {
+    checkLimit(filter.limit, QUERY_LIMITS.feedMaxLimit);
+    checkCursor(filter.before, 'before');
+    const params: Record<string, unknown> = {
+      before: filter.before ?? Number.MAX_SAFE_INTEGER,
+      limit: filter.limit + 1,
+      budget: QUERY_LIMITS.feedScanBudget,
+    };
+    const present: Exclude<Driver, 'seq'>[] = [];
+    for (const name of STRUCTURED) {
+      const value = filter[name];
+      if (value === undefined) continue;
+      if (typeof value !== 'string') throw badRequest(`${name} must be a string`);
+      params[name] = value;
+      present.push(name);
+    }
+    let driver: Driver = present[0] ?? 'seq';
+    if (filter.q !== undefined) {
+      const match = ftsQuery(filter.q);
+      if (match === undefined) return { items: [] };
+      params['match'] = match;
+      // Posts stored since the last indexing batch are indexed now, so the search finds them.
+      this.searchIndex.catchUp();
+      if (present.length === 0 || this.candidates(present[0]!, params, SMALL_FILTER) >= SMALL_FILTER) {
+        driver = 'fts';
+      }
+      present.push('fts');
+    }
+    const others = present.filter((name) => name !== driver);
+    const rows = runSearch(() => this.feedStatement(driver, others).all(params) as ViewRow[]);
+    const tipHeight = this.tipHeight();
+    const items = rows.slice(0, filter.limit).map((row) => toView(row, tipHeight));
+    if (rows.length > filter.limit) return { items, next: items[items.length - 1]!.seq };
+    // A short page: the end, unless the scan stopped at its budget (then continue below the
+    // last candidate examined).
+    const offset = QUERY_LIMITS.feedScanBudget - 1;
+    const last = runSearch(
+      () => this.probeStatement(driver).get({ ...params, offset }) as number | undefined,
+    );
+    return last === undefined ? { items } : { items, next: last };
+  }
+
+  /**
+   * The SQL of every statement a feed page may run, by a label (for EXPLAIN QUERY PLAN in the
+   * tests: every one must use an index or the full-text index, never scan or sort).
+   */
+  plans(): Record<string, string> {
+    const plans: Record<string, string> = {};
+    const drivers: Driver[] = ['seq', ...STRUCTURED, 'fts'];
+    for (const driver of drivers) {
+      const candidates = (['fts', ...STRUCTURED] as const).filter((name) => name !== driver);
+      plans[`feed ${driver}`] = feedSql(driver, []);
+      plans[`feed ${driver} + all other filters`] = feedSql(driver, candidates);
+      plans[`probe ${driver}`] = `${DRIVER_SQL[driver]} LIMIT 1 OFFSET @offset`;
+      plans[`count ${driver}`] = `SELECT count(*) AS n FROM (${DRIVER_SQL[driver]} LIMIT @cap)`;
+    }
+    return plans;
+  }
+
+  /** Candidates of a driver below the cursor, counted up to `cap`. */
+  private candidates(driver: Driver, params: Record<string, unknown>, cap: number): number {
+    const stmt = this.prepared(`count:${driver}`, () =>
+      this.db.prepare(`SELECT count(*) AS n FROM (${DRIVER_SQL[driver]} LIMIT @cap)`).pluck(),
+    );
+    return stmt.get({ ...params, cap }) as number;
+  }
+
+  /** The feed statement of a driver and the other filters, prepared on first use. */
+  private feedStatement(driver: Driver, others: readonly Exclude<Driver, 'seq'>[]): Statement {
+    return this.prepared(`feed:${driver}:${others.join(',')}`, () =>
+      this.db.prepare(feedSql(driver, others)),
+    );
+  }
+
+  /** The `offset`-th candidate of a driver below the cursor, if any. */
+  private probeStatement(driver: Driver): Statement {
+    return this.prepared(`probe:${driver}`, () =>
+      this.db.prepare(`${DRIVER_SQL[driver]} LIMIT 1 OFFSET @offset`).pluck(),
+    );
+  }
+
+  private prepared(key: string, prepare: () => Statement): Statement {
+    let stmt = this.statements.get(key);
+    if (stmt === undefined) {
+      stmt = prepare();
+      this.statements.set(key, stmt);
+    }
+    return stmt;
+  }
+}
+
+function feedSql(driver: Driver, others: readonly Exclude<Driver, 'seq'>[]): string {
+  const where = [...others.map((name) => FILTER_SQL[name]), VISIBLE].join(' AND ');
+  return `${VIEW_SELECT}
+      FROM (${DRIVER_SQL[driver]} LIMIT @budget) f CROSS JOIN posts p ON p.seq = f.seq ${VIEW_JOINS}
+      WHERE ${where} ORDER BY f.seq DESC LIMIT @limit`;
+}

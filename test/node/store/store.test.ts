@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { REGTEST } from '../../../src/core/params.ts';
+import { WAL_BACKSTOP_PAGES } from '../../../src/node/store/maintenance.ts';
+import { DataDirError, Store } from '../../../src/node/store/store.ts';
+import { testChain } from '../../helpers/chain.ts';
+import { addPending, postBy, queriesOf } from '../../helpers/queries.ts';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'yournet-store-'));
+  dirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Store: the one owner of the database', () => {
+  it('holds exactly one SearchIndex, which the queries and the maintenance use', () => {
+    const test = testChain();
+    const { store } = test;
+    const queries = queriesOf(test);
+    assert.equal(queries.searchIndex, store.searchIndex);
+    assert.equal(store.startMaintenance({ tickMs: 60_000 }).searchIndex, store.searchIndex);
+    store.close();
+  });
+
+  it('starts no background work when opened; maintenance starts and stops only when asked', () => {
+    const store = Store.open({ dataDir: tempDir(), params: REGTEST });
+    const autocheckpoint = () => store.database.pragma('wal_autocheckpoint', { simple: true });
+    assert.equal(store.maintenanceRunning, false);
+    assert.equal(autocheckpoint(), 1000, "SQLite's own checkpoints");
+    const maintenance = store.startMaintenance({ tickMs: 60_000 });
+    assert.equal(store.maintenanceRunning, true);
+    assert.equal(store.startMaintenance(), maintenance, 'starting twice keeps the one running');
+    assert.equal(autocheckpoint(), WAL_BACKSTOP_PAGES);
+    store.stopMaintenance();
+    assert.equal(store.maintenanceRunning, false);
+    assert.equal(maintenance.running, false);
+    assert.equal(autocheckpoint(), 1000, 'checkpoints handed back to SQLite');
+    store.stopMaintenance(); // stopping twice is harmless
+    store.startMaintenance({ tickMs: 60_000 });
+    store.close();
+    assert.equal(store.maintenanceRunning, false, 'close stops it');
+    assert.equal(store.isOpen, false);
+    store.close(); // closing twice is harmless
+  });
+
+  it('transaction() keeps everything or nothing', () => {
+    const { store } = testChain();
+    const kept = postBy('tx', 'kept');
+    store.transaction(() => addPending(store, kept));
+    assert.equal(store.pending.totals().count, 1);
+    assert.throws(() =>
+      store.transaction(() => {
+        addPending(store, postBy('tx', 'rolled back'));
+        throw new Error('abort');
+      }),
+    );
+    assert.equal(store.pending.totals().count, 1);
+    assert.equal(store.posts.bySeq(2), undefined);
+    store.close();
+  });
+
+  it('refuses a data directory of another network', () => {
+    const dir = tempDir();
+    Store.open({ dataDir: dir, params: REGTEST }).close();
+    assert.throws(() => Store.open({ dataDir: dir, params: { ...REGTEST, name: 'main' } }), DataDirError);
+  });
+});
