@@ -14,7 +14,14 @@ export const store = new AppStore();
 
 /** The current state; re-renders the component when it changes. */
 export function useStore(): AppState {
+  const rendered = store.state;
   const [, setTick] = useState(0);
-  useEffect(() => store.subscribe(() => setTick((tick) => tick + 1)), []);
-  return store.state;
+  useEffect(() => {
+    const unsubscribe = store.subscribe(() => setTick((tick) => tick + 1));
+    // Effects run after the first paint: an update that landed between this render and the
+    // subscription (a thread's replies arriving, say) would otherwise wait for the next one.
+    if (store.state !== rendered) setTick((tick) => tick + 1);
+    return unsubscribe;
+  }, []);
+  return rendered;
 }
