@@ -2,13 +2,13 @@
  * Core suite: the protocol's hot paths (src/core), each on the calling thread (one core).
  * See bench/README.md for what each number means and where the targets come from.
  */
-import { toHex, utf8 } from '../src/core/bytes.ts';
-import type { CryptoPort } from '../src/core/crypto.ts';
-import { nobleCrypto } from '../src/core/crypto-noble.ts';
-import { type BlockHeader, HeaderHasher, headerHash } from '../src/core/header.ts';
-import { merkleRoot } from '../src/core/merkle.ts';
-import { canonicalPost, type Post, parsePost, postId, signPost, validatePost } from '../src/core/post.ts';
-import { nodeCrypto } from '../src/node/crypto-node.ts';
+import { toHex, utf8 } from '#core/bytes.ts';
+import type { CryptoPort } from '#core/crypto.ts';
+import { nobleCrypto } from '#core/crypto-noble.ts';
+import { type BlockHeader, HeaderHasher, headerHash } from '#core/header.ts';
+import { merkleRoot } from '#core/merkle.ts';
+import { canonicalPost, type Post, parsePost, postId, signPost, validatePost } from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
 import {
   type BenchResult,
   durationResult,

@@ -17,16 +17,16 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Block } from '../src/core/block.ts';
-import { decodeBits } from '../src/core/compact.ts';
-import { grindNonce } from '../src/core/grind.ts';
-import { merkleRoot } from '../src/core/merkle.ts';
-import { REGTEST } from '../src/core/params.ts';
-import { type Post, postId, signPost } from '../src/core/post.ts';
-import { Chain } from '../src/node/chain/chain.ts';
-import { nodeCrypto } from '../src/node/crypto-node.ts';
-import { Mempool } from '../src/node/mempool.ts';
-import { Store } from '../src/node/store/store.ts';
+import type { Block } from '#core/block.ts';
+import { decodeBits } from '#core/compact.ts';
+import { grindNonce } from '#core/grind.ts';
+import { merkleRoot } from '#core/merkle.ts';
+import { REGTEST } from '#core/params.ts';
+import { type Post, postId, signPost } from '#core/post.ts';
+import { Chain } from '#node/chain/chain.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { Mempool } from '#node/mempool.ts';
+import { Store } from '#node/store/store.ts';
 import { type NodeProcess, startNodeProcess, tempDataDir } from '../test/helpers/process.ts';
 import { type BenchResult, log, median, round } from './harness.ts';
 

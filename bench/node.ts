@@ -16,8 +16,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toHex } from '../src/core/bytes.ts';
-import { type Post, signPost } from '../src/core/post.ts';
+import { toHex } from '#core/bytes.ts';
+import { type Post, signPost } from '#core/post.ts';
 import { type BenchResult, log, median, round } from './harness.ts';
 import { buildCli, NodeProcess } from './node-process.ts';
 import {

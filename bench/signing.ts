@@ -4,9 +4,9 @@
  * the data the slowest part of a suite.
  */
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
-import { toHex, utf8 } from '../src/core/bytes.ts';
-import type { CryptoPort } from '../src/core/crypto.ts';
-import { nodeCrypto } from '../src/node/crypto-node.ts';
+import { toHex, utf8 } from '#core/bytes.ts';
+import type { CryptoPort } from '#core/crypto.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 

@@ -31,13 +31,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Block, headerOf, validateBlockStateless } from '../src/core/block.ts';
-import { bigIntToHex256, fromHex, toHex, utf8 } from '../src/core/bytes.ts';
-import { decodeBits } from '../src/core/compact.ts';
-import { ErrorCode, type Result } from '../src/core/errors.ts';
-import { encodeHeader, headerFieldError, headerHash } from '../src/core/header.ts';
-import { merkleProof, merkleRoot } from '../src/core/merkle.ts';
-import { MAIN, type NetworkParams, REGTEST } from '../src/core/params.ts';
+import { type Block, headerOf, validateBlockStateless } from '#core/block.ts';
+import { bigIntToHex256, fromHex, toHex, utf8 } from '#core/bytes.ts';
+import { decodeBits } from '#core/compact.ts';
+import { ErrorCode, type Result } from '#core/errors.ts';
+import { encodeHeader, headerFieldError, headerHash } from '#core/header.ts';
+import { merkleProof, merkleRoot } from '#core/merkle.ts';
+import { MAIN, type NetworkParams, REGTEST } from '#core/params.ts';
 import {
   canonicalPost,
   type Post,
@@ -47,11 +47,11 @@ import {
   type UnsignedPost,
   unsignedPart,
   validatePost,
-} from '../src/core/post.ts';
-import { nodeCrypto } from '../src/node/crypto-node.ts';
-import { childBlock, failingNonce, mined, sha256Hex, testKey } from '../test/core/helpers.ts';
-import { referenceCanonicalJson } from '../test/core/jcs-reference.ts';
-import { referenceMerklePath, referenceMerkleRoot } from '../test/core/merkle-reference.ts';
+} from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { childBlock, failingNonce, mined, sha256Hex, testKey } from '../test/helpers/core.ts';
+import { referenceCanonicalJson } from '../test/helpers/jcs-reference.ts';
+import { referenceMerklePath, referenceMerkleRoot } from '../test/helpers/merkle-reference.ts';
 
 const crypto = nodeCrypto;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

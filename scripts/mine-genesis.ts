@@ -1,6 +1,6 @@
 /** Finds the genesis nonce of each network and prints the constants pinned in src/core/params.ts. */
-import { grindNonce } from '../src/core/grind.ts';
-import { NETWORKS } from '../src/core/params.ts';
+import { grindNonce } from '#core/grind.ts';
+import { NETWORKS } from '#core/params.ts';
 
 for (const params of Object.values(NETWORKS)) {
   const outcome = grindNonce(params.genesis, params.powLimit);

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { validatePost } from '../../src/core/post.ts';
-import { nodeCrypto } from '../../src/node/crypto-node.ts';
+import { validatePost } from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
 import { type NodeProcess, startNodeProcess, tempDataDir } from '../helpers/process.ts';
 
 const BIN = new URL('../../bin/yournet.mjs', import.meta.url).pathname;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { regtestChain } from '../../scripts/generate-vectors.ts';
 import {
   BLOCK_VERSION,
   type Block,
@@ -9,14 +8,15 @@ import {
   parseHeader,
   validateBlockStateless,
   validateHeaderStateless,
-} from '../../src/core/block.ts';
-import { decodeBits } from '../../src/core/compact.ts';
-import { ErrorCode, type Result } from '../../src/core/errors.ts';
-import { headerHash } from '../../src/core/header.ts';
-import { MAIN, type NetworkParams, REGTEST } from '../../src/core/params.ts';
-import { type Post, postId, postSize, signPost } from '../../src/core/post.ts';
-import { nodeCrypto } from '../../src/node/crypto-node.ts';
-import { childBlock, clone, failingNonce, mined, PORTS, testKey } from './helpers.ts';
+} from '#core/block.ts';
+import { decodeBits } from '#core/compact.ts';
+import { ErrorCode, type Result } from '#core/errors.ts';
+import { headerHash } from '#core/header.ts';
+import { MAIN, type NetworkParams, REGTEST } from '#core/params.ts';
+import { type Post, postId, postSize, signPost } from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { regtestChain } from '../../scripts/generate-vectors.ts';
+import { childBlock, clone, failingNonce, mined, PORTS, testKey } from '../helpers/core.ts';
 
 const T = REGTEST.genesis.timestamp;
 const [GENESIS, B1, B2, B3] = regtestChain() as [Block, Block, Block, Block];

@@ -11,7 +11,7 @@ import {
   toHex,
   utf8,
   utf8Length,
-} from '../../src/core/bytes.ts';
+} from '#core/bytes.ts';
 
 describe('hex', () => {
   it('toHex is lowercase, two digits a byte, and matches Buffer', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { canonicalJson } from '../../src/core/canonical.ts';
-import { referenceCanonicalJson, referenceNumber } from './jcs-reference.ts';
+import { canonicalJson } from '#core/canonical.ts';
+import { referenceCanonicalJson, referenceNumber } from '../helpers/jcs-reference.ts';
 
 /** Both implementations: core's (the `canonicalize` package) and the independent reference. */
 const IMPLEMENTATIONS: ReadonlyArray<readonly [string, (value: unknown) => string]> = [

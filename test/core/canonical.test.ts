@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { canonicalJson } from '../../src/core/canonical.ts';
+import { canonicalJson } from '#core/canonical.ts';
 
 /** The same JSON value with every object's keys in a different order (reversed, recursively). */
 function reordered(value: unknown): unknown {

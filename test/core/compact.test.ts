@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeBits, encodeBits, truncateTarget } from '../../src/core/compact.ts';
-import { MAIN, REGTEST } from '../../src/core/params.ts';
+import { decodeBits, encodeBits, truncateTarget } from '#core/compact.ts';
+import { MAIN, REGTEST } from '#core/params.ts';
 
 const TWO_256 = 2n ** 256n;
 

@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { regtestChain } from '../../scripts/generate-vectors.ts';
-import { type Block, headerOf } from '../../src/core/block.ts';
-import { decodeBits, truncateTarget } from '../../src/core/compact.ts';
+import { type Block, headerOf } from '#core/block.ts';
+import { decodeBits, truncateTarget } from '#core/compact.ts';
 import {
   minimumTimestamp,
   type ParentContext,
   requiredBits,
   validateBodyContext,
   validateHeaderContext,
-} from '../../src/core/contextual.ts';
-import { ErrorCode, type Result } from '../../src/core/errors.ts';
-import type { BlockHeader } from '../../src/core/header.ts';
-import { MAIN, REGTEST } from '../../src/core/params.ts';
-import { type Post, postId } from '../../src/core/post.ts';
-import { nodeCrypto } from '../../src/node/crypto-node.ts';
+} from '#core/contextual.ts';
+import { ErrorCode, type Result } from '#core/errors.ts';
+import type { BlockHeader } from '#core/header.ts';
+import { MAIN, REGTEST } from '#core/params.ts';
+import { type Post, postId } from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { regtestChain } from '../../scripts/generate-vectors.ts';
 
 const [GENESIS, B1, B2, B3] = regtestChain() as [Block, Block, Block, Block];
 const T = GENESIS.timestamp;

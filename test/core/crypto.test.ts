@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
-import { concatBytes, fromHex, toHex, utf8 } from '../../src/core/bytes.ts';
-import { nobleCrypto } from '../../src/core/crypto-noble.ts';
-import { nodeCrypto } from '../../src/node/crypto-node.ts';
-import { PORTS } from './helpers.ts';
+import { concatBytes, fromHex, toHex, utf8 } from '#core/bytes.ts';
+import { nobleCrypto } from '#core/crypto-noble.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { PORTS } from '../helpers/core.ts';
 
 const Point = ed25519.Point;
 type EdPoint = InstanceType<typeof Point>;

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { bigIntToHex256 } from '../../src/core/bytes.ts';
-import { decodeBits, encodeBits, truncateTarget } from '../../src/core/compact.ts';
-import { requiredBits } from '../../src/core/contextual.ts';
+import { bigIntToHex256 } from '#core/bytes.ts';
+import { decodeBits, encodeBits, truncateTarget } from '#core/compact.ts';
+import { requiredBits } from '#core/contextual.ts';
 import {
   type AsertAnchor,
   type AsertParams,
   asertBits,
   asertTarget,
   medianTimePast,
-} from '../../src/core/difficulty.ts';
-import type { BlockHeader } from '../../src/core/header.ts';
-import { asertAnchor, MAIN, REGTEST } from '../../src/core/params.ts';
+} from '#core/difficulty.ts';
+import type { BlockHeader } from '#core/header.ts';
+import { asertAnchor, MAIN, REGTEST } from '#core/params.ts';
 
 /**
  * Excerpts of the aserti3-2d test vectors published with the Bitcoin Cash specification

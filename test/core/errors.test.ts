@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ErrorCode, fail, ok, ProtocolError } from '../../src/core/errors.ts';
-import * as core from '../../src/core/index.ts';
+import { ErrorCode, fail, ok, ProtocolError } from '#core/errors.ts';
+import * as core from '#core/index.ts';
 
 describe('error codes', () => {
   it('every code is its own name (codes appear in HTTP answers and vectors: stable strings)', () => {

@@ -1,16 +1,16 @@
 /** The worked examples of docs/PROTOCOL.md §2.3 and §10.2–10.5, checked against the library on both crypto ports. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Block, headerOf, validateBlockStateless } from '../../src/core/block.ts';
-import { bigIntToHex256, toHex, utf8 } from '../../src/core/bytes.ts';
-import { decodeBits } from '../../src/core/compact.ts';
-import { validateBodyContext, validateHeaderContext } from '../../src/core/contextual.ts';
-import { ErrorCode } from '../../src/core/errors.ts';
-import { encodeHeader, headerHash } from '../../src/core/header.ts';
-import { merkleProof, merkleRoot, verifyMerkleProof } from '../../src/core/merkle.ts';
-import { REGTEST } from '../../src/core/params.ts';
-import { canonicalPost, type Post, postId, postSize, signPost, validatePost } from '../../src/core/post.ts';
-import { PORTS, sha256Hex } from './helpers.ts';
+import { type Block, headerOf, validateBlockStateless } from '#core/block.ts';
+import { bigIntToHex256, toHex, utf8 } from '#core/bytes.ts';
+import { decodeBits } from '#core/compact.ts';
+import { validateBodyContext, validateHeaderContext } from '#core/contextual.ts';
+import { ErrorCode } from '#core/errors.ts';
+import { encodeHeader, headerHash } from '#core/header.ts';
+import { merkleProof, merkleRoot, verifyMerkleProof } from '#core/merkle.ts';
+import { REGTEST } from '#core/params.ts';
+import { canonicalPost, type Post, postId, postSize, signPost, validatePost } from '#core/post.ts';
+import { PORTS, sha256Hex } from '../helpers/core.ts';
 
 const UNSIGNED_INPUT = JSON.parse(
   '{ "timestamp": 1795392000.250, "content": "Hello, YourNet!\\nSecond line: \\"quoted\\" and café ☕", "author": "alice" }',

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { GRIND_BATCH, grindNonce, NONCE_LIMIT } from '../../src/core/grind.ts';
-import { type BlockHeader, headerHash } from '../../src/core/header.ts';
-import { REGTEST } from '../../src/core/params.ts';
-import { meetsTarget } from '../../src/core/pow.ts';
+import { GRIND_BATCH, grindNonce, NONCE_LIMIT } from '#core/grind.ts';
+import { type BlockHeader, headerHash } from '#core/header.ts';
+import { REGTEST } from '#core/params.ts';
+import { meetsTarget } from '#core/pow.ts';
 
 const HEADER: BlockHeader = {
   version: 1,

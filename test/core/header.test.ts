@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { fromHex, toHex } from '../../src/core/bytes.ts';
+import { fromHex, toHex } from '#core/bytes.ts';
 import {
   type BlockHeader,
   decodeHeader,
@@ -12,8 +12,8 @@ import {
   headerFieldError,
   headerHash,
   MAX_UINT32,
-} from '../../src/core/header.ts';
-import { REGTEST } from '../../src/core/params.ts';
+} from '#core/header.ts';
+import { REGTEST } from '#core/params.ts';
 
 const hex32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map(toHex);
 const u32 = fc.integer({ min: 0, max: MAX_UINT32 });

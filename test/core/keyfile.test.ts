@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toHex } from '../../src/core/bytes.ts';
+import { toHex } from '#core/bytes.ts';
 import {
   fingerprint,
   generateKeyFile,
@@ -8,8 +8,8 @@ import {
   keyFile,
   parseKeyFile,
   serializeKeyFile,
-} from '../../src/core/keyfile.ts';
-import { PORTS, testKey } from './helpers.ts';
+} from '#core/keyfile.ts';
+import { PORTS, testKey } from '../helpers/core.ts';
 
 const PRIVATE = toHex(testKey('alice'));
 

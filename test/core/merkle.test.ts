@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { concatBytes, fromHex, toHex } from '../../src/core/bytes.ts';
+import { concatBytes, fromHex, toHex } from '#core/bytes.ts';
 import {
   EMPTY_MERKLE_ROOT,
   type MerkleProof,
   merkleProof,
   merkleRoot,
   verifyMerkleProof,
-} from '../../src/core/merkle.ts';
-import { sha256Hex } from './helpers.ts';
+} from '#core/merkle.ts';
+import { sha256Hex } from '../helpers/core.ts';
 
 function sha256(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(data).digest());

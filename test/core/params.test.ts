@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateBlockStateless } from '../../src/core/block.ts';
-import { bigIntToHex256, toHex } from '../../src/core/bytes.ts';
-import { decodeBits, encodeBits } from '../../src/core/compact.ts';
-import { encodeHeader, headerHash } from '../../src/core/header.ts';
-import { EMPTY_MERKLE_ROOT } from '../../src/core/merkle.ts';
-import { asertAnchor, MAIN, NETWORKS, REGTEST } from '../../src/core/params.ts';
-import { blockWork, meetsTarget } from '../../src/core/pow.ts';
-import { PORTS } from './helpers.ts';
+import { validateBlockStateless } from '#core/block.ts';
+import { bigIntToHex256, toHex } from '#core/bytes.ts';
+import { decodeBits, encodeBits } from '#core/compact.ts';
+import { encodeHeader, headerHash } from '#core/header.ts';
+import { EMPTY_MERKLE_ROOT } from '#core/merkle.ts';
+import { asertAnchor, MAIN, NETWORKS, REGTEST } from '#core/params.ts';
+import { blockWork, meetsTarget } from '#core/pow.ts';
+import { PORTS } from '../helpers/core.ts';
 
 describe('network parameters', () => {
   for (const params of Object.values(NETWORKS)) {

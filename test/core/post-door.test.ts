@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { fromHex, utf8 } from '../../src/core/bytes.ts';
-import { canonicalJson } from '../../src/core/canonical.ts';
-import { ErrorCode } from '../../src/core/errors.ts';
+import { fromHex, utf8 } from '#core/bytes.ts';
+import { canonicalJson } from '#core/canonical.ts';
+import { ErrorCode } from '#core/errors.ts';
 import {
   badSignature,
   checkPost,
@@ -16,9 +16,9 @@ import {
   signPost,
   validatePost,
   verifyPostSignature,
-} from '../../src/core/post.ts';
-import { nodeCrypto } from '../../src/node/crypto-node.ts';
-import { PORTS, testKey } from './helpers.ts';
+} from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { PORTS, testKey } from '../helpers/core.ts';
 
 const T = 1795392000;
 const HELLO: Post = { author: 'alice', content: 'hello', timestamp: T };

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { fromHex, toHex, utf8 } from '../../src/core/bytes.ts';
-import { canonicalJson } from '../../src/core/canonical.ts';
-import { ErrorCode } from '../../src/core/errors.ts';
+import { fromHex, toHex, utf8 } from '#core/bytes.ts';
+import { canonicalJson } from '#core/canonical.ts';
+import { ErrorCode } from '#core/errors.ts';
 import {
   canonicalPost,
   isSigned,
@@ -15,9 +15,9 @@ import {
   signPost,
   unsignedPart,
   validatePost,
-} from '../../src/core/post.ts';
-import { nodeCrypto } from '../../src/node/crypto-node.ts';
-import { PORTS, testKey } from './helpers.ts';
+} from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { PORTS, testKey } from '../helpers/core.ts';
 
 const T = 1795392000;
 const BASE: Post = { author: 'alice', content: 'hello', timestamp: T };

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { bigIntToHex256, fromHex } from '../../src/core/bytes.ts';
-import { MAIN, REGTEST } from '../../src/core/params.ts';
-import { blockWork, meetsTarget, targetWords, wordsMeetTarget } from '../../src/core/pow.ts';
+import { bigIntToHex256, fromHex } from '#core/bytes.ts';
+import { MAIN, REGTEST } from '#core/params.ts';
+import { blockWork, meetsTarget, targetWords, wordsMeetTarget } from '#core/pow.ts';
 
 const MAX = 2n ** 256n - 1n;
 

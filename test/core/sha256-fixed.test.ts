@@ -3,14 +3,8 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
-import { toHex, utf8 } from '../../src/core/bytes.ts';
-import {
-  compress,
-  readBlockWords,
-  SHA256_IV,
-  sha256Short,
-  writeDigest,
-} from '../../src/core/sha256-fixed.ts';
+import { toHex, utf8 } from '#core/bytes.ts';
+import { compress, readBlockWords, SHA256_IV, sha256Short, writeDigest } from '#core/sha256-fixed.ts';
 
 function reference(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');

@@ -2,6 +2,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { headerOf, validateBlockStateless } from '#core/block.ts';
+import { bigIntToHex256, concatBytes, fromHex, toHex, utf8 } from '#core/bytes.ts';
+import { decodeBits } from '#core/compact.ts';
+import { ErrorCode } from '#core/errors.ts';
+import { decodeHeader, encodeHeader, HEADER_SIZE, HeaderHasher, headerHash } from '#core/header.ts';
+import { merkleProof, merkleRoot, verifyMerkleProof } from '#core/merkle.ts';
+import { NETWORKS, type NetworkName } from '#core/params.ts';
+import { canonicalPost, type Post, parsePost, postId, unsignedPart, validatePost } from '#core/post.ts';
+import { meetsTarget } from '#core/pow.ts';
 import {
   blockCases,
   generateVectors,
@@ -9,25 +18,9 @@ import {
   VALID,
   VectorDisagreement,
 } from '../../scripts/generate-vectors.ts';
-import { headerOf, validateBlockStateless } from '../../src/core/block.ts';
-import { bigIntToHex256, concatBytes, fromHex, toHex, utf8 } from '../../src/core/bytes.ts';
-import { decodeBits } from '../../src/core/compact.ts';
-import { ErrorCode } from '../../src/core/errors.ts';
-import { decodeHeader, encodeHeader, HEADER_SIZE, HeaderHasher, headerHash } from '../../src/core/header.ts';
-import { merkleProof, merkleRoot, verifyMerkleProof } from '../../src/core/merkle.ts';
-import { NETWORKS, type NetworkName } from '../../src/core/params.ts';
-import {
-  canonicalPost,
-  type Post,
-  parsePost,
-  postId,
-  unsignedPart,
-  validatePost,
-} from '../../src/core/post.ts';
-import { meetsTarget } from '../../src/core/pow.ts';
-import { PORTS, sha256Hex } from './helpers.ts';
-import { referenceCanonicalJson } from './jcs-reference.ts';
-import { referenceMerklePath, referenceMerkleRoot } from './merkle-reference.ts';
+import { PORTS, sha256Hex } from '../helpers/core.ts';
+import { referenceCanonicalJson } from '../helpers/jcs-reference.ts';
+import { referenceMerklePath, referenceMerkleRoot } from '../helpers/merkle-reference.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, PHONE, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
 import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
-import { launchBrowser, PHONE, postJson, screenshot, watchErrors } from './helpers.ts';
 
 interface FeedPage {
   items: { id: string; post: { author: string; content: string; pubkey?: string; reply_to?: string } }[];

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
 import {
   type AppProcess,
   launchBrowser,
@@ -11,7 +10,8 @@ import {
   screenshot,
   startAppProcess,
   watchErrors,
-} from './helpers.ts';
+} from '../helpers/browser.ts';
+import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
 
 /**
  * The standalone app (`yournet app --node URL`, the tutorial's port-5000 app) talking to a node

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, postJson, screenshot } from '../helpers/browser.ts';
 import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
-import { launchBrowser, postJson, screenshot } from './helpers.ts';
 
 /** Two connected nodes: a post made through node A's app and mined on node B appears in A's feed. */
 describe('web app with two connected nodes', () => {

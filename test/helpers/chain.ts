@@ -1,15 +1,15 @@
-import type { Block } from '../../src/core/block.ts';
-import { decodeBits } from '../../src/core/compact.ts';
-import { minimumTimestamp, requiredBits } from '../../src/core/contextual.ts';
-import { grindNonce } from '../../src/core/grind.ts';
-import { merkleRoot } from '../../src/core/merkle.ts';
-import { type NetworkParams, REGTEST } from '../../src/core/params.ts';
-import { type Post, postId, signPost } from '../../src/core/post.ts';
-import { Chain } from '../../src/node/chain/chain.ts';
-import { nodeCrypto } from '../../src/node/crypto-node.ts';
-import { Mempool, type MempoolOptions } from '../../src/node/mempool.ts';
-import type { BlockIndexEntry } from '../../src/node/store/blocks.ts';
-import { Store } from '../../src/node/store/store.ts';
+import type { Block } from '#core/block.ts';
+import { decodeBits } from '#core/compact.ts';
+import { minimumTimestamp, requiredBits } from '#core/contextual.ts';
+import { grindNonce } from '#core/grind.ts';
+import { merkleRoot } from '#core/merkle.ts';
+import { type NetworkParams, REGTEST } from '#core/params.ts';
+import { type Post, postId, signPost } from '#core/post.ts';
+import { Chain } from '#node/chain/chain.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { Mempool, type MempoolOptions } from '#node/mempool.ts';
+import type { BlockIndexEntry } from '#node/store/blocks.ts';
+import { Store } from '#node/store/store.ts';
 
 /** A settable clock in seconds, starting one day after the genesis. */
 export class TestClock {

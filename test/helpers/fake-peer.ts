@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { Block } from '../../src/core/block.ts';
-import { decodeBits } from '../../src/core/compact.ts';
-import { grindNonce } from '../../src/core/grind.ts';
-import { type BlockHeader, headerHash } from '../../src/core/header.ts';
-import { REGTEST } from '../../src/core/params.ts';
-import { meetsTarget } from '../../src/core/pow.ts';
+import type { Block } from '#core/block.ts';
+import { decodeBits } from '#core/compact.ts';
+import { grindNonce } from '#core/grind.ts';
+import { type BlockHeader, headerHash } from '#core/header.ts';
+import { REGTEST } from '#core/params.ts';
+import { meetsTarget } from '#core/pow.ts';
 
 /** What a scripted peer answers on a route: a JSON value, or raw text. */
 export type FakeAnswer = unknown | { raw: string };

@@ -1,9 +1,9 @@
-import { REGTEST } from '../../src/core/params.ts';
-import { P2PErrorCode, PeerError } from '../../src/node/p2p/errors.ts';
-import type { Hello, Inv, Unchecked } from '../../src/node/p2p/messages.ts';
-import type { PeerBook } from '../../src/node/p2p/ports.ts';
-import type { PeerTransport } from '../../src/node/p2p/transport.ts';
-import type { PeerRow, PeerSource } from '../../src/node/store/peers.ts';
+import { REGTEST } from '#core/params.ts';
+import { P2PErrorCode, PeerError } from '#node/p2p/errors.ts';
+import type { Hello, Inv, Unchecked } from '#node/p2p/messages.ts';
+import type { PeerBook } from '#node/p2p/ports.ts';
+import type { PeerTransport } from '#node/p2p/transport.ts';
+import type { PeerRow, PeerSource } from '#node/store/peers.ts';
 
 /** One request the node made through a FakeTransport. */
 export type FakeCall =

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NodeClient } from '../../src/core/api/client.ts';
-import type { NodeStatus } from '../../src/core/api/schemas.ts';
+import { NodeClient } from '#core/api/client.ts';
+import type { NodeStatus } from '#core/api/schemas.ts';
 
 /** A node's answer; tests read the body field by field and assert on it. */
 // biome-ignore lint/suspicious/noExplicitAny: answers are hostile-free test data, checked by assertions

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type NodeConfig, YourNetNode } from '../../src/node/node.ts';
+import { type NodeConfig, YourNetNode } from '#node/node.ts';
 
 /** A real in-process regtest node on a free loopback port, with a temporary data directory. */
 export async function startTestNode(

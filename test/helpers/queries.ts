@@ -1,9 +1,9 @@
-import { utf8 } from '../../src/core/bytes.ts';
-import { REGTEST } from '../../src/core/params.ts';
-import { type Post, postSize, signPost } from '../../src/core/post.ts';
-import { nodeCrypto } from '../../src/node/crypto-node.ts';
-import { ChainQueries, type FeedFilter, type PostView } from '../../src/node/store/queries.ts';
-import type { Store } from '../../src/node/store/store.ts';
+import { utf8 } from '#core/bytes.ts';
+import { REGTEST } from '#core/params.ts';
+import { type Post, postSize, signPost } from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { ChainQueries, type FeedFilter, type PostView } from '#node/store/queries.ts';
+import type { Store } from '#node/store/store.ts';
 import { idOf, type TestChain } from './chain.ts';
 
 /** A deterministic Ed25519 private key per name. */

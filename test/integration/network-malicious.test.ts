@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Block } from '../../src/core/block.ts';
-import { headerOf } from '../../src/core/block.ts';
-import { decodeBits } from '../../src/core/compact.ts';
-import { EMPTY_MERKLE_ROOT, merkleRoot } from '../../src/core/merkle.ts';
-import { REGTEST } from '../../src/core/params.ts';
-import { blockWork } from '../../src/core/pow.ts';
+import type { Block } from '#core/block.ts';
+import { headerOf } from '#core/block.ts';
+import { decodeBits } from '#core/compact.ts';
+import { EMPTY_MERKLE_ROOT, merkleRoot } from '#core/merkle.ts';
+import { REGTEST } from '#core/params.ts';
+import { blockWork } from '#core/pow.ts';
 import { idOf, makePost } from '../helpers/chain.ts';
 import { blockOnGenesis, type FakePeer, type FakeRoutes, startFakePeer } from '../helpers/fake-peer.ts';
 import { call, postAndMine, status, waitFor } from '../helpers/network.ts';

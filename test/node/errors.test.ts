@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ErrorCode } from '../../src/core/errors.ts';
-import { errorHandler, sendError, sendErrorWithStatus } from '../../src/node/api/errors.ts';
-import { HTTP_STATUS, httpStatus, isAnyErrorCode } from '../../src/node/error-status.ts';
-import { type AnyErrorCode, NodeError, NodeErrorCode } from '../../src/node/errors.ts';
-import { P2PErrorCode, PeerError } from '../../src/node/p2p/errors.ts';
-import { MISBEHAVIOUR_POINTS } from '../../src/node/p2p/misbehaviour.ts';
+import { ErrorCode } from '#core/errors.ts';
+import { errorHandler, sendError, sendErrorWithStatus } from '#node/api/errors.ts';
+import { HTTP_STATUS, httpStatus, isAnyErrorCode } from '#node/error-status.ts';
+import { type AnyErrorCode, NodeError, NodeErrorCode } from '#node/errors.ts';
+import { P2PErrorCode, PeerError } from '#node/p2p/errors.ts';
+import { MISBEHAVIOUR_POINTS } from '#node/p2p/misbehaviour.ts';
 
 /** Every code of the system, from the three lists that define them. */
 const ALL_CODES: AnyErrorCode[] = [

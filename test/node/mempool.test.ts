@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { REGTEST } from '../../src/core/params.ts';
-import { type Post, postSize } from '../../src/core/post.ts';
-import { nodeCrypto } from '../../src/node/crypto-node.ts';
-import { NodeError } from '../../src/node/errors.ts';
-import type { Mempool, MempoolOptions } from '../../src/node/mempool.ts';
-import { SignatureVerifierPool } from '../../src/node/verifier/pool.ts';
+import { REGTEST } from '#core/params.ts';
+import { type Post, postSize } from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { NodeError } from '#node/errors.ts';
+import type { Mempool, MempoolOptions } from '#node/mempool.ts';
+import { SignatureVerifierPool } from '#node/verifier/pool.ts';
 import { extend, idOf, makePost, testChain } from '../helpers/chain.ts';
 
 const NOW = REGTEST.genesis.timestamp + 86_400;

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { newKeyFile, readKeyFile, writeKeyFile } from '../../src/cli/keyfile.ts';
-import { nobleCrypto } from '../../src/core/crypto-noble.ts';
-import { nodeCrypto } from '../../src/node/crypto-node.ts';
+import { newKeyFile, readKeyFile, writeKeyFile } from '#cli/keyfile.ts';
+import { nobleCrypto } from '#core/crypto-noble.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
 import {
   avatarHue,
   avatarInitial,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nobleCrypto } from '../../src/core/crypto-noble.ts';
-import { validatePost } from '../../src/core/post.ts';
+import { nobleCrypto } from '#core/crypto-noble.ts';
+import { validatePost } from '#core/post.ts';
 import type { BlockSummary, NodeApi, Page, PostView } from '../../web/src/api.ts';
 import { newIdentity } from '../../web/src/lib/identity-format.ts';
 import { Backoff, RETRY_MAX_MS, RETRY_MIN_MS } from '../../web/src/state/backoff.ts';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeBits } from '../../src/core/compact.ts';
-import { nobleCrypto } from '../../src/core/crypto-noble.ts';
-import { grindNonce } from '../../src/core/grind.ts';
-import { merkleProof, merkleRoot } from '../../src/core/merkle.ts';
-import { REGTEST } from '../../src/core/params.ts';
-import { postId, signPost } from '../../src/core/post.ts';
+import { decodeBits } from '#core/compact.ts';
+import { nobleCrypto } from '#core/crypto-noble.ts';
+import { grindNonce } from '#core/grind.ts';
+import { merkleProof, merkleRoot } from '#core/merkle.ts';
+import { REGTEST } from '#core/params.ts';
+import { postId, signPost } from '#core/post.ts';
 import { checkInclusion, checkPost, type HeaderFields } from '../../web/src/lib/verify.ts';
 
 const privateKey = new Uint8Array(32).fill(7);

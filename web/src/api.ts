@@ -2,7 +2,7 @@
  * The node's HTTP API as the app uses it: the shared client and the shapes of the API's
  * contract (src/core/api). Types only from the schemas, so typebox stays out of the bundle.
  */
-export { ApiError, NodeClient as NodeApi } from '../../src/core/api/client.ts';
+export { ApiError, NodeClient as NodeApi } from '#core/api/client.ts';
 export type {
   BlockDetail,
   BlockEvent,
@@ -18,4 +18,4 @@ export type {
   PostView,
   ReorgEvent,
   SubmitAnswer,
-} from '../../src/core/api/schemas.ts';
+} from '#core/api/schemas.ts';

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Static } from 'typebox';
 import { Value } from 'typebox/value';
-import { ApiError, NodeClient } from '../../../src/core/api/client.ts';
-import * as Schemas from '../../../src/core/api/schemas.ts';
-import { type Post, signPost } from '../../../src/core/post.ts';
-import { nodeCrypto } from '../../../src/node/crypto-node.ts';
-import type { YourNetNode } from '../../../src/node/node.ts';
-import type * as Queries from '../../../src/node/store/queries.ts';
+import { ApiError, NodeClient } from '#core/api/client.ts';
+import * as Schemas from '#core/api/schemas.ts';
+import { type Post, signPost } from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import type { YourNetNode } from '#node/node.ts';
+import type * as Queries from '#node/store/queries.ts';
 import { idOf } from '../../helpers/chain.ts';
 import { startTestNode } from '../../helpers/node.ts';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { REGTEST } from '../../../src/core/params.ts';
-import type { YourNetNode } from '../../../src/node/node.ts';
+import { REGTEST } from '#core/params.ts';
+import type { YourNetNode } from '#node/node.ts';
 import { makePost, mineOn } from '../../helpers/chain.ts';
 import { startTestNode } from '../../helpers/node.ts';
 

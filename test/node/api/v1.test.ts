@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { verifyMerkleProof } from '../../../src/core/merkle.ts';
-import { REGTEST } from '../../../src/core/params.ts';
-import { type Post, signPost } from '../../../src/core/post.ts';
-import { nodeCrypto } from '../../../src/node/crypto-node.ts';
-import type { YourNetNode } from '../../../src/node/node.ts';
+import { verifyMerkleProof } from '#core/merkle.ts';
+import { REGTEST } from '#core/params.ts';
+import { type Post, signPost } from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import type { YourNetNode } from '#node/node.ts';
 import { idOf } from '../../helpers/chain.ts';
 import { startTestNode } from '../../helpers/node.ts';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerCors } from '../../../src/node/api/cors.ts';
-import { APP_CSP, registerWebApp } from '../../../src/node/api/webapp.ts';
+import { registerCors } from '#node/api/cors.ts';
+import { APP_CSP, registerWebApp } from '#node/api/webapp.ts';
 
 function appWith(distDir: string, node?: string): Promise<FastifyInstance> {
   const app = Fastify();

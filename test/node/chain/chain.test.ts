@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ErrorCode } from '../../../src/core/errors.ts';
-import { REGTEST } from '../../../src/core/params.ts';
-import type { ReorgEvent } from '../../../src/node/chain/chain.ts';
+import { ErrorCode } from '#core/errors.ts';
+import { REGTEST } from '#core/params.ts';
+import type { ReorgEvent } from '#node/chain/chain.ts';
 import { chainOn, extend, idOf, makePost, mineOn, testChain } from '../../helpers/chain.ts';
 
 describe('Chain', () => {
@@ -153,7 +153,7 @@ describe('Chain', () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { Store } = await import('../../../src/node/store/store.ts');
+    const { Store } = await import('#node/store/store.ts');
     const dir = mkdtempSync(join(tmpdir(), 'yournet-chain-'));
     try {
       const { chain, store, mempool } = chainOn(dir);

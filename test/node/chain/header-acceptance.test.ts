@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ParentContext } from '../../../src/core/contextual.ts';
-import { ErrorCode } from '../../../src/core/errors.ts';
-import { REGTEST } from '../../../src/core/params.ts';
-import { acceptHeader, type HashedHeader } from '../../../src/node/chain/header-acceptance.ts';
+import type { ParentContext } from '#core/contextual.ts';
+import { ErrorCode } from '#core/errors.ts';
+import { REGTEST } from '#core/params.ts';
+import { acceptHeader, type HashedHeader } from '#node/chain/header-acceptance.ts';
 import { extend, makePost, mineOn, testChain } from '../../helpers/chain.ts';
 
 /** The header fields and hash of a block. */

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { REGTEST } from '../../../src/core/params.ts';
-import { Chain, type PendingPoolWriter } from '../../../src/node/chain/chain.ts';
-import { nodeCrypto } from '../../../src/node/crypto-node.ts';
-import { Mempool } from '../../../src/node/mempool.ts';
-import { PendingStore } from '../../../src/node/store/pending.ts';
-import { Store } from '../../../src/node/store/store.ts';
+import { REGTEST } from '#core/params.ts';
+import { Chain, type PendingPoolWriter } from '#node/chain/chain.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { Mempool } from '#node/mempool.ts';
+import { PendingStore } from '#node/store/pending.ts';
+import { Store } from '#node/store/store.ts';
 import { extend, idOf, makePost, mineOn, TestClock } from '../../helpers/chain.ts';
 
 /** A chain whose pool records every call the chain makes to it, before the Mempool runs it. */

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CryptoPort } from '../../../src/core/crypto.ts';
-import { ErrorCode } from '../../../src/core/errors.ts';
-import { REGTEST } from '../../../src/core/params.ts';
-import { type Post, postSize } from '../../../src/core/post.ts';
-import { Chain } from '../../../src/node/chain/chain.ts';
-import { CheckedBlock } from '../../../src/node/chain/checked.ts';
-import { nodeCrypto } from '../../../src/node/crypto-node.ts';
-import { Mempool } from '../../../src/node/mempool.ts';
-import { Store } from '../../../src/node/store/store.ts';
-import { VerifiedSignatures } from '../../../src/node/verifier/block-signatures.ts';
+import type { CryptoPort } from '#core/crypto.ts';
+import { ErrorCode } from '#core/errors.ts';
+import { REGTEST } from '#core/params.ts';
+import { type Post, postSize } from '#core/post.ts';
+import { Chain } from '#node/chain/chain.ts';
+import { CheckedBlock } from '#node/chain/checked.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { Mempool } from '#node/mempool.ts';
+import { Store } from '#node/store/store.ts';
+import { VerifiedSignatures } from '#node/verifier/block-signatures.ts';
 import { idOf, makePost, mineOn, TestClock } from '../../helpers/chain.ts';
 
 /** A chain whose crypto port counts the signature verifications it does. */

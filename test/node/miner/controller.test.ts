@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAIN } from '../../../src/core/params.ts';
-import { MiningController } from '../../../src/node/miner/controller.ts';
-import { MinerPool } from '../../../src/node/miner/pool.ts';
+import { MAIN } from '#core/params.ts';
+import { MiningController } from '#node/miner/controller.ts';
+import { MinerPool } from '#node/miner/pool.ts';
 import { makePost, mineOn, testChain } from '../../helpers/chain.ts';
 
 async function until(condition: () => boolean, what: string, ms = 20_000): Promise<void> {

@@ -5,10 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import { type BlockHeader, headerHash } from '../../../src/core/header.ts';
-import { REGTEST } from '../../../src/core/params.ts';
-import { meetsTarget } from '../../../src/core/pow.ts';
-import { type MinedHeader, MinerPool, poolWorkers } from '../../../src/node/miner/pool.ts';
+import { type BlockHeader, headerHash } from '#core/header.ts';
+import { REGTEST } from '#core/params.ts';
+import { meetsTarget } from '#core/pow.ts';
+import { type MinedHeader, MinerPool, poolWorkers } from '#node/miner/pool.ts';
 
 const TEMPLATE: BlockHeader = {
   version: 1,

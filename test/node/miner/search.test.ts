@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type BlockHeader, headerHash } from '../../../src/core/header.ts';
-import { REGTEST } from '../../../src/core/params.ts';
-import { meetsTarget } from '../../../src/core/pow.ts';
-import { searchNonces } from '../../../src/node/miner/search.ts';
+import { type BlockHeader, headerHash } from '#core/header.ts';
+import { REGTEST } from '#core/params.ts';
+import { meetsTarget } from '#core/pow.ts';
+import { searchNonces } from '#node/miner/search.ts';
 
 const TEMPLATE: BlockHeader = {
   version: 1,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { WireHeader } from '../../../src/node/p2p/locator.ts';
-import { Batch, type BatchStatus } from '../../../src/node/p2p/sync/batch.ts';
+import type { WireHeader } from '#node/p2p/locator.ts';
+import { Batch, type BatchStatus } from '#node/p2p/sync/batch.ts';
 
 const header = (index: number) => ({ index, hash: index.toString(16).padStart(64, '0') }) as WireHeader;
 const batchOf = (turn = 0) => new Batch(turn, [header(1), header(2), header(3)]);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Block } from '../../../src/core/block.ts';
-import { REGTEST } from '../../../src/core/params.ts';
-import { normalizePeerAddress } from '../../../src/node/p2p/address.ts';
-import { parseHello, parseInv } from '../../../src/node/p2p/messages.ts';
-import { misbehaviourPoints } from '../../../src/node/p2p/misbehaviour.ts';
-import { OrphanPool } from '../../../src/node/p2p/orphans.ts';
-import { RateLimiter } from '../../../src/node/p2p/rate-limit.ts';
-import { BoundedSet } from '../../../src/node/p2p/seen.ts';
+import type { Block } from '#core/block.ts';
+import { REGTEST } from '#core/params.ts';
+import { normalizePeerAddress } from '#node/p2p/address.ts';
+import { parseHello, parseInv } from '#node/p2p/messages.ts';
+import { misbehaviourPoints } from '#node/p2p/misbehaviour.ts';
+import { OrphanPool } from '#node/p2p/orphans.ts';
+import { RateLimiter } from '#node/p2p/rate-limit.ts';
+import { BoundedSet } from '#node/p2p/seen.ts';
 
 const h = (n: number) => n.toString(16).padStart(64, '0');
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chainView } from '../../../src/node/p2p/adapters.ts';
-import { buildLocator, headersAfter, MAX_HEADERS_PER_ANSWER } from '../../../src/node/p2p/locator.ts';
-import type { BlockIndexEntry } from '../../../src/node/store/blocks.ts';
+import { chainView } from '#node/p2p/adapters.ts';
+import { buildLocator, headersAfter, MAX_HEADERS_PER_ANSWER } from '#node/p2p/locator.ts';
+import type { BlockIndexEntry } from '#node/store/blocks.ts';
 import { extend, testChain } from '../../helpers/chain.ts';
 
 function grow(count: number) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { REGTEST } from '../../../src/core/params.ts';
-import { MAX_HEADERS_PER_ANSWER, MAX_LOCATOR_HASHES } from '../../../src/node/p2p/locator.ts';
+import { REGTEST } from '#core/params.ts';
+import { MAX_HEADERS_PER_ANSWER, MAX_LOCATOR_HASHES } from '#node/p2p/locator.ts';
 import {
   claimedHash,
   LIMITS,
@@ -17,7 +17,7 @@ import {
   parseInv,
   parsePostsAnswer,
   parseTip,
-} from '../../../src/node/p2p/messages.ts';
+} from '#node/p2p/messages.ts';
 
 const hash = fc.stringMatching(/^[0-9a-f]{64}$/);
 const h = (n: number) => n.toString(16).padStart(64, '0');

@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ErrorCode } from '../../../src/core/errors.ts';
-import { type AnyErrorCode, NodeErrorCode } from '../../../src/node/errors.ts';
-import { P2PErrorCode } from '../../../src/node/p2p/errors.ts';
-import {
-  DISCOURAGE_SCORE,
-  MISBEHAVIOUR_POINTS,
-  misbehaviourPoints,
-} from '../../../src/node/p2p/misbehaviour.ts';
+import { ErrorCode } from '#core/errors.ts';
+import { type AnyErrorCode, NodeErrorCode } from '#node/errors.ts';
+import { P2PErrorCode } from '#node/p2p/errors.ts';
+import { DISCOURAGE_SCORE, MISBEHAVIOUR_POINTS, misbehaviourPoints } from '#node/p2p/misbehaviour.ts';
 
 /**
  * A verbatim copy of `misbehaviourPoints` as it was before the table (prefix tests and

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chainView } from '../../../src/node/p2p/adapters.ts';
-import { BlockIntake } from '../../../src/node/p2p/intake.ts';
-import { headersAfter } from '../../../src/node/p2p/locator.ts';
-import { OrphanPool } from '../../../src/node/p2p/orphans.ts';
-import { PeerManager } from '../../../src/node/p2p/peer-manager.ts';
-import { SyncProgress } from '../../../src/node/p2p/progress.ts';
-import { BATCH_SIZE } from '../../../src/node/p2p/sync/range.ts';
-import { SyncManager } from '../../../src/node/p2p/sync.ts';
-import { chainworkHex } from '../../../src/node/store/blocks.ts';
+import { chainView } from '#node/p2p/adapters.ts';
+import { BlockIntake } from '#node/p2p/intake.ts';
+import { headersAfter } from '#node/p2p/locator.ts';
+import { OrphanPool } from '#node/p2p/orphans.ts';
+import { PeerManager } from '#node/p2p/peer-manager.ts';
+import { SyncProgress } from '#node/p2p/progress.ts';
+import { BATCH_SIZE } from '#node/p2p/sync/range.ts';
+import { SyncManager } from '#node/p2p/sync.ts';
+import { chainworkHex } from '#node/store/blocks.ts';
 import { extend, testChain } from '../../helpers/chain.ts';
 import { FakeTransport, fakeHello, MemoryPeerBook } from '../../helpers/fake-transport.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { P2PErrorCode } from '../../../src/node/p2p/errors.ts';
+import { P2PErrorCode } from '#node/p2p/errors.ts';
 import { extend, makePost } from '../../helpers/chain.ts';
 import { startTestNode } from '../../helpers/node.ts';
 

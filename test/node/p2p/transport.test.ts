@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { PeerError } from '../../../src/node/p2p/errors.ts';
-import { HttpTransport, PEER_HEADER } from '../../../src/node/p2p/http-transport.ts';
-import { NetStats } from '../../../src/node/p2p/transport.ts';
+import { PeerError } from '#node/p2p/errors.ts';
+import { HttpTransport, PEER_HEADER } from '#node/p2p/http-transport.ts';
+import { NetStats } from '#node/p2p/transport.ts';
 
 /** The HTTP transport's defences, against a local server answering whatever each path says. */
 describe('HttpTransport', () => {

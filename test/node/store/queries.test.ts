@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { MerkleTree, merkleProof, merkleRoot, verifyMerkleProof } from '../../../src/core/merkle.ts';
-import { REGTEST } from '../../../src/core/params.ts';
-import type { Post } from '../../../src/core/post.ts';
-import type { Chain } from '../../../src/node/chain/chain.ts';
-import type { BlockIndexEntry } from '../../../src/node/store/blocks.ts';
-import { chainworkHex } from '../../../src/node/store/blocks.ts';
-import {
-  type ChainQueries,
-  ftsQuery,
-  type PostView,
-  QUERY_LIMITS,
-  QueryError,
-} from '../../../src/node/store/queries.ts';
+import { MerkleTree, merkleProof, merkleRoot, verifyMerkleProof } from '#core/merkle.ts';
+import { REGTEST } from '#core/params.ts';
+import type { Post } from '#core/post.ts';
+import type { Chain } from '#node/chain/chain.ts';
+import type { BlockIndexEntry } from '#node/store/blocks.ts';
+import { chainworkHex } from '#node/store/blocks.ts';
+import { type ChainQueries, ftsQuery, type PostView, QUERY_LIMITS, QueryError } from '#node/store/queries.ts';
 import { extend, idOf, testChain } from '../../helpers/chain.ts';
 import { addPending, allPages, feedIds, postBy, pubkeyOf, queriesOf } from '../../helpers/queries.ts';
 

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { REGTEST } from '../../../src/core/params.ts';
-import { WAL_BACKSTOP_PAGES } from '../../../src/node/store/maintenance.ts';
-import { DataDirError, Store } from '../../../src/node/store/store.ts';
+import { REGTEST } from '#core/params.ts';
+import { WAL_BACKSTOP_PAGES } from '#node/store/maintenance.ts';
+import { DataDirError, Store } from '#node/store/store.ts';
 import { testChain } from '../../helpers/chain.ts';
 import { addPending, postBy, queriesOf } from '../../helpers/queries.ts';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { ValidBlock } from '../../../src/core/block.ts';
-import { utf8 } from '../../../src/core/bytes.ts';
-import { nodeCrypto } from '../../../src/node/crypto-node.ts';
-import { verifyBlockSignatures } from '../../../src/node/verifier/block-signatures.ts';
-import { SignatureVerifierPool, verifierWorkers } from '../../../src/node/verifier/pool.ts';
-import { MESSAGE_AT, PUBLIC_KEY_AT, RECORD_BYTES } from '../../../src/node/verifier/shared.ts';
+import type { ValidBlock } from '#core/block.ts';
+import { utf8 } from '#core/bytes.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { verifyBlockSignatures } from '#node/verifier/block-signatures.ts';
+import { SignatureVerifierPool, verifierWorkers } from '#node/verifier/pool.ts';
+import { MESSAGE_AT, PUBLIC_KEY_AT, RECORD_BYTES } from '#node/verifier/shared.ts';
 import { makePost, mineOn, testChain } from '../../helpers/chain.ts';
 
 /** `count` records of shared.ts's layout; every third signature is corrupted. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { utf8 } from '../../../src/core/bytes.ts';
-import { nodeCrypto } from '../../../src/node/crypto-node.ts';
-import { SignatureVerifierPool, verifierWorkers } from '../../../src/node/verifier/pool.ts';
+import { utf8 } from '#core/bytes.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { SignatureVerifierPool, verifierWorkers } from '#node/verifier/pool.ts';
 
 interface Case {
   readonly signature: Uint8Array;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { utf8Length } from '../../../src/core/bytes.ts';
-import { POST_LIMITS } from '../../../src/core/post.ts';
+import { utf8Length } from '#core/bytes.ts';
+import { POST_LIMITS } from '#core/post.ts';
 import { nameProblem } from '../lib/identity-format.ts';
 import { paths } from '../router.ts';
 import { store, useStore } from '../store.ts';

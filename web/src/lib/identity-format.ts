@@ -4,16 +4,16 @@
  * only the display name, so a key exported from the app works with `yournet post --key` and the
  * other way round.
  */
-import type { CryptoPort } from '../../../src/core/crypto.ts';
+import type { CryptoPort } from '#core/crypto.ts';
 import {
   generateKeyFile,
   keyFile,
   parseKeyFile as parseKeyFileText,
   serializeKeyFile,
-} from '../../../src/core/keyfile.ts';
-import { POST_LIMITS } from '../../../src/core/post.ts';
+} from '#core/keyfile.ts';
+import { POST_LIMITS } from '#core/post.ts';
 
-export { fingerprint, KEY_FILE_TYPE, type KeyFile as KeyFileJson } from '../../../src/core/keyfile.ts';
+export { fingerprint, KEY_FILE_TYPE, type KeyFile as KeyFileJson } from '#core/keyfile.ts';
 
 /** An identity: an Ed25519 key pair and the display name posts are signed with. */
 export interface Identity {

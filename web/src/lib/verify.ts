@@ -3,12 +3,12 @@
  * signature, its merkle inclusion proof against its block's root, and that block's header hash
  * and proof of work. Pure (the crypto port is passed in), so test/web runs it under Node.
  */
-import { decodeBits } from '../../../src/core/compact.ts';
-import type { CryptoPort } from '../../../src/core/crypto.ts';
-import { headerHash } from '../../../src/core/header.ts';
-import { type MerkleProof, verifyMerkleProof } from '../../../src/core/merkle.ts';
-import { checkPost as checkPostForm, type Post, verifyPostSignature } from '../../../src/core/post.ts';
-import { meetsTarget } from '../../../src/core/pow.ts';
+import { decodeBits } from '#core/compact.ts';
+import type { CryptoPort } from '#core/crypto.ts';
+import { headerHash } from '#core/header.ts';
+import { type MerkleProof, verifyMerkleProof } from '#core/merkle.ts';
+import { checkPost as checkPostForm, type Post, verifyPostSignature } from '#core/post.ts';
+import { meetsTarget } from '#core/pow.ts';
 
 export interface Check {
   readonly name: string;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { nobleCrypto } from '../../../src/core/crypto-noble.ts';
+import { nobleCrypto } from '#core/crypto-noble.ts';
 import type { BlockDetail, PostDetail } from '../api.ts';
 import { PostCard, Thread } from '../components/PostCard.tsx';
 import { absoluteTime } from '../lib/format.ts';

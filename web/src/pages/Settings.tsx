@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { nobleCrypto } from '../../../src/core/crypto-noble.ts';
+import { nobleCrypto } from '#core/crypto-noble.ts';
 import {
   exportKeyFile,
   fingerprint,

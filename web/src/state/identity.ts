@@ -2,7 +2,7 @@
  * This browser's identity: the signing key and the name posts go out under, kept in
  * localStorage. Owns `identity` and `name`.
  */
-import { nobleCrypto } from '../../../src/core/crypto-noble.ts';
+import { nobleCrypto } from '#core/crypto-noble.ts';
 import { type Identity, newIdentity } from '../lib/identity-format.ts';
 import { storage } from '../lib/storage.ts';
 import type { StateHub, Writer } from './hub.ts';

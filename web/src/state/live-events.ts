@@ -2,7 +2,7 @@
  * The node's server-sent events as the app reads them, and the view of a post the node has not
  * paged yet (a live post, or one this browser just sent). Pure (tested in test/web).
  */
-import { type Post, parsePost } from '../../../src/core/post.ts';
+import { type Post, parsePost } from '#core/post.ts';
 import type { PostView } from '../api.ts';
 import { UNPAGED_SEQ } from './post-lists.ts';
 

@@ -1,7 +1,7 @@
 /** A post this browser writes: signed with its key, checked, and shown at once as pending. */
-import { fromHex } from '../../../src/core/bytes.ts';
-import { nobleCrypto } from '../../../src/core/crypto-noble.ts';
-import { checkPost, type Post, signPost, type UnsignedPost } from '../../../src/core/post.ts';
+import { fromHex } from '#core/bytes.ts';
+import { nobleCrypto } from '#core/crypto-noble.ts';
+import { checkPost, type Post, signPost, type UnsignedPost } from '#core/post.ts';
 import type { PostView } from '../api.ts';
 import type { Identity } from '../lib/identity-format.ts';
 import { unpagedView } from './live-events.ts';

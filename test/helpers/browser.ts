@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { spawnListening } from '../helpers/process.ts';
+import { spawnListening } from './process.ts';
 
 const BIN = new URL('../../bin/yournet.mjs', import.meta.url).pathname;
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;

@@ -2,18 +2,18 @@
  * Deterministic building blocks shared by the core tests and scripts/generate-vectors.ts:
  * fixed keys, a miner for easy targets, and block construction. No randomness anywhere.
  */
-import { BLOCK_VERSION, type Block, headerOf } from '../../src/core/block.ts';
-import { toHex, utf8 } from '../../src/core/bytes.ts';
-import { decodeBits } from '../../src/core/compact.ts';
-import type { CryptoPort } from '../../src/core/crypto.ts';
-import { nobleCrypto } from '../../src/core/crypto-noble.ts';
-import { grindNonce } from '../../src/core/grind.ts';
-import { type BlockHeader, HeaderHasher, headerHash } from '../../src/core/header.ts';
-import { merkleRoot } from '../../src/core/merkle.ts';
-import type { NetworkParams } from '../../src/core/params.ts';
-import { type Post, postId } from '../../src/core/post.ts';
-import { targetWords, wordsMeetTarget } from '../../src/core/pow.ts';
-import { nodeCrypto } from '../../src/node/crypto-node.ts';
+import { BLOCK_VERSION, type Block, headerOf } from '#core/block.ts';
+import { toHex, utf8 } from '#core/bytes.ts';
+import { decodeBits } from '#core/compact.ts';
+import type { CryptoPort } from '#core/crypto.ts';
+import { nobleCrypto } from '#core/crypto-noble.ts';
+import { grindNonce } from '#core/grind.ts';
+import { type BlockHeader, HeaderHasher, headerHash } from '#core/header.ts';
+import { merkleRoot } from '#core/merkle.ts';
+import type { NetworkParams } from '#core/params.ts';
+import { type Post, postId } from '#core/post.ts';
+import { targetWords, wordsMeetTarget } from '#core/pow.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
 
 /** Both implementations of the crypto port: every test that depends on crypto runs on each. */
 export const PORTS: ReadonlyArray<readonly [string, CryptoPort]> = [
