@@ -107,10 +107,10 @@ export class BlockStore {
     this.deleteLinksStmt = db.prepare('DELETE FROM block_posts WHERE block_hash = ?');
     // A post no block, the pool or the best chain holds is only a side branch's: it goes with it.
     this.deleteLoosePostStmt = db.prepare(
-      `DELETE FROM posts WHERE seq = ?1
-         AND NOT EXISTS (SELECT 1 FROM block_posts WHERE post_seq = ?1)
-         AND NOT EXISTS (SELECT 1 FROM pending WHERE post_seq = ?1)
-         AND NOT EXISTS (SELECT 1 FROM confirmed WHERE post_seq = ?1)`,
+      `DELETE FROM posts WHERE seq = @seq
+         AND NOT EXISTS (SELECT 1 FROM block_posts WHERE post_seq = @seq)
+         AND NOT EXISTS (SELECT 1 FROM pending WHERE post_seq = @seq)
+         AND NOT EXISTS (SELECT 1 FROM confirmed WHERE post_seq = @seq)`,
     );
   }
 
@@ -236,7 +236,7 @@ export class BlockStore {
     const seqs = this.postSeqsStmt.all(hash);
     this.deleteLinksStmt.run(hash);
     this.deleteBlockStmt.run(hash);
-    for (const seq of seqs) this.deleteLoosePostStmt.run(seq);
+    for (const seq of seqs) this.deleteLoosePostStmt.run({ seq });
   }
 
   /** The valid block with the most cumulative work (first received wins ties). */
