@@ -11,7 +11,7 @@ export const NodeErrorCode = {
   /** A JSON body nested deeper or holding more elements than any valid message (api/bounded-json.ts). */
   PAYLOAD_TOO_COMPLEX: 'PAYLOAD_TOO_COMPLEX',
   /** A side-branch block too far below the tip's work to be stored (chain/side-branches.ts). */
-  BLOCK_SIDE_TOO_LIGHT: 'BLOCK_SIDE_TOO_LIGHT',
+  SIDE_BRANCH_TOO_LIGHT: 'SIDE_BRANCH_TOO_LIGHT',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FORBIDDEN: 'FORBIDDEN',
   UNAUTHORIZED: 'UNAUTHORIZED',

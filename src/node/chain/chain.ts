@@ -288,7 +288,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       if (!withinReach(work, this.tipEntry, this.sidePolicy)) {
         return {
           ok: false,
-          code: NodeErrorCode.BLOCK_SIDE_TOO_LIGHT,
+          code: NodeErrorCode.SIDE_BRANCH_TOO_LIGHT,
           message: `block ${hash} is on a side branch more than ${this.sidePolicy.reachBlocks} blocks' work below the tip`,
         };
       }

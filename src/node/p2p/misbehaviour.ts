@@ -66,7 +66,7 @@ export const MISBEHAVIOUR_POINTS: Record<AnyErrorCode, number> = {
   NOT_FOUND: FREE,
   PAYLOAD_TOO_LARGE: FREE,
   PAYLOAD_TOO_COMPLEX: FREE, // a node code, as PAYLOAD_TOO_LARGE; a peer answer over the limits is P2P_TOO_LARGE
-  BLOCK_SIDE_TOO_LIGHT: FREE, // an honest peer may relay a stale block
+  SIDE_BRANCH_TOO_LIGHT: FREE, // an honest peer may relay a stale block
   UNSUPPORTED_MEDIA_TYPE: FREE,
   FORBIDDEN: FREE,
   UNAUTHORIZED: FREE,

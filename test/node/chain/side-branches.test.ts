@@ -31,7 +31,7 @@ describe('side branches', () => {
         const posts = Array.from({ length: 10 }, heavyPost);
         const block = mineOn(chain, genesis, posts, 2 + i);
         const outcome = chain.acceptBlock(block);
-        assert.equal(!outcome.ok && outcome.code, 'BLOCK_SIDE_TOO_LIGHT', `block ${i}`);
+        assert.equal(!outcome.ok && outcome.code, 'SIDE_BRANCH_TOO_LIGHT', `block ${i}`);
         assert.equal(chain.hasBlock(block.hash), false);
         assert.equal(store.posts.byId(idOf(posts[0]!)), undefined, 'its posts were not stored');
       }
@@ -53,7 +53,7 @@ describe('side branches', () => {
     const near = mineOn(chain, main[10 - SIDE_REACH_BLOCKS - 1]!, [makePost()], 7);
     assert.equal(chain.acceptBlock(near).ok, true);
     const far = mineOn(chain, main[10 - SIDE_REACH_BLOCKS - 2]!, [makePost()], 7);
-    assert.equal((chain.acceptBlock(far) as { code: string }).code, 'BLOCK_SIDE_TOO_LIGHT');
+    assert.equal((chain.acceptBlock(far) as { code: string }).code, 'SIDE_BRANCH_TOO_LIGHT');
     assert.deepEqual(chain.acceptBlock(far, { requested: true }), {
       ok: true,
       status: 'side',
