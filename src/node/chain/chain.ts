@@ -132,7 +132,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** Hashes of blocks found invalid and never stored: a replay is refused from its header. */
   private readonly invalid: InvalidBlockMemory;
   private readonly sidePolicy: SideBranchPolicy;
-  /** The tip height at the last side-branch pruning. */
+  /** The tip height at the last side-branch pruning (none yet: the first connect prunes). */
   private prunedAt = -Infinity;
 
   constructor(options: ChainOptions) {
@@ -147,7 +147,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.invalid = new InvalidBlockMemory(options.invalidMemorySize ?? INVALID_MEMORY_SIZE);
     this.sidePolicy = { ...DEFAULT_SIDE_BRANCH_POLICY, ...options.sideBranches };
     this.tipEntry = this.loadTip();
-    this.pruneSideBranches();
+    // No pruning here: a Chain opened only to read (yournet verify) must not write. The first
+    // block connected prunes.
   }
 
   /** The tip of the best chain. */

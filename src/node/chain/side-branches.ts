@@ -13,7 +13,7 @@ export const SIDE_REACH_BLOCKS = 6;
 /** Side-branch blocks whose whole subtree lies this many blocks below the tip are pruned. */
 export const SIDE_PRUNE_DEPTH = 100;
 
-/** Pruning runs once every this many heights the tip moves up (and once at start). */
+/** Pruning runs when a block connects and the tip rose this many heights since the last run (the first connect after start runs it). */
 export const SIDE_PRUNE_EVERY = 16;
 
 export interface SideBranchPolicy {
