@@ -134,6 +134,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly sidePolicy: SideBranchPolicy;
   /** The tip height at the last side-branch pruning (none yet: the first connect prunes). */
   private prunedAt = -Infinity;
+  /** No side block is stored below this height (see {@link pruneStaleSideBranches}); 0: unknown. */
+  private sideFloor = 0;
 
   constructor(options: ChainOptions) {
     super();
@@ -304,6 +306,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     const signed = this.checkSignatures(body.value, options);
     if (!signed.ok) return { ok: false, code: signed.code, message: signed.message };
     const outcome = this.storeAndActivate(signed.value, parent);
+    if (outcome.ok && outcome.status === 'side') this.sideFloor = Math.min(this.sideFloor, outcome.height);
+    // A reorganisation leaves the old branch on the side from its fork: look from 0 again.
+    if (outcome.ok && outcome.status === 'reorg') this.sideFloor = 0;
+    // Stored but failed to connect (marked invalid): somewhere on a side branch.
+    if (!outcome.ok && outcome.hash !== undefined) this.sideFloor = 0;
     if (outcome.ok && outcome.status !== 'side') this.pruneSideBranches();
     return outcome;
   }
@@ -327,7 +334,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     const height = this.tipEntry.height;
     if (!force && height < this.prunedAt + this.sidePolicy.pruneEvery) return 0;
     this.prunedAt = height;
-    return this.store.transaction(() => pruneStaleSideBranches(this.blocks, height, this.sidePolicy));
+    const run = this.store.transaction(() =>
+      pruneStaleSideBranches(this.blocks, height, this.sidePolicy, this.sideFloor),
+    );
+    this.sideFloor = run.floor;
+    return run.pruned;
   }
 
   /**
@@ -347,6 +358,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       result = this.store.transaction(work);
     } catch (error) {
       this.tipEntry = tip;
+      this.sideFloor = 0; // a pruning run may have been rolled back with the rest
       throw error;
     } finally {
       this.deferredEvents = undefined;

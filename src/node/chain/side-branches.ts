@@ -38,24 +38,32 @@ export function withinReach(branchWork: bigint, tip: BlockIndexEntry, policy: Si
  * Deletes stale side-branch blocks: those off the best chain whose whole subtree lies below
  * `tipHeight − pruneDepth` (a block with a younger descendant stays, so no stored block ever
  * loses its parent). Their index entries, post links and the posts nothing else holds go; a
- * pruned block sent again is judged afresh (and refused as too light). Returns how many went.
- * Runs inside the caller's transaction.
+ * pruned block sent again is judged afresh (and refused as too light). Runs inside the
+ * caller's transaction.
+ *
+ * Only heights from `floor` up are read: the caller keeps `floor` at or below the lowest side
+ * block that may exist (the returned `floor` after a run, lowered when a side block is stored or
+ * the best chain reorganises), so a run costs the heights the tip rose, not the whole index.
  */
 export function pruneStaleSideBranches(
   blocks: BlockStore,
   tipHeight: number,
   policy: SideBranchPolicy,
-): number {
+  floor = 0,
+): { pruned: number; floor: number } {
   const cutoff = tipHeight - policy.pruneDepth;
-  if (cutoff <= 0) return 0;
-  const candidates = blocks.sideBlocksBelow(cutoff);
-  if (candidates.length === 0) return 0;
+  if (cutoff <= floor) return { pruned: 0, floor };
+  const candidates = blocks.sideBlocksIn(floor, cutoff);
   const prunable = new Set(candidates.map((entry) => entry.hash));
   // Highest first: a block is prunable when every child is.
   candidates.sort((a, b) => b.height - a.height);
   for (const entry of candidates) {
     if (blocks.childHashes(entry.hash).some((child) => !prunable.has(child))) prunable.delete(entry.hash);
   }
-  for (const hash of prunable) blocks.deleteBlock(hash);
-  return prunable.size;
+  let lowestKept = cutoff;
+  for (const entry of candidates) {
+    if (prunable.has(entry.hash)) blocks.deleteBlock(entry.hash);
+    else lowestKept = Math.min(lowestKept, entry.height);
+  }
+  return { pruned: prunable.size, floor: lowestKept };
 }

@@ -99,9 +99,13 @@ export class BlockStore {
          WHERE c.height >= ? AND c.height <= ? ORDER BY c.height`,
       )
       .pluck();
-    this.sideBelowStmt = db.prepare<[number], { hash: string; previous_hash: string; height: number }>(
-      `SELECT b.hash, b.previous_hash, b.height FROM blocks b LEFT JOIN best_chain c ON c.hash = b.hash
-       WHERE c.hash IS NULL AND b.height < ?`,
+    this.sideBelowStmt = db.prepare<
+      [number, number],
+      { hash: string; previous_hash: string; height: number }
+    >(
+      `SELECT b.hash, b.previous_hash, b.height FROM blocks b
+       WHERE b.height >= ? AND b.height < ?
+         AND NOT EXISTS (SELECT 1 FROM best_chain c WHERE c.height = b.height AND c.hash = b.hash)`,
     );
     this.deleteBlockStmt = db.prepare('DELETE FROM blocks WHERE hash = ?');
     this.deleteLinksStmt = db.prepare('DELETE FROM block_posts WHERE block_hash = ?');
@@ -218,9 +222,9 @@ export class BlockStore {
     }
   }
 
-  /** Blocks off the best chain (any status) below `height`: what side-branch pruning looks at. */
-  sideBlocksBelow(height: number): { hash: string; previous_hash: string; height: number }[] {
-    return this.sideBelowStmt.all(height);
+  /** Blocks off the best chain (any status) with from ≤ height < to: what side-branch pruning looks at. */
+  sideBlocksIn(from: number, to: number): { hash: string; previous_hash: string; height: number }[] {
+    return this.sideBelowStmt.all(from, to);
   }
 
   /** Hashes of the stored children of `hash` (any branch, any status). */

@@ -103,4 +103,26 @@ describe('side branches', () => {
     assert.equal(chain.tip.hash, tip.hash);
     store.close();
   });
+
+  it('prunes a side block stored below the heights already pruned (the floor goes down with it)', () => {
+    const clock = new TestClock();
+    const store = Store.open({ dataDir: ':memory:', params: REGTEST });
+    const mempool = new Mempool(store, REGTEST, nodeCrypto, { now: clock.now });
+    const chain = new Chain({
+      store,
+      pool: mempool,
+      params: REGTEST,
+      crypto: nodeCrypto,
+      now: clock.now,
+      sideBranches: { pruneDepth: 5, pruneEvery: 1 },
+    });
+    const main = [chain.tip];
+    for (let i = 0; i < 10; i++) main.push(extend(chain, main[i]!));
+    const late = mineOn(chain, main[1]!, [makePost()], 4);
+    assert.equal(chain.acceptBlock(late, { requested: true }).ok, true);
+    assert.equal(chain.hasBlock(late.hash), true);
+    extend(chain, chain.tip);
+    assert.equal(chain.hasBlock(late.hash), false);
+    store.close();
+  });
 });
