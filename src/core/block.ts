@@ -140,7 +140,10 @@ export function validateBlockStateless(
 /**
  * §7.1 steps 1–16: everything {@link validateBlockStateless} checks except the signatures
  * (step 17), which {@link checkBlockSignatures} completes. Split so that a node can verify the
- * signatures elsewhere (worker threads) between the two.
+ * signatures elsewhere (worker threads) between the two. In §7.1's order, which the vectors'
+ * codes follow; a node that wants the header checked before the body (and its own header checks
+ * in between) uses {@link checkBlockHeader} then {@link checkBlockBody}, which reject the same
+ * blocks, possibly under another of their codes when a block has several faults.
  */
 export function checkBlockBeforeSignatures(
   input: unknown,
@@ -159,7 +162,16 @@ export function checkBlockBeforeSignatures(
   const block = parsed.value;
   const header = validateHeaderStateless(block, block.hash, params);
   if (!header.ok) return header;
+  return identifyAndCommit(block, header.value.target, params, crypto);
+}
 
+/** §7.1 steps 13–16 on parsed posts: size, duplicates, merkle root; with `committed` on failure. */
+function identifyAndCommit(
+  block: Block,
+  target: bigint,
+  params: NetworkParams,
+  crypto: CryptoPort,
+): BodyResult {
   let bytes = 0;
   const sizes: number[] = [];
   const ids: string[] = [];
@@ -170,19 +182,90 @@ export function checkBlockBeforeSignatures(
     sizes.push(size);
     ids.push(id);
   }
+  const root = merkleRoot(ids);
+  const committed = root === block.merkle_root;
   if (bytes > params.maxBlockBytes) {
-    return fail(ErrorCode.BLOCK_TOO_LARGE, `posts take ${bytes} bytes, more than ${params.maxBlockBytes}`);
+    return {
+      ...fail(ErrorCode.BLOCK_TOO_LARGE, `posts take ${bytes} bytes, more than ${params.maxBlockBytes}`),
+      committed,
+    } as BodyResult;
   }
   const seen = new Set<string>();
   for (const id of ids) {
-    if (seen.has(id)) return fail(ErrorCode.BLOCK_DUPLICATE_POST, `post ${id} appears twice`);
+    if (seen.has(id)) {
+      return { ...fail(ErrorCode.BLOCK_DUPLICATE_POST, `post ${id} appears twice`), committed } as BodyResult;
+    }
     seen.add(id);
   }
-  const root = merkleRoot(ids);
-  if (root !== block.merkle_root) {
+  if (!committed) {
     return fail(ErrorCode.BLOCK_BAD_MERKLE_ROOT, `merkle_root is not the root of the posts (${root})`);
   }
-  return ok({ block, ids, sizes, target: header.value.target });
+  return ok({ block, ids, sizes, target });
+}
+
+/**
+ * What {@link checkBlockBody} answers. On failure, `committed` is true when the posts' ids did
+ * match the header's merkle root: the header commits to this fault, so the block's hash is
+ * invalid whatever body comes with it. When it is absent or false the body may be a mutation of
+ * a valid block's (CVE-2012-2459), which says nothing about the hash. Signatures are not covered
+ * by the ids, hence never by the merkle root: a bad signature never condemns a hash.
+ */
+export type BodyResult = Result<ValidBlock> & { readonly committed?: boolean };
+
+/** A header that passed {@link checkBlockHeader}: its fields, its (checked) hash and its target. */
+export interface CheckedHeader {
+  readonly header: BlockHeader & { readonly hash: string };
+  readonly target: bigint;
+}
+
+/**
+ * The header part of a block from anyone (§4.1, §5, §7.1's header steps): the block is an
+ * object with known fields, `transactions` is an array, the header fields have their form,
+ * `hash` is the header's hash, and it meets the target. Never looks into the posts, so junk
+ * posts cost nothing until the header (and the node's own header checks) passed.
+ */
+export function checkBlockHeader(input: unknown, params: NetworkParams): Result<CheckedHeader> {
+  if (!isPlainObject(input)) return fail(ErrorCode.BLOCK_NOT_OBJECT, 'a block must be a JSON object');
+  for (const key of Object.keys(input)) {
+    if (!BLOCK_FIELDS.has(key))
+      return fail(ErrorCode.BLOCK_UNKNOWN_FIELD, `unknown field "${key.slice(0, 40)}"`);
+  }
+  if (input.hash === undefined) return fail(ErrorCode.BLOCK_MISSING_FIELD, 'missing field "hash"');
+  if (input.transactions === undefined)
+    return fail(ErrorCode.BLOCK_MISSING_FIELD, 'missing field "transactions"');
+  if (!Array.isArray(input.transactions))
+    return fail(ErrorCode.BLOCK_BAD_FIELD, 'transactions must be an array');
+  const { transactions: _transactions, ...headerPart } = input;
+  const parsed = parseHeader(headerPart);
+  if (!parsed.ok) return parsed;
+  const header = parsed.value as BlockHeader & { hash: string };
+  const checked = validateHeaderStateless(header, header.hash, params);
+  if (!checked.ok) return checked;
+  return ok({ header, target: checked.value.target });
+}
+
+/**
+ * The body of a block whose header passed {@link checkBlockHeader} (same object): post count,
+ * post form, size, duplicates, merkle root (§7.1 steps 8–16), without the signatures.
+ */
+export function checkBlockBody(
+  input: unknown,
+  checked: CheckedHeader,
+  params: NetworkParams,
+  crypto: CryptoPort,
+): BodyResult {
+  const transactions = (input as { transactions: unknown[] }).transactions;
+  if (transactions.length > params.maxBlockPosts) {
+    return fail(ErrorCode.BLOCK_TOO_MANY_POSTS, `a block holds at most ${params.maxBlockPosts} posts`);
+  }
+  const posts: Post[] = [];
+  for (let i = 0; i < transactions.length; i++) {
+    const post = parsePost(transactions[i]);
+    if (!post.ok) return fail(post.code, `post ${i}: ${post.message}`);
+    posts.push(post.value);
+  }
+  const block: Block = { ...checked.header, transactions: posts };
+  return identifyAndCommit(block, checked.target, params, crypto);
 }
 
 /**

@@ -57,6 +57,9 @@ export const HTTP_STATUS: Record<AnyErrorCode, number> = {
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
+  PAYLOAD_TOO_COMPLEX: 413,
+  /** The block may be valid; this node does not store side branches that far below its tip. */
+  SIDE_BRANCH_TOO_LIGHT: 409,
   UNSUPPORTED_MEDIA_TYPE: 415,
   FORBIDDEN: 403,
   UNAUTHORIZED: 401,

@@ -8,6 +8,10 @@ export const NodeErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A JSON body nested deeper or holding more elements than any valid message (api/bounded-json.ts). */
+  PAYLOAD_TOO_COMPLEX: 'PAYLOAD_TOO_COMPLEX',
+  /** A side-branch block too far below the tip's work to be stored (chain/side-branches.ts). */
+  SIDE_BRANCH_TOO_LIGHT: 'SIDE_BRANCH_TOO_LIGHT',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FORBIDDEN: 'FORBIDDEN',
   UNAUTHORIZED: 'UNAUTHORIZED',

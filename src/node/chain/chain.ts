@@ -1,22 +1,34 @@
 import { EventEmitter } from 'node:events';
 import {
   type Block,
+  type BodyResult,
+  type CheckedHeader,
   checkBlockBeforeSignatures,
+  checkBlockBody,
+  checkBlockHeader,
   checkBlockSignatures,
   type ValidBlock,
 } from '../../core/block.ts';
 import { decodeBits } from '../../core/compact.ts';
 import { type ParentContext, validateBodyContext } from '../../core/contextual.ts';
 import type { CryptoPort } from '../../core/crypto.ts';
-import { type ErrorCode, ok, type Result } from '../../core/errors.ts';
+import { ErrorCode, ok, type Result } from '../../core/errors.ts';
 import type { NetworkParams } from '../../core/params.ts';
 import { blockWork } from '../../core/pow.ts';
+import { type AnyErrorCode, NodeErrorCode } from '../errors.ts';
 import { type BlockIndexEntry, BlockStatus, type BlockStore } from '../store/blocks.ts';
 import { type PostRow, type PostStore, postFromRow } from '../store/posts.ts';
 import type { Store } from '../store/store.ts';
 import type { VerifiedSignatures } from '../verifier/block-signatures.ts';
 import { CheckedBlock, checkBlock } from './checked.ts';
 import { acceptHeader } from './header-acceptance.ts';
+import { condemnsHash, INVALID_MEMORY_SIZE, InvalidBlockMemory } from './invalid-memory.ts';
+import {
+  DEFAULT_SIDE_BRANCH_POLICY,
+  pruneStaleSideBranches,
+  type SideBranchPolicy,
+  withinReach,
+} from './side-branches.ts';
 
 /** A block joined to the best chain. */
 export interface BlockConnectedEvent {
@@ -46,7 +58,7 @@ export type AcceptStatus = 'connected' | 'reorg' | 'side' | 'duplicate';
 
 export type AcceptOutcome =
   | { readonly ok: true; readonly status: AcceptStatus; readonly hash: string; readonly height: number }
-  | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly hash?: string };
+  | { readonly ok: false; readonly code: AnyErrorCode; readonly message: string; readonly hash?: string };
 
 /** Thrown inside a connect transaction so that it rolls back; carries the failing block. */
 class ConnectFailure extends Error {
@@ -65,6 +77,12 @@ export interface AcceptOptions {
    * exact (id, signature) pair is in the set is not verified again. Every other post is.
    */
   readonly verified?: VerifiedSignatures;
+  /**
+   * The node asked for this block (headers-first sync, on a header chain heavier than its own):
+   * stored even when its branch is still far below the tip's work. A {@link CheckedBlock} counts
+   * as requested, since only sync builds them.
+   */
+  readonly requested?: boolean;
 }
 
 /**
@@ -87,6 +105,10 @@ export interface ChainOptions {
   readonly crypto: CryptoPort;
   /** The validator's clock, in seconds (tests move it). */
   readonly now?: () => number;
+  /** Which side branches are stored and when stale ones are pruned (tests shrink it). */
+  readonly sideBranches?: Partial<SideBranchPolicy>;
+  /** How many invalid block hashes are remembered in memory. */
+  readonly invalidMemorySize?: number;
 }
 
 /**
@@ -107,6 +129,13 @@ export class Chain extends EventEmitter<ChainEvents> {
   private tipEntry: BlockIndexEntry;
   /** Events held back until the transaction of {@link inOneTransaction} commits. */
   private deferredEvents: (() => void)[] | undefined;
+  /** Hashes of blocks found invalid and never stored: a replay is refused from its header. */
+  private readonly invalid: InvalidBlockMemory;
+  private readonly sidePolicy: SideBranchPolicy;
+  /** The tip height at the last side-branch pruning (none yet: the first connect prunes). */
+  private prunedAt = -Infinity;
+  /** No side block is stored below this height (see {@link pruneStaleSideBranches}); 0: unknown. */
+  private sideFloor = 0;
 
   constructor(options: ChainOptions) {
     super();
@@ -117,7 +146,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.now = options.now ?? (() => Date.now() / 1000);
     this.blocks = options.store.blocks;
     this.posts = options.store.posts;
+    this.invalid = new InvalidBlockMemory(options.invalidMemorySize ?? INVALID_MEMORY_SIZE);
+    this.sidePolicy = { ...DEFAULT_SIDE_BRANCH_POLICY, ...options.sideBranches };
     this.tipEntry = this.loadTip();
+    // No pruning here: a Chain opened only to read (yournet verify) must not write. The first
+    // block connected prunes.
   }
 
   /** The tip of the best chain. */
@@ -210,8 +243,82 @@ export class Chain extends EventEmitter<ChainEvents> {
         ? ok(input.valid)
         : checkBlockBeforeSignatures(input, this.params, this.crypto);
     if (!checked.ok) return checked;
+    return this.checkSignatures(checked.value, options);
+  }
+
+  /**
+   * Validates and stores a block from anyone (a peer, /add_block, the local miner) and moves
+   * the best chain to it if it makes the heaviest valid branch. Never throws on bad input.
+   * `input` may be a {@link CheckedBlock} (sync checks bodies ahead of the chain).
+   *
+   * Cheap checks first (Bitcoin Core's order): the header's form and proof of work; hashes
+   * remembered invalid; the header against the tree (known, parent known and valid,
+   * difficulty, time); whether a side branch is within reach of the tip; only then the posts
+   * (form, size, merkle root), and the signatures last. So a block with an unknown parent, or one
+   * replayed after failing, costs no post parsing and no signature check.
+   */
+  acceptBlock(input: unknown, options: AcceptOptions = {}): AcceptOutcome {
+    const prechecked = input instanceof CheckedBlock ? input.valid : undefined;
+    let head: CheckedHeader;
+    if (prechecked !== undefined) {
+      head = { header: prechecked.block, target: prechecked.target };
+    } else {
+      const checked = checkBlockHeader(input, this.params);
+      if (!checked.ok) return { ok: false, code: checked.code, message: checked.message };
+      head = checked.value;
+    }
+    const hash = head.header.hash;
+    if (this.invalid.has(hash)) {
+      return {
+        ok: false,
+        code: ErrorCode.BLOCK_KNOWN_INVALID,
+        message: `block ${hash} is known to be invalid`,
+      };
+    }
+
+    const verdict = acceptHeader(head.header, this, this.params, this.now());
+    if (!verdict.ok) {
+      if (condemnsHash(verdict.code, 'header')) this.invalid.add(hash);
+      return { ok: false, code: verdict.code, message: verdict.message };
+    }
+    if (verdict.known !== undefined) {
+      return { ok: true, status: 'duplicate', hash, height: verdict.known.height };
+    }
+    const parent = verdict.parent!;
+    const requested = options.requested === true || prechecked !== undefined;
+    if (!requested && parent.hash !== this.tipEntry.hash) {
+      const work = parent.chainwork + blockWork(head.target);
+      if (!withinReach(work, this.tipEntry, this.sidePolicy)) {
+        return {
+          ok: false,
+          code: NodeErrorCode.SIDE_BRANCH_TOO_LIGHT,
+          message: `block ${hash} is on a side branch more than ${this.sidePolicy.reachBlocks} blocks' work below the tip`,
+        };
+      }
+    }
+
+    const body: BodyResult =
+      prechecked !== undefined ? ok(prechecked) : checkBlockBody(input, head, this.params, this.crypto);
+    if (!body.ok) {
+      if (condemnsHash(body.code, 'body', body.committed)) this.invalid.add(hash);
+      return { ok: false, code: body.code, message: body.message };
+    }
+    const signed = this.checkSignatures(body.value, options);
+    if (!signed.ok) return { ok: false, code: signed.code, message: signed.message };
+    const outcome = this.storeAndActivate(signed.value, parent);
+    if (outcome.ok && outcome.status === 'side') this.sideFloor = Math.min(this.sideFloor, outcome.height);
+    // A reorganisation leaves the old branch on the side from its fork: look from 0 again.
+    if (outcome.ok && outcome.status === 'reorg') this.sideFloor = 0;
+    // Stored but failed to connect (marked invalid): somewhere on a side branch.
+    if (!outcome.ok && outcome.hash !== undefined) this.sideFloor = 0;
+    if (outcome.ok && outcome.status !== 'side') this.pruneSideBranches();
+    return outcome;
+  }
+
+  /** Step 17, skipping posts stored with the same signature and those in `options.verified`. */
+  private checkSignatures(valid: ValidBlock, options: AcceptOptions): Result<ValidBlock> {
     const verified = options.verified;
-    return checkBlockSignatures(checked.value, this.crypto, (id, post) => {
+    return checkBlockSignatures(valid, this.crypto, (id, post) => {
       if (post.signature === undefined) return false; // nothing to verify
       if (verified?.has(id, post.signature)) return true;
       // A stored post was verified when stored; a different signature for the same id is checked again.
@@ -220,21 +327,18 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   /**
-   * Validates and stores a block from anyone (a peer, /add_block, the local miner) and moves
-   * the best chain to it if it makes the heaviest valid branch. Never throws on bad input.
-   * `input` may be a {@link CheckedBlock} (sync checks bodies ahead of the chain).
+   * Deletes stale side branches (see {@link pruneStaleSideBranches}) when the tip has moved up
+   * `pruneEvery` heights since the last time; returns how many blocks went.
    */
-  acceptBlock(input: unknown, options: AcceptOptions = {}): AcceptOutcome {
-    const valid = this.validateStateless(input, options);
-    if (!valid.ok) return { ok: false, code: valid.code, message: valid.message };
-    const { block } = valid.value;
-
-    const header = acceptHeader(block, this, this.params, this.now());
-    if (!header.ok) return header;
-    if (header.known !== undefined) {
-      return { ok: true, status: 'duplicate', hash: block.hash, height: header.known.height };
-    }
-    return this.storeAndActivate(valid.value, header.parent!);
+  pruneSideBranches(force = false): number {
+    const height = this.tipEntry.height;
+    if (!force && height < this.prunedAt + this.sidePolicy.pruneEvery) return 0;
+    this.prunedAt = height;
+    const run = this.store.transaction(() =>
+      pruneStaleSideBranches(this.blocks, height, this.sidePolicy, this.sideFloor),
+    );
+    this.sideFloor = run.floor;
+    return run.pruned;
   }
 
   /**
@@ -254,6 +358,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       result = this.store.transaction(work);
     } catch (error) {
       this.tipEntry = tip;
+      this.sideFloor = 0; // a pruning run may have been rolled back with the rest
       throw error;
     } finally {
       this.deferredEvents = undefined;

@@ -65,6 +65,8 @@ export const MISBEHAVIOUR_POINTS: Record<AnyErrorCode, number> = {
   BAD_REQUEST: FREE,
   NOT_FOUND: FREE,
   PAYLOAD_TOO_LARGE: FREE,
+  PAYLOAD_TOO_COMPLEX: FREE, // a node code, as PAYLOAD_TOO_LARGE; a peer answer over the limits is P2P_TOO_LARGE
+  SIDE_BRANCH_TOO_LIGHT: FREE, // an honest peer may relay a stale block
   UNSUPPORTED_MEDIA_TYPE: FREE,
   FORBIDDEN: FREE,
   UNAUTHORIZED: FREE,

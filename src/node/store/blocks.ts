@@ -51,6 +51,10 @@ export class BlockStore {
   private readonly heaviestStmt;
   private readonly bestRangeStmt;
   private readonly bestTimestampsStmt;
+  private readonly sideBelowStmt;
+  private readonly deleteBlockStmt;
+  private readonly deleteLinksStmt;
+  private readonly deleteLoosePostStmt;
 
   constructor(db: Db) {
     this.getStmt = db.prepare<[string], BlockRow>('SELECT * FROM blocks WHERE hash = ?');
@@ -95,6 +99,23 @@ export class BlockStore {
          WHERE c.height >= ? AND c.height <= ? ORDER BY c.height`,
       )
       .pluck();
+    this.sideBelowStmt = db.prepare<
+      [number, number],
+      { hash: string; previous_hash: string; height: number }
+    >(
+      `SELECT b.hash, b.previous_hash, b.height FROM blocks b
+       WHERE b.height >= ? AND b.height < ?
+         AND NOT EXISTS (SELECT 1 FROM best_chain c WHERE c.height = b.height AND c.hash = b.hash)`,
+    );
+    this.deleteBlockStmt = db.prepare('DELETE FROM blocks WHERE hash = ?');
+    this.deleteLinksStmt = db.prepare('DELETE FROM block_posts WHERE block_hash = ?');
+    // A post no block, the pool or the best chain holds is only a side branch's: it goes with it.
+    this.deleteLoosePostStmt = db.prepare(
+      `DELETE FROM posts WHERE seq = @seq
+         AND NOT EXISTS (SELECT 1 FROM block_posts WHERE post_seq = @seq)
+         AND NOT EXISTS (SELECT 1 FROM pending WHERE post_seq = @seq)
+         AND NOT EXISTS (SELECT 1 FROM confirmed WHERE post_seq = @seq)`,
+    );
   }
 
   get(hash: string): BlockIndexEntry | undefined {
@@ -199,6 +220,27 @@ export class BlockStore {
       this.statusStmt.run(BlockStatus.INVALID, next);
       for (const child of this.childrenStmt.all(next)) stack.push(child.hash);
     }
+  }
+
+  /** Blocks off the best chain (any status) with from ≤ height < to: what side-branch pruning looks at. */
+  sideBlocksIn(from: number, to: number): { hash: string; previous_hash: string; height: number }[] {
+    return this.sideBelowStmt.all(from, to);
+  }
+
+  /** Hashes of the stored children of `hash` (any branch, any status). */
+  childHashes(hash: string): string[] {
+    return this.childrenStmt.all(hash).map((row) => row.hash);
+  }
+
+  /**
+   * Deletes a block off the best chain: its index entry, its post links, and its posts that
+   * nothing else holds. The caller keeps the tree whole (no stored block may lose its parent).
+   */
+  deleteBlock(hash: string): void {
+    const seqs = this.postSeqsStmt.all(hash);
+    this.deleteLinksStmt.run(hash);
+    this.deleteBlockStmt.run(hash);
+    for (const seq of seqs) this.deleteLoosePostStmt.run({ seq });
   }
 
   /** The valid block with the most cumulative work (first received wins ties). */

@@ -104,4 +104,9 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO posts_fts(posts_fts, rowid, author, content) VALUES ('delete', old.seq, old.author, old.content);
   END;
   `,
+  // 4: blocks by height, so that side-branch pruning (chain/side-branches.ts) reads only the
+  // heights it has not looked at yet instead of the whole index.
+  `
+  CREATE INDEX blocks_by_height ON blocks(height);
+  `,
 ];
