@@ -298,7 +298,7 @@ function body(rng: Rng, route: Route): string {
   if (roll < 90) return '';
   if (roll < 93) {
     // A large body: near the limits of the JSON parser and the body-size cap.
-    const size = rng.pick([100_000, 1_100_000, 3_000_000]);
+    const size = rng.pick([100_000, 1_100_000, 2_200_000]);
     return `{"${FUZZ_UNKNOWN_FIELD}":"${'x'.repeat(size)}"}`;
   }
   if (roll < 96) return `[${Array.from({ length: 20_000 }, () => '{}').join(',')}]`;

@@ -95,12 +95,14 @@ describe('API fuzz (seeded)', () => {
     const requests = Array.from({ length: REQUESTS }, () => fuzzRequest(rng));
     const failures: string[] = [];
     const statuses = new Map<number, number>();
+    const slowest: [number, string][] = [];
     let next = 0;
     const worker = async () => {
       while (next < requests.length) {
         const index = next++;
         const request = requests[index]!;
-        if (process.env.FUZZ_TRACE) console.log(index, describeRequest(request).slice(0, 200));
+        if (process.env.FUZZ_TRACE === 'all') console.log(index, describeRequest(request).slice(0, 200));
+        const sent = Date.now();
         try {
           const answer = await fetch(`${node.url}${request.path}`, {
             method: request.method,
@@ -109,6 +111,7 @@ describe('API fuzz (seeded)', () => {
             signal: AbortSignal.timeout(15_000),
           });
           const text = await answer.text();
+          slowest.push([Date.now() - sent, describeRequest(request).slice(0, 140)]);
           statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
           const wrong = judge(request, answer, text);
           if (wrong !== undefined) failures.push(`${wrong}\n    for ${describeRequest(request)}`);
@@ -120,6 +123,9 @@ describe('API fuzz (seeded)', () => {
     const started = Date.now();
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const spread = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}:${n}`);
+    slowest.sort(([a], [b]) => b - a);
+    if (process.env.FUZZ_TRACE)
+      for (const [ms, what] of slowest.slice(0, 15)) console.log(`${ms} ms: ${what}`);
     console.log(`fuzz: ${REQUESTS} requests in ${Date.now() - started} ms; statuses ${spread.join(' ')}`);
 
     assert.deepEqual(
