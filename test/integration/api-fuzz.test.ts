@@ -21,12 +21,14 @@ interface Snapshot {
 
 async function snapshot(url: string): Promise<Snapshot> {
   const s = await status(url);
-  const p2p = (await call(`${url}/p2p/status`)).body as { connected: unknown[]; known: unknown[] };
+  // The tutorial's /chain lists the peers: a contract that stays, unlike /p2p/status's shape.
+  const chain = (await call(`${url}/chain`)).body as { peers: unknown[] };
+  assert.ok(Array.isArray(chain.peers), 'GET /chain lists the peers');
   return {
     height: s.height,
     tip: s.tip,
     pending: (await pendingContents(url)).sort(),
-    peers: p2p.connected.length + p2p.known.length,
+    peers: chain.peers.length,
   };
 }
 
