@@ -26,7 +26,9 @@ describe('crash loop', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it(`keeps every acknowledged post across ${CYCLES} kill -9 cycles under load`, async () => {
+  it(`keeps every acknowledged post across ${CYCLES} kill -9 cycles under load`, {
+    timeout: 150_000,
+  }, async () => {
     const rng = new Rng(SEED);
     const acknowledged: string[] = [];
     const started = Date.now();

@@ -96,7 +96,9 @@ describe('partition of five nodes in network namespaces', { skip: unavailable },
     acknowledged.set(i, [...(acknowledged.get(i) ?? []), content]);
   }
 
-  it('splits 3/2, mines on both sides, heals and converges on the heavier branch', async () => {
+  it('splits 3/2, mines on both sides, heals and converges on the heavier branch', {
+    timeout: 150_000,
+  }, async () => {
     const everyone = Array.from({ length: SIZE }, (_, i) => i);
     // Every node must reach every other before the split: one common block shows the mesh.
     await waitFor(
