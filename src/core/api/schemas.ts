@@ -15,6 +15,15 @@ import { type Static, type TSchema, Type } from 'typebox';
 const Hex64 = Type.String({ pattern: '^[0-9a-f]{64}$', description: '32 bytes in lowercase hex' });
 const Hex128 = Type.String({ pattern: '^[0-9a-f]{128}$', description: '64 bytes in lowercase hex' });
 
+/** A post's proof of work (docs/PROTOCOL.md §12). */
+export const Stamp = Type.Object(
+  {
+    bits: Type.Integer({ description: 'compact target, as a header' }),
+    nonce: Type.Integer({ description: '0 ≤ nonce < 2^53' }),
+  },
+  { additionalProperties: false, description: 'proof of work over the post (docs/PROTOCOL.md §12)' },
+);
+
 /** A post in the protocol form (docs/PROTOCOL.md §2), as the node serves it. */
 export const Post = Type.Object(
   {
@@ -24,6 +33,7 @@ export const Post = Type.Object(
     pubkey: Type.Optional(Type.String({ description: 'Ed25519 public key, 32 bytes in hex' })),
     reply_to: Type.Optional(Type.String({ description: 'id of the post replied to' })),
     signature: Type.Optional(Type.String({ description: 'Ed25519 signature of the 32 id bytes, in hex' })),
+    stamp: Type.Optional(Stamp),
   },
   { description: 'A post in the protocol form (docs/PROTOCOL.md §2)' },
 );
@@ -70,7 +80,9 @@ const postViewProperties = {
       'arrival sequence number: the cursor of the feed (`before`) and of the pending list (`after`)',
   }),
   post: Post,
-  status: Type.Union([Type.Literal('pending'), Type.Literal('confirmed')]),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('confirmed'), Type.Literal('evicted')], {
+    description: 'evicted: the pool dropped it for denser posts (docs/PROTOCOL.md §12.4)',
+  }),
   block: Type.Optional(
     Type.Object(
       { hash: Type.String(), height: Type.Integer(), position: Type.Integer() },
@@ -239,6 +251,7 @@ export const PostBody = Type.Object(
     pubkey: Type.Optional({ ...Hex64, description: 'Ed25519 public key, 32 bytes in hex' }),
     reply_to: Type.Optional({ ...Hex64, description: 'id of the post replied to' }),
     signature: Type.Optional({ ...Hex128, description: 'Ed25519 signature of the 32 id bytes, in hex' }),
+    stamp: Type.Optional(Stamp),
   },
   { additionalProperties: false, description: 'A post in the protocol form (docs/PROTOCOL.md §2)' },
 );

@@ -104,4 +104,11 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO posts_fts(posts_fts, rowid, author, content) VALUES ('delete', old.seq, old.author, old.content);
   END;
   `,
+  // 4: post stamps (docs/PROTOCOL.md §12), part of a post's id; and when the pool evicted a
+  // post for a denser one (GET /api/v1/posts/:id answers "evicted" until it is pending again).
+  `
+  ALTER TABLE posts ADD COLUMN stamp_bits INTEGER;
+  ALTER TABLE posts ADD COLUMN stamp_nonce INTEGER;
+  ALTER TABLE posts ADD COLUMN evicted_at INTEGER;
+  `,
 ];
