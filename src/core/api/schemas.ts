@@ -63,7 +63,13 @@ export const MerkleProof = Type.Object({
 
 /** Every error answer: `{error, message}` with a stable code (docs/PROTOCOL.md, error codes). */
 export const ErrorBody = Type.Object(
-  { error: Type.String({ description: 'stable error code' }), message: Type.String() },
+  {
+    error: Type.String({ description: 'stable error code' }),
+    message: Type.String(),
+    required_work: Type.Optional(
+      Type.Number({ description: 'POST_STAMP_TOO_WEAK: stamp work (hashes) a post of that size needs now' }),
+    ),
+  },
   { description: 'An error: a stable code and a readable message' },
 );
 
