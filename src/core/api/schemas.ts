@@ -166,6 +166,36 @@ export const PendingPage = Type.Object({ items: Type.Array(PostView), total: Typ
 // ---------------------------------------------------------------------------------------------
 // Node state and actions
 
+/** The pool's stamp prices now, in work per byte (docs/PROTOCOL.md §12.4); in GET /api/v1/status. */
+export const StampPolicySummary = Type.Object({
+  min_density: Type.Number({ description: 'stamp work per byte a post needs to enter the pool now' }),
+  next_block_density: Type.Number({ description: 'estimated work per byte to be in the next block' }),
+  floor_work: Type.Number({ description: "the network's consensus floor: stamp work every post carries" }),
+});
+
+/** GET /api/v1/policy?bytes=N: what a post of N bytes needs. */
+export const StampPolicy = Type.Object({
+  ...StampPolicySummary.properties,
+  bytes: Type.Integer(),
+  required_work: Type.Number({ description: 'stamp work (expected hashes) to enter the pool now' }),
+  required_bits: Type.Integer({ description: 'the easiest stamp bits crediting required_work' }),
+  next_block_work: Type.Number({ description: 'estimated stamp work to be in the next block' }),
+  next_block_bits: Type.Integer({ description: 'the easiest stamp bits crediting next_block_work' }),
+});
+
+export const PolicyQuery = Type.Object(
+  {
+    bytes: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 20_616,
+        description: 'size of the post (canonical JSON); default 300',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** GET /api/v1/status. */
 export const NodeStatus = Type.Object({
   network: Type.String(),
@@ -177,6 +207,7 @@ export const NodeStatus = Type.Object({
   chainwork: Type.String(),
   bits: Type.Integer(),
   pending: Type.Object({ count: Type.Integer(), bytes: Type.Integer() }),
+  stamps: StampPolicySummary,
   peers: Type.Array(Type.String(), { description: 'base URLs of the known peers' }),
   mining: Type.Object({
     active: Type.Boolean(),
@@ -327,6 +358,8 @@ export interface Page<T> {
 }
 export type PendingPage = Static<typeof PendingPage>;
 export type NodeStatus = Static<typeof NodeStatus>;
+export type StampPolicySummary = Static<typeof StampPolicySummary>;
+export type StampPolicy = Static<typeof StampPolicy>;
 export type SubmitAnswer = Static<typeof SubmitAnswer>;
 export type MineResult = Static<typeof MineResult>;
 export type PostEvent = Static<typeof PostEvent>;
