@@ -58,6 +58,7 @@ export const HTTP_STATUS: Record<AnyErrorCode, number> = {
   // The node (src/node/errors.ts)
   /** The pending pool or the event streams are full: retry later. */
   POOL_FULL: 503,
+  STAMP_BUDGET_EXHAUSTED: 429,
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,

@@ -65,6 +65,7 @@ export const MISBEHAVIOUR_POINTS: Record<AnyErrorCode, number> = {
   BLOCK_KNOWN_INVALID: INVALID,
   // The node's own codes
   POOL_FULL: FREE, // our capacity
+  STAMP_BUDGET_EXHAUSTED: FREE, // never a peer's answer: the tutorial endpoint's
   BAD_REQUEST: FREE,
   NOT_FOUND: FREE,
   PAYLOAD_TOO_LARGE: FREE,
