@@ -28,6 +28,7 @@
  *                defect: the other fields are consistent (re-mined, correct merkle root).
  *                Chain-dependent rules are not vectors (see test/core/contextual.test.ts).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -48,6 +49,7 @@ import {
   unsignedPart,
   validatePost,
 } from '#core/post.ts';
+import { bitsForWork, grindStamp, type Stamp, stampWork } from '#core/stamp.ts';
 import { nodeCrypto } from '#node/crypto-node.ts';
 import { childBlock, failingNonce, mined, sha256Hex, testKey } from '../test/helpers/core.ts';
 import { referenceCanonicalJson } from '../test/helpers/jcs-reference.ts';
@@ -155,6 +157,25 @@ interface PostVector {
   id: string | null;
   valid: boolean;
   error?: string;
+  /** Stamped posts that pass the form check: the stamp hash (§12.1) and the credited work. */
+  stamp_hash?: string;
+  stamp_work?: string;
+}
+
+/**
+ * The stamp hash from the text of §12.1 with node:crypto alone (an independent reference):
+ * SHA-256("YNSTAMP" 0x01 ‖ SHA-256(JCS(post minus signature and stamp)) ‖ bits ‖ nonce).
+ */
+function referenceStampHash(post: Post & { stamp: Stamp }): string {
+  const { signature: _signature, stamp, ...rest } = post;
+  const digest = createHash('sha256').update(referenceCanonicalJson(rest), 'utf8').digest();
+  const preimage = Buffer.alloc(52);
+  preimage.write('YNSTAMP\u0001', 0, 'latin1');
+  digest.copy(preimage, 8);
+  preimage.writeUInt32BE(stamp.bits, 40);
+  preimage.writeUInt32BE(Math.floor(stamp.nonce / 2 ** 32), 44);
+  preimage.writeUInt32BE(stamp.nonce >>> 0, 48);
+  return createHash('sha256').update(preimage).digest('hex');
 }
 
 function postVector(expected: Expected, description: string, post: unknown): PostVector {
@@ -170,7 +191,28 @@ function postVector(expected: Expected, description: string, post: unknown): Pos
     if (id !== toHex(crypto.sha256(utf8(reference))))
       disagree(where, 'the id is not SHA-256 of the reference canonical form');
   }
-  return { description, post, canonical, id, ...verdictFields(expected) };
+  const vector: PostVector = { description, post, canonical, id, ...verdictFields(expected) };
+  if (parsed.ok && parsed.value.stamp !== undefined) {
+    const stamped = parsed.value as Post & { stamp: Stamp };
+    vector.stamp_hash = referenceStampHash(stamped);
+    vector.stamp_work = String(stampWork(stamped.stamp.bits));
+  }
+  return vector;
+}
+
+/** The post with the smallest winning nonce for a stamp of at least `work`. */
+function stampedWith(post: Post, work: bigint): Post {
+  const found = grindStamp(post, bitsForWork(work), crypto);
+  if (!found.found) throw new Error('no stamp found');
+  return { ...post, stamp: found.stamp };
+}
+
+/** The smallest nonce ≥ `from` whose stamp hash for `bits` is not (or is) ≤ `bound`. */
+function nonceWhere(post: Post, bits: number, test: (hash: bigint) => boolean, from = 0): number {
+  for (let nonce = from; nonce < from + 10_000_000; nonce++) {
+    if (test(BigInt(`0x${referenceStampHash({ ...post, stamp: { bits, nonce } })}`))) return nonce;
+  }
+  throw new Error('no such nonce');
 }
 
 function leBytes(value: bigint): Uint8Array {
@@ -381,6 +423,56 @@ export function postCases(): PostCase[] {
     });
   }
   add(ErrorCode.POST_BAD_SIGNATURE, 'all-zero signature', { ...SIGNED_HELLO, signature: '00'.repeat(64) });
+
+  // Stamps (§12). Nonces are the smallest that give the stated verdict.
+  const STAMPED = stampedWith({ ...HELLO, content: 'A stamped post' }, 256n);
+  add(VALID, 'stamped unsigned post: 2^8 work (bits 0x2000ffff)', STAMPED);
+  {
+    const withKey = { ...HELLO, content: 'A stamped signed post', pubkey: alicePub };
+    add(VALID, 'stamped signed post: key set, stamped, then signed', signed(stampedWith(withKey, 4096n)));
+  }
+  {
+    const bits = STAMPED.stamp!.bits;
+    const target = decodeBits(bits)!;
+    const nonce = nonceWhere(STAMPED, bits, (hash) => hash > target);
+    add(ErrorCode.POST_BAD_STAMP, 'a stamp whose hash is above its target', {
+      ...STAMPED,
+      stamp: { bits, nonce },
+    });
+  }
+  {
+    // Work 2 (target ≈ 2^255); the hash is below 2^-16 of the target, and still credits 2.
+    const bits = 0x207fffff;
+    const lucky = decodeBits(bits)! >> 16n;
+    const nonce = nonceWhere(HELLO, bits, (hash) => hash <= lucky);
+    add(VALID, 'a lucky stamp: hash 2^16 times below a weak target, credited only the target (work 2)', {
+      ...HELLO,
+      stamp: { bits, nonce },
+    });
+  }
+  {
+    const changed = { ...STAMPED, content: 'A stamped post!' };
+    if (
+      BigInt(`0x${referenceStampHash(changed as Post & { stamp: Stamp })}`) > decodeBits(changed.stamp!.bits)!
+    )
+      add(
+        ErrorCode.POST_BAD_STAMP,
+        'the stamped post with its content changed: the stamp no longer matches',
+        changed,
+      );
+  }
+  add(ErrorCode.POST_BAD_STAMP, 'a stamp with non-canonical bits', {
+    ...HELLO,
+    stamp: { bits: 0x03000000, nonce: 0 },
+  });
+  add(ErrorCode.POST_BAD_STAMP, 'a stamp with a negative nonce', {
+    ...HELLO,
+    stamp: { bits: 0x207fffff, nonce: -1 },
+  });
+  add(ErrorCode.POST_BAD_STAMP, 'a stamp with an extra member', {
+    ...STAMPED,
+    stamp: { ...STAMPED.stamp, work: 1 },
+  });
   return v;
 }
 
@@ -676,6 +768,34 @@ export function blockCases(): BlockCase[] {
     REGTEST,
     childBlock(b1, [{ ...HELLO, likes: 3 } as Post], REGTEST),
   );
+
+  // Stamps (§12.3): main's floor is 2^12.
+  {
+    const floor = BigInt(MAIN.minStampWork);
+    const atFloor = stampedWith({ ...HELLO, content: 'stamped at the main floor' }, floor);
+    add(
+      VALID,
+      'main block 1: one post stamped at the floor (2^12)',
+      MAIN,
+      childBlock(MAIN.genesis, [atFloor], MAIN),
+    );
+    add(
+      ErrorCode.BLOCK_POST_STAMP_TOO_WEAK,
+      'main block 1: a post without a stamp (work 0), below the floor',
+      MAIN,
+      childBlock(MAIN.genesis, [atFloor, HELLO], MAIN),
+    );
+    const bits = atFloor.stamp!.bits;
+    const target = decodeBits(bits)!;
+    const bad = { ...atFloor, stamp: { bits, nonce: nonceWhere(atFloor, bits, (hash) => hash > target) } };
+    // On regtest (floor 0): a stamp's hash is checked whatever the floor (and mining main is slow).
+    add(
+      ErrorCode.POST_BAD_STAMP,
+      'regtest block 2: a stamp above its target',
+      REGTEST,
+      childBlock(b1, [bad], REGTEST),
+    );
+  }
   return v;
 }
 

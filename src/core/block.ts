@@ -6,6 +6,7 @@ import { merkleRoot } from './merkle.ts';
 import type { NetworkParams } from './params.ts';
 import { identifyPost, type Post, parsePost, type postSize, verifyPostSignature } from './post.ts';
 import { meetsTarget } from './pow.ts';
+import { checkStamp } from './stamp.ts';
 
 /** A block as nodes exchange and serve it (docs/PROTOCOL.md §4.1): the header fields, its hash and its posts. */
 export interface Block extends BlockHeader {
@@ -200,6 +201,8 @@ function identifyAndCommit(
   if (!committed) {
     return fail(ErrorCode.BLOCK_BAD_MERKLE_ROOT, `merkle_root is not the root of the posts (${root})`);
   }
+  const stamps = checkBlockStamps(block.transactions, params, crypto);
+  if (!stamps.ok) return stamps;
   return ok({ block, ids, sizes, target });
 }
 
@@ -266,6 +269,32 @@ export function checkBlockBody(
   }
   const block: Block = { ...checked.header, transactions: posts };
   return identifyAndCommit(block, checked.target, params, crypto);
+}
+
+/**
+ * §12.3, after the merkle root and before the signatures: every post's stamp hash meets its
+ * target (POST_BAD_STAMP) and its credited work meets the network's floor.
+ */
+export function checkBlockStamps(
+  posts: readonly Post[],
+  params: NetworkParams,
+  crypto: CryptoPort,
+): Result<true> {
+  const floor = BigInt(params.minStampWork);
+  for (let i = 0; i < posts.length; i++) {
+    const post = posts[i]!;
+    // Without a stamp the work is 0: nothing to hash, and a floor of 0 passes.
+    if (post.stamp === undefined && floor === 0n) continue;
+    const work = checkStamp(post, crypto);
+    if (!work.ok) return fail(work.code, `post ${i}: ${work.message}`);
+    if (work.value < floor) {
+      return fail(
+        ErrorCode.BLOCK_POST_STAMP_TOO_WEAK,
+        `post ${i}: stamp work ${work.value} is below the floor ${floor}`,
+      );
+    }
+  }
+  return ok(true);
 }
 
 /**

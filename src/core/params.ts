@@ -22,6 +22,11 @@ export interface NetworkParams {
   readonly maxBlockPosts: number;
   /** Sum of the canonical JSON sizes of a block's posts, signatures included. */
   readonly maxBlockBytes: number;
+  /**
+   * Consensus floor (§12.3): the stamp work every post in a block carries at least, in expected
+   * hashes. 0 lets posts without a stamp in.
+   */
+  readonly minStampWork: number;
   readonly genesis: Readonly<Block>;
   readonly genesisHash: string;
   readonly defaultPort: number;
@@ -73,6 +78,10 @@ export const MAIN: NetworkParams = {
   medianTimeSpan: 11,
   maxBlockPosts: 10_000,
   maxBlockBytes: 4_000_000,
+  // 2^12 hashes: ~2 ms of one desktop core in JavaScript, ~10 ms on a phone, so an honest post
+  // never waits on it; a block of 10,000 junk posts costs 4·10^7 hashes (the node's policy
+  // minimum, §12.4, sets the real price under load). See docs/PROTOCOL.md §12.3.
+  minStampWork: 2 ** 12,
   genesis: mainGenesis,
   genesisHash: mainGenesis.hash,
   defaultPort: 8000,
@@ -84,6 +93,7 @@ export const REGTEST: NetworkParams = {
   powLimit: decodeBits(REGTEST_BITS)!,
   powLimitBits: REGTEST_BITS,
   difficultyAdjustment: false,
+  minStampWork: 0,
   genesis: regtestGenesis,
   genesisHash: regtestGenesis.hash,
 };

@@ -2,6 +2,7 @@ import { fromHex, isLowerHex, toHex, utf8, utf8Length } from './bytes.ts';
 import { canonicalJson } from './canonical.ts';
 import type { CryptoPort } from './crypto.ts';
 import { ErrorCode, fail, ok, type Result, type ValidationFailure } from './errors.ts';
+import { checkStamp, parseStamp, type Stamp } from './stamp.ts';
 
 /** A post, the transaction of YourNet (docs/PROTOCOL.md §2). */
 export interface Post {
@@ -15,6 +16,8 @@ export interface Post {
   reply_to?: string;
   /** Lowercase hex of the 64-byte Ed25519 signature of the 32 raw bytes of the id. */
   signature?: string;
+  /** Proof of work over the post (§12); the id and the signature commit to it. */
+  stamp?: Stamp;
 }
 
 /** A post without its signature: what the id commits to. */
@@ -29,7 +32,7 @@ export const POST_LIMITS = {
   timestampLimit: 1e11,
 } as const;
 
-const POST_FIELDS = new Set(['author', 'content', 'timestamp', 'pubkey', 'reply_to', 'signature']);
+const POST_FIELDS = new Set(['author', 'content', 'timestamp', 'pubkey', 'reply_to', 'signature', 'stamp']);
 
 // Control characters (Unicode category Cc) and lone surrogates.
 const CONTROL = /\p{Cc}/u;
@@ -63,7 +66,7 @@ export function parsePost(input: unknown): Result<Post> {
   for (const key of ['author', 'content', 'timestamp'] as const) {
     if (input[key] === undefined) return fail(ErrorCode.POST_MISSING_FIELD, `missing field "${key}"`);
   }
-  const { author, content, timestamp, pubkey, reply_to, signature } = input;
+  const { author, content, timestamp, pubkey, reply_to, signature, stamp } = input;
 
   if (
     typeof author !== 'string' ||
@@ -124,10 +127,15 @@ export function parsePost(input: unknown): Result<Post> {
     );
   }
 
+  // Step 13 (§12): the stamp's form; its hash is checked by checkPost.
+  const parsedStamp = stamp === undefined ? undefined : parseStamp(stamp);
+  if (parsedStamp !== undefined && !parsedStamp.ok) return parsedStamp;
+
   const post: Post = { author, content, timestamp };
   if (pubkey !== undefined) post.pubkey = pubkey;
   if (reply_to !== undefined) post.reply_to = reply_to;
   if (signature !== undefined) post.signature = signature;
+  if (parsedStamp !== undefined) post.stamp = parsedStamp.value;
   return ok(post);
 }
 
@@ -210,6 +218,9 @@ export function identifyPost(post: Post, crypto: CryptoPort): CheckedPost {
 export function checkPost(input: unknown, crypto: CryptoPort): Result<CheckedPost> {
   const parsed = parsePost(input);
   if (!parsed.ok) return parsed;
+  // The stamp hash (§12): one more hash, before the id, so a bad stamp costs no signature check.
+  const stamped = checkStamp(parsed.value, crypto);
+  if (!stamped.ok) return stamped;
   return ok(identifyPost(parsed.value, crypto));
 }
 

@@ -20,6 +20,7 @@ export const HTTP_STATUS: Record<AnyErrorCode, number> = {
   POST_BAD_REPLY_TO: 400,
   POST_BAD_SIGNATURE_ENCODING: 400,
   POST_INCOMPLETE_SIGNATURE: 400,
+  POST_BAD_STAMP: 400,
   // Post: signature and context
   POST_BAD_SIGNATURE: 400,
   POST_TIME_TOO_NEW: 400,
@@ -27,6 +28,8 @@ export const HTTP_STATUS: Record<AnyErrorCode, number> = {
   /** The post is fine but already known: a conflict with the node's state, not a bad request. */
   POST_DUPLICATE: 409,
   POST_ALREADY_CONFIRMED: 409,
+  /** Policy: more stamp work is needed now; the body says how much. */
+  POST_STAMP_TOO_WEAK: 400,
   // Block: form and context (docs/PROTOCOL.md §4, §6); /add_block answers every rejection 400
   BLOCK_NOT_OBJECT: 400,
   BLOCK_UNKNOWN_FIELD: 400,
@@ -47,6 +50,7 @@ export const HTTP_STATUS: Record<AnyErrorCode, number> = {
   BLOCK_TIME_TOO_NEW: 400,
   BLOCK_POST_TIME_TOO_NEW: 400,
   BLOCK_POST_ALREADY_CONFIRMED: 400,
+  BLOCK_POST_STAMP_TOO_WEAK: 400,
   BLOCK_BAD_GENESIS: 400,
   BLOCK_PARENT_UNKNOWN: 400,
   BLOCK_PARENT_INVALID: 400,
@@ -54,6 +58,7 @@ export const HTTP_STATUS: Record<AnyErrorCode, number> = {
   // The node (src/node/errors.ts)
   /** The pending pool or the event streams are full: retry later. */
   POOL_FULL: 503,
+  STAMP_BUDGET_EXHAUSTED: 429,
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,

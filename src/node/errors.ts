@@ -5,6 +5,8 @@ import type { P2PErrorCode } from './p2p/errors.ts';
 /** Error codes of the node itself (the protocol's own codes are in src/core/errors.ts). */
 export const NodeErrorCode = {
   POOL_FULL: 'POOL_FULL',
+  /** /new_transaction: the node's stamping budget for this client (or all) is spent for now. */
+  STAMP_BUDGET_EXHAUSTED: 'STAMP_BUDGET_EXHAUSTED',
   BAD_REQUEST: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',

@@ -2,8 +2,13 @@ import type { CryptoPort } from '../core/crypto.ts';
 import { ErrorCode } from '../core/errors.ts';
 import type { NetworkParams } from '../core/params.ts';
 import { badSignature, checkPost, type Post, signatureToVerify, verifyPostSignature } from '../core/post.ts';
+import { postWork, stampWork } from '../core/stamp.ts';
 import type { PendingPoolWriter } from './chain/chain.ts';
 import { NodeError, NodeErrorCode } from './errors.ts';
+import { type DensityEntry, DensityIndex } from './pool/density-index.ts';
+import { nextBlockDensity, type PoolPolicy, workFor } from './pool/policy.ts';
+import { RollingMinimum, type RollingMinimumOptions } from './pool/rolling-minimum.ts';
+import { StampTooWeakError } from './pool/stamp-error.ts';
 import type { PendingReader, PendingStore } from './store/pending.ts';
 import type { PostRow, PostStore } from './store/posts.ts';
 import type { Store } from './store/store.ts';
@@ -21,6 +26,13 @@ export interface MempoolOptions {
    * checked synchronously with the crypto port, which holds the event loop ~125 µs a post.
    */
   readonly verifier?: SignatureVerifier;
+  /** How the rolling minimum density rises and decays (src/node/pool/rolling-minimum.ts). */
+  readonly rollingMinimum?: RollingMinimumOptions;
+}
+
+/** Pending posts the pool dropped for denser ones (each now reads "status": "evicted"). */
+export interface EvictedPosts {
+  readonly ids: readonly string[];
 }
 
 /** Asynchronous Ed25519 verification with the same answers as CryptoPort.verify. */
@@ -39,6 +51,7 @@ interface Queued {
   readonly id: string;
   readonly post: Post;
   readonly size: number;
+  readonly density: number;
   readonly resolve: (value: AcceptedPost) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -50,6 +63,12 @@ interface Queued {
  * that transaction committed, so a post answered 2xx survives a kill -9. De-duplicated by id
  * against the pool and the best chain; bounded by count and bytes. The chain moves posts in
  * and out through {@link PendingPoolWriter} inside its own transactions.
+ *
+ * Ordered by work density (stamp work per byte, docs/PROTOCOL.md §12.4) in an in-memory index:
+ * a full pool evicts the lowest density for a denser post, a rolling minimum refuses posts below
+ * it (POST_STAMP_TOO_WEAK), and the block template takes the densest first. The chain's moves
+ * happen inside transactions that may roll back, so they only mark seqs dirty; the index is
+ * reconciled with the table before its next use.
  */
 export class Mempool implements PendingPoolWriter, PendingReader {
   readonly maxCount: number;
@@ -71,6 +90,14 @@ export class Mempool implements PendingPoolWriter, PendingReader {
   private readonly posts: PostStore;
   private readonly pending: PendingStore;
   private listeners: ((accepted: AcceptedPost) => void)[] = [];
+  private evictedListeners: ((evicted: EvictedPosts) => void)[] = [];
+  private readonly index = new DensityIndex();
+  /** Seqs the chain moved in or out since the index last looked at them. */
+  private dirty = new Set<number>();
+  private readonly rolling: RollingMinimum;
+  /** Posts chosen for eviction by posts queued in this turn: removed from the table at the flush. */
+  private victims: DensityEntry[] = [];
+  private victimBytes = 0;
 
   constructor(
     store: Store,
@@ -87,6 +114,18 @@ export class Mempool implements PendingPoolWriter, PendingReader {
     this.posts = store.posts;
     this.pending = store.pending;
     this.totals = this.pending.totals();
+    this.rolling = new RollingMinimum(this.now(), options.rollingMinimum);
+    for (let after = 0; ; ) {
+      const page = this.pending.page(1000, after);
+      if (page.length === 0) break;
+      for (const row of page) this.index.add(entryOf(row));
+      after = page[page.length - 1]!.seq;
+    }
+  }
+
+  /** Called after posts were evicted for denser ones (after the commit). */
+  onEvicted(listener: (evicted: EvictedPosts) => void): void {
+    this.evictedListeners.push(listener);
   }
 
   /** Number of pending posts and their bytes. */
@@ -109,13 +148,19 @@ export class Mempool implements PendingPoolWriter, PendingReader {
 
   /** PendingPoolWriter: posts a connected block confirmed leave the pool (chain's transaction). */
   dropConfirmed(seqs: readonly number[]): void {
-    for (const seq of seqs) this.pending.remove(seq);
+    for (const seq of seqs) {
+      this.pending.remove(seq);
+      this.dirty.add(seq);
+    }
     if (seqs.length > 0) this.totalsStale = true;
   }
 
   /** PendingPoolWriter: posts of a disconnected block are pending again (chain's transaction). */
   takeBack(rows: readonly Pick<PostRow, 'seq' | 'size'>[]): void {
-    for (const row of rows) this.pending.add(row.seq, row.size);
+    for (const row of rows) {
+      this.pending.add(row.seq, row.size);
+      this.dirty.add(row.seq);
+    }
     if (rows.length > 0) this.totalsStale = true;
   }
 
@@ -180,17 +225,10 @@ export class Mempool implements PendingPoolWriter, PendingReader {
         new NodeError(ErrorCode.POST_ALREADY_CONFIRMED, `post ${id} is already confirmed`),
       );
     }
-    const totals = this.currentTotals();
-    if (
-      totals.count + this.queue.length + 1 > this.maxCount ||
-      totals.bytes + this.queuedBytes + size > this.maxBytes
-    ) {
-      return Promise.reject(
-        new NodeError(NodeErrorCode.POOL_FULL, 'the pending pool is full; try again after the next block'),
-      );
-    }
+    const density = this.admitDensity(post, size);
+    if (density instanceof NodeError) return Promise.reject(density);
     return new Promise<AcceptedPost>((resolve, reject) => {
-      this.queue.push({ id, post, size, resolve, reject });
+      this.queue.push({ id, post, size, density, resolve, reject });
       this.queuedIds.add(id);
       this.queuedBytes += size;
       if (!this.flushScheduled) {
@@ -203,45 +241,219 @@ export class Mempool implements PendingPoolWriter, PendingReader {
   /** One transaction for everything queued since the last flush (group commit). */
   private flush(): void {
     const batch = this.queue;
+    const victims = this.victims;
     this.queue = [];
     this.queuedIds = new Set();
     this.queuedBytes = 0;
+    this.victims = [];
+    this.victimBytes = 0;
     this.flushScheduled = false;
+    const evicted: string[] = [];
+    let evictedBytes = 0;
     const added: AcceptedPost[] = [];
     const results: AcceptedPost[] = [];
     let addedBytes = 0;
     const { posts, pending } = this;
     const receivedAt = Date.now();
+    const entries: DensityEntry[] = [];
     try {
       this.store.transaction(() => {
+        for (const victim of victims) {
+          if (!pending.remove(victim.seq)) continue;
+          posts.setEvicted(victim.seq, receivedAt);
+          evicted.push(victim.id);
+          evictedBytes += victim.size;
+        }
         for (const item of batch) {
           const { seq, stored } = posts.store(item.post, item.id, item.size, receivedAt);
           // A row stored just now is neither pending nor confirmed. An existing one may have been
           // confirmed meanwhile (a block arrived between validation and commit): nothing to add.
           const isNew = (stored || !posts.isConfirmed(seq)) && pending.add(seq, item.size);
+          // Pending again after an eviction: no longer "evicted".
+          if (isNew && !stored) posts.setEvicted(seq, null);
           const accepted = { id: item.id, post: item.post, added: isNew };
           results.push(accepted);
           if (isNew) {
             added.push(accepted);
             addedBytes += item.size;
+            entries.push({ seq, id: item.id, density: item.density, size: item.size });
           }
         }
       });
     } catch (error) {
+      // The victims left the index but not the table: look at them again.
+      for (const victim of victims) this.dirty.add(victim.seq);
       for (const item of batch) item.reject(error);
       return;
     }
+    for (const entry of entries) this.index.add(entry);
     // Stale totals read after the commit already count this batch.
     if (this.totalsStale) this.currentTotals();
-    else this.totals = { count: this.totals.count + added.length, bytes: this.totals.bytes + addedBytes };
+    else
+      this.totals = {
+        count: this.totals.count + added.length - evicted.length,
+        bytes: this.totals.bytes + addedBytes - evictedBytes,
+      };
     batch.forEach((item, i) => {
       item.resolve(results[i]!);
     });
     for (const accepted of added) for (const listener of this.listeners) listener(accepted);
+    if (evicted.length > 0) for (const listener of this.evictedListeners) listener({ ids: evicted });
   }
 
-  /** Pending posts in arrival order, after the seq `afterSeq`: the one read path of the pool. */
+  /**
+   * The density policy for a valid post (§12.4): the consensus floor, the rolling minimum, then
+   * room, made by evicting strictly less dense posts when the pool is full. Returns the post's
+   * density, or the refusal. Chosen victims leave the index now and the table at the flush.
+   */
+  private admitDensity(post: Post, size: number): number | NodeError {
+    this.reconcile();
+    const work = postWork(post);
+    const density = Number(work) / size;
+    const floor = this.params.minStampWork;
+    const min = this.minDensity();
+    if (work < BigInt(floor) || density < min) return this.tooWeak(min, size, 'below the pool minimum');
+    const totals = this.currentTotals();
+    let overCount = totals.count - this.victims.length + this.queue.length + 1 - this.maxCount;
+    let overBytes = totals.bytes - this.victimBytes + this.queuedBytes + size - this.maxBytes;
+    if (overCount <= 0 && overBytes <= 0) return density;
+    const chosen: DensityEntry[] = [];
+    for (const entry of this.index.ascending()) {
+      if (overCount <= 0 && overBytes <= 0) break;
+      if (entry.density >= density) break;
+      chosen.push(entry);
+      overCount--;
+      overBytes -= entry.size;
+    }
+    if (overCount > 0 || overBytes > 0) {
+      if (chosen.length === 0 && this.index.count === 0)
+        return new NodeError(
+          NodeErrorCode.POOL_FULL,
+          'the pending pool is full; try again after the next block',
+        );
+      // Room needs strictly more than the lowest density the pool holds.
+      const lowest = this.index.lowest()?.density ?? min;
+      return this.tooWeak(Math.max(min, lowest * 1.1), size, 'the pool is full of denser posts', lowest);
+    }
+    const now = this.now();
+    const occupancy = this.occupancy();
+    for (const victim of chosen) {
+      this.index.remove(victim.seq);
+      this.victims.push(victim);
+      this.victimBytes += victim.size;
+      this.rolling.evicted(victim.density, now, occupancy);
+    }
+    return density;
+  }
+
+  private tooWeak(density: number, size: number, why: string, beat = -1): StampTooWeakError {
+    const beatWork = beat < 0 ? 0 : Math.floor(beat * size) + 1;
+    const required = Math.max(beatWork, workFor(density, size, this.params.minStampWork));
+    return new StampTooWeakError(
+      required,
+      size,
+      `stamp work too low (${why}): a post of ${size} bytes needs a stamp of at least ${required} hashes now`,
+    );
+  }
+
+  /** Pool occupancy, 0–1: the larger of its count and byte fractions. */
+  private occupancy(): number {
+    const totals = this.currentTotals();
+    return Math.max(totals.count / this.maxCount, totals.bytes / this.maxBytes);
+  }
+
+  /** The rolling minimum density now (work per byte). */
+  minDensity(): number {
+    this.reconcile();
+    return this.rolling.current(this.now(), this.occupancy(), this.index.lowest()?.density ?? 0);
+  }
+
+  /** What GET /api/v1/policy answers: the minimum, the next-block estimate, the floor. */
+  policy(): PoolPolicy {
+    const minDensity = this.minDensity();
+    return {
+      minDensity,
+      nextBlockDensity: nextBlockDensity(
+        this.index,
+        this.params.maxBlockPosts,
+        this.params.maxBlockBytes,
+        minDensity,
+      ),
+      floorWork: this.params.minStampWork,
+    };
+  }
+
+  /** Stamp work a post of `bytes` needs to enter the pool now. */
+  requiredWork(bytes: number): number {
+    return workFor(this.minDensity(), bytes, this.params.minStampWork);
+  }
+
+  /**
+   * Brings the index in line with the table for the seqs the chain moved, then evicts the least
+   * dense posts if a reorg overfilled the pool (it keeps the densest).
+   */
+  private reconcile(): void {
+    if (this.dirty.size === 0) return;
+    const dirty = this.dirty;
+    this.dirty = new Set();
+    for (const seq of dirty) {
+      if (!this.posts.isPending(seq)) {
+        this.index.remove(seq);
+        continue;
+      }
+      if (this.index.has(seq)) continue;
+      const row = this.posts.bySeq(seq);
+      if (row !== undefined) this.index.add(entryOf(row));
+    }
+    this.evictOverflow();
+  }
+
+  private evictOverflow(): void {
+    const totals = this.currentTotals();
+    let overCount = totals.count - this.maxCount;
+    let overBytes = totals.bytes - this.maxBytes;
+    if (overCount <= 0 && overBytes <= 0) return;
+    const chosen: DensityEntry[] = [];
+    for (const entry of this.index.ascending()) {
+      if (overCount <= 0 && overBytes <= 0) break;
+      chosen.push(entry);
+      overCount--;
+      overBytes -= entry.size;
+    }
+    const at = Date.now();
+    this.store.transaction(() => {
+      for (const victim of chosen) {
+        this.pending.remove(victim.seq);
+        this.posts.setEvicted(victim.seq, at);
+      }
+    });
+    const now = this.now();
+    for (const victim of chosen) {
+      this.index.remove(victim.seq);
+      this.rolling.evicted(victim.density, now, 1);
+    }
+    this.totalsStale = true;
+    const ids = chosen.map((victim) => victim.id);
+    for (const listener of this.evictedListeners) listener({ ids });
+  }
+
+  /** Pending posts from the densest down, oldest first among equals (the block template's order). */
+  *densest(): Generator<PostRow> {
+    this.reconcile();
+    for (const entry of this.index.descending()) {
+      const row = this.posts.bySeq(entry.seq);
+      if (row !== undefined) yield row;
+    }
+  }
+
+  /** Pending posts in arrival order, after the seq `afterSeq`. */
   list(limit: number, afterSeq = 0): PostRow[] {
     return this.pending.page(limit, afterSeq);
   }
+}
+
+/** The index entry of a stored pending post: its stamp work per byte. */
+function entryOf(row: PostRow): DensityEntry {
+  const work = row.stamp_bits === null ? 0n : (stampWork(row.stamp_bits) ?? 0n);
+  return { seq: row.seq, id: row.id, density: Number(work) / row.size, size: row.size };
 }

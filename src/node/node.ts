@@ -30,6 +30,11 @@ export interface NodeConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly maxPendingCount?: number;
   readonly maxPendingBytes?: number;
+  /**
+   * Test only, regtest only: the consensus stamp floor (params.minStampWork) instead of 0, for
+   * flood tests; also from the environment variable YOURNET_REGTEST_STAMP_FLOOR.
+   */
+  readonly stampFloor?: number;
   readonly synchronous?: 'normal' | 'full';
   readonly version: string;
   /** The URL this node announces to peers; default http://host:port after listening. */
@@ -66,7 +71,7 @@ export class YourNetNode {
   ) {}
 
   static async start(config: NodeConfig): Promise<YourNetNode> {
-    const params = NETWORKS[config.network];
+    const params = withStampFloor(NETWORKS[config.network], config.stampFloor);
     const store = Store.open({
       dataDir: config.dataDir,
       params,
@@ -183,4 +188,11 @@ export class YourNetNode {
     })();
     return this.stopping;
   }
+}
+
+/** Regtest with a raised stamp floor (NodeConfig.stampFloor or YOURNET_REGTEST_STAMP_FLOOR). */
+function withStampFloor(params: NetworkParams, configured: number | undefined): NetworkParams {
+  const fromEnv = Number(process.env.YOURNET_REGTEST_STAMP_FLOOR ?? Number.NaN);
+  const floor = configured ?? (Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined);
+  return floor === undefined || params.name !== 'regtest' ? params : { ...params, minStampWork: floor };
 }

@@ -15,6 +15,15 @@ import { type Static, type TSchema, Type } from 'typebox';
 const Hex64 = Type.String({ pattern: '^[0-9a-f]{64}$', description: '32 bytes in lowercase hex' });
 const Hex128 = Type.String({ pattern: '^[0-9a-f]{128}$', description: '64 bytes in lowercase hex' });
 
+/** A post's proof of work (docs/PROTOCOL.md §12). */
+export const Stamp = Type.Object(
+  {
+    bits: Type.Integer({ description: 'compact target, as a header' }),
+    nonce: Type.Integer({ description: '0 ≤ nonce < 2^53' }),
+  },
+  { additionalProperties: false, description: 'proof of work over the post (docs/PROTOCOL.md §12)' },
+);
+
 /** A post in the protocol form (docs/PROTOCOL.md §2), as the node serves it. */
 export const Post = Type.Object(
   {
@@ -24,6 +33,7 @@ export const Post = Type.Object(
     pubkey: Type.Optional(Type.String({ description: 'Ed25519 public key, 32 bytes in hex' })),
     reply_to: Type.Optional(Type.String({ description: 'id of the post replied to' })),
     signature: Type.Optional(Type.String({ description: 'Ed25519 signature of the 32 id bytes, in hex' })),
+    stamp: Type.Optional(Stamp),
   },
   { description: 'A post in the protocol form (docs/PROTOCOL.md §2)' },
 );
@@ -53,7 +63,13 @@ export const MerkleProof = Type.Object({
 
 /** Every error answer: `{error, message}` with a stable code (docs/PROTOCOL.md, error codes). */
 export const ErrorBody = Type.Object(
-  { error: Type.String({ description: 'stable error code' }), message: Type.String() },
+  {
+    error: Type.String({ description: 'stable error code' }),
+    message: Type.String(),
+    required_work: Type.Optional(
+      Type.Number({ description: 'POST_STAMP_TOO_WEAK: stamp work (hashes) a post of that size needs now' }),
+    ),
+  },
   { description: 'An error: a stable code and a readable message' },
 );
 
@@ -70,7 +86,9 @@ const postViewProperties = {
       'arrival sequence number: the cursor of the feed (`before`) and of the pending list (`after`)',
   }),
   post: Post,
-  status: Type.Union([Type.Literal('pending'), Type.Literal('confirmed')]),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('confirmed'), Type.Literal('evicted')], {
+    description: 'evicted: the pool dropped it for denser posts (docs/PROTOCOL.md §12.4)',
+  }),
   block: Type.Optional(
     Type.Object(
       { hash: Type.String(), height: Type.Integer(), position: Type.Integer() },
@@ -148,6 +166,36 @@ export const PendingPage = Type.Object({ items: Type.Array(PostView), total: Typ
 // ---------------------------------------------------------------------------------------------
 // Node state and actions
 
+/** The pool's stamp prices now, in work per byte (docs/PROTOCOL.md §12.4); in GET /api/v1/status. */
+export const StampPolicySummary = Type.Object({
+  min_density: Type.Number({ description: 'stamp work per byte a post needs to enter the pool now' }),
+  next_block_density: Type.Number({ description: 'estimated work per byte to be in the next block' }),
+  floor_work: Type.Number({ description: "the network's consensus floor: stamp work every post carries" }),
+});
+
+/** GET /api/v1/policy?bytes=N: what a post of N bytes needs. */
+export const StampPolicy = Type.Object({
+  ...StampPolicySummary.properties,
+  bytes: Type.Integer(),
+  required_work: Type.Number({ description: 'stamp work (expected hashes) to enter the pool now' }),
+  required_bits: Type.Integer({ description: 'the easiest stamp bits crediting required_work' }),
+  next_block_work: Type.Number({ description: 'estimated stamp work to be in the next block' }),
+  next_block_bits: Type.Integer({ description: 'the easiest stamp bits crediting next_block_work' }),
+});
+
+export const PolicyQuery = Type.Object(
+  {
+    bytes: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 20_616,
+        description: 'size of the post (canonical JSON); default 300',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** GET /api/v1/status. */
 export const NodeStatus = Type.Object({
   network: Type.String(),
@@ -159,6 +207,7 @@ export const NodeStatus = Type.Object({
   chainwork: Type.String(),
   bits: Type.Integer(),
   pending: Type.Object({ count: Type.Integer(), bytes: Type.Integer() }),
+  stamps: StampPolicySummary,
   peers: Type.Array(Type.String(), { description: 'base URLs of the known peers' }),
   mining: Type.Object({
     active: Type.Boolean(),
@@ -239,6 +288,7 @@ export const PostBody = Type.Object(
     pubkey: Type.Optional({ ...Hex64, description: 'Ed25519 public key, 32 bytes in hex' }),
     reply_to: Type.Optional({ ...Hex64, description: 'id of the post replied to' }),
     signature: Type.Optional({ ...Hex128, description: 'Ed25519 signature of the 32 id bytes, in hex' }),
+    stamp: Type.Optional(Stamp),
   },
   { additionalProperties: false, description: 'A post in the protocol form (docs/PROTOCOL.md §2)' },
 );
@@ -308,6 +358,8 @@ export interface Page<T> {
 }
 export type PendingPage = Static<typeof PendingPage>;
 export type NodeStatus = Static<typeof NodeStatus>;
+export type StampPolicySummary = Static<typeof StampPolicySummary>;
+export type StampPolicy = Static<typeof StampPolicy>;
 export type SubmitAnswer = Static<typeof SubmitAnswer>;
 export type MineResult = Static<typeof MineResult>;
 export type PostEvent = Static<typeof PostEvent>;

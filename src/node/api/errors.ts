@@ -1,12 +1,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { httpStatus } from '../error-status.ts';
 import { type AnyErrorCode, NodeError, NodeErrorCode } from '../errors.ts';
+import { StampTooWeakError } from '../pool/stamp-error.ts';
 import { QueryError } from '../store/queries.ts';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
   error: AnyErrorCode;
   message: string;
+  /** POST_STAMP_TOO_WEAK only: the stamp work a post of that size needs now. */
+  required_work?: number;
 }
 
 /** Answers a refusal with the status of its code (src/node/error-status.ts). */
@@ -50,6 +53,15 @@ export function errorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
+  if (error instanceof StampTooWeakError)
+    return reply
+      .code(httpStatus(error.code))
+      .type('application/json; charset=utf-8')
+      .send({
+        error: error.code,
+        message: error.message,
+        required_work: error.requiredWork,
+      } satisfies ErrorBody);
   if (error instanceof NodeError) return sendError(reply, error.code, error.message);
   if (error instanceof QueryError) return sendError(reply, error.code, error.message);
   const fastifyError = error as FastifyError;

@@ -12,9 +12,12 @@ import {
   TextAnswer,
 } from '../../core/api/schemas.ts';
 import { ErrorCode } from '../../core/errors.ts';
+import { parsePost } from '../../core/post.ts';
+import { nodeCrypto } from '../crypto-node.ts';
 import { type AnyErrorCode, NodeError, NodeErrorCode } from '../errors.ts';
 import { normalizePeerAddress } from '../p2p/address.ts';
 import { P2PErrorCode, PeerError } from '../p2p/errors.ts';
+import { stamperFor } from '../pool/tutorial-stamper.ts';
 import { postFromRow } from '../store/posts.ts';
 import { requireAdmin } from './admin.ts';
 import { blockJsonLimits, scanJson } from './bounded-json.ts';
@@ -87,7 +90,10 @@ export function registerTutorialRoutes(fastify: FastifyInstance, ctx: ApiContext
           throw new NodeError(ErrorCode.POST_MISSING_FIELD, `Invalid transaction data: "${key}" is required`);
         }
       }
-      await ctx.mempool.submit({ author: body.author, content: body.content, timestamp: Date.now() / 1000 });
+      // The node stamps the tutorial's post at the pool's minimum, within the client's CPU budget.
+      const form = parsePost({ author: body.author, content: body.content, timestamp: Date.now() / 1000 });
+      if (!form.ok) throw new NodeError(form.code, form.message);
+      await ctx.mempool.submit(await stamperFor(ctx.mempool, nodeCrypto).stamp(form.value, request.ip));
       return reply.code(201).type('text/plain; charset=utf-8').send('Success');
     },
   );

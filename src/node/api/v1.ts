@@ -21,6 +21,7 @@ import { NodeError, NodeErrorCode } from '../errors.ts';
 import { requireAdmin } from './admin.ts';
 import type { ApiContext } from './context.ts';
 import { EVENTS_DESCRIPTION } from './events.ts';
+import { policySummary, registerPolicyRoute } from './policy.ts';
 
 const TAG = { tags: ['v1'] };
 
@@ -37,6 +38,7 @@ export function nodeStatus(ctx: ApiContext): NodeStatus {
     chainwork: bigIntToHex256(tip.chainwork),
     bits: tip.bits,
     pending: ctx.mempool.size,
+    stamps: policySummary(ctx),
     peers: ctx.peers.list().map((peer) => peer.url),
     mining: {
       active: ctx.miner.mining,
@@ -51,6 +53,7 @@ export function nodeStatus(ctx: ApiContext): NodeStatus {
 /** The documented, versioned API; every answer has its schema in src/core/api/schemas.ts. */
 export function registerV1Routes(fastify: FastifyInstance, ctx: ApiContext): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  registerPolicyRoute(fastify, ctx);
 
   app.get(
     '/api/v1/status',

@@ -6,8 +6,7 @@ import type { BlockHeader } from '../../core/header.ts';
 import { merkleRoot } from '../../core/merkle.ts';
 import type { Post } from '../../core/post.ts';
 import type { BlockIndexEntry } from '../store/blocks.ts';
-import type { PendingReader } from '../store/pending.ts';
-import { postFromRow } from '../store/posts.ts';
+import { type PostRow, postFromRow } from '../store/posts.ts';
 import type { Chain } from './chain.ts';
 
 /** A block to be mined: its header (nonce 0), target and posts. */
@@ -19,14 +18,20 @@ export interface BlockTemplate {
   readonly parent: BlockIndexEntry;
 }
 
+/** The pool read densest first (the Mempool: stamp work per byte, docs/PROTOCOL.md §12.4). */
+export interface DensestReader {
+  densest(): Iterable<PostRow>;
+}
+
 /**
- * Builds a template on the current tip from pending posts in arrival order (read through the
- * Mempool, the pool's owner), up to the block limits (post count and bytes). The timestamp is
- * the clock, raised to median time past + 1.
+ * Builds a template on the current tip from pending posts, densest first (read through the
+ * Mempool, the pool's owner), up to the block limits (post count and bytes): a post that does
+ * not fit ends the template, so a denser post is never left for a less dense one. The timestamp
+ * is the clock, raised to median time past + 1.
  */
 export function buildTemplate(
   chain: Chain,
-  pool: PendingReader,
+  pool: DensestReader,
   nowSeconds: number,
   maxPosts = chain.params.maxBlockPosts,
 ): BlockTemplate {
@@ -36,21 +41,14 @@ export function buildTemplate(
   const transactions: Post[] = [];
   const ids: string[] = [];
   let bytes = 0;
-  let after = 0;
   const limit = Math.min(maxPosts, params.maxBlockPosts);
-  // Read the pool in pages so that a large pool is never loaded whole.
-  outer: while (transactions.length < limit) {
-    const page = pool.list(1000, after);
-    if (page.length === 0) break;
-    for (const row of page) {
-      after = row.seq;
-      if (transactions.length >= limit) break outer;
-      if (bytes + row.size > params.maxBlockBytes) break outer;
-      if (row.timestamp > timestamp + params.maxFutureBlockTime) continue;
-      transactions.push(postFromRow(row));
-      ids.push(row.id);
-      bytes += row.size;
-    }
+  for (const row of pool.densest()) {
+    if (transactions.length >= limit) break;
+    if (bytes + row.size > params.maxBlockBytes) break;
+    if (row.timestamp > timestamp + params.maxFutureBlockTime) continue;
+    transactions.push(postFromRow(row));
+    ids.push(row.id);
+    bytes += row.size;
   }
   const bits = requiredBits(params, parent);
   const header: BlockHeader = {

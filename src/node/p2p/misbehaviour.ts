@@ -32,6 +32,8 @@ export const MISBEHAVIOUR_POINTS: Record<AnyErrorCode, number> = {
   POST_BAD_SIGNATURE_ENCODING: INVALID,
   POST_INCOMPLETE_SIGNATURE: INVALID,
   POST_BAD_SIGNATURE: INVALID,
+  POST_BAD_STAMP: INVALID,
+  POST_STAMP_TOO_WEAK: FREE, // our policy: the sender's pool may be emptier than ours
   POST_TIME_TOO_NEW: FREE, // our clock may be behind
   POST_UNSIGNED_REFUSED: FREE, // our policy
   POST_DUPLICATE: FREE,
@@ -56,12 +58,14 @@ export const MISBEHAVIOUR_POINTS: Record<AnyErrorCode, number> = {
   BLOCK_TIME_TOO_NEW: FREE, // our clock may be behind
   BLOCK_POST_TIME_TOO_NEW: INVALID,
   BLOCK_POST_ALREADY_CONFIRMED: INVALID,
+  BLOCK_POST_STAMP_TOO_WEAK: INVALID,
   BLOCK_BAD_GENESIS: INVALID,
   BLOCK_PARENT_UNKNOWN: FREE, // we lack the context
   BLOCK_PARENT_INVALID: INVALID,
   BLOCK_KNOWN_INVALID: INVALID,
   // The node's own codes
   POOL_FULL: FREE, // our capacity
+  STAMP_BUDGET_EXHAUSTED: FREE, // never a peer's answer: the tutorial endpoint's
   BAD_REQUEST: FREE,
   NOT_FOUND: FREE,
   PAYLOAD_TOO_LARGE: FREE,

@@ -13,6 +13,11 @@ export interface PostRow {
   signature: string | null;
   size: number;
   received_at: number;
+  /** The stamp (§12), both null for a post without one. */
+  stamp_bits: number | null;
+  stamp_nonce: number | null;
+  /** Milliseconds since 1970 when the pool evicted it for denser posts; null otherwise. */
+  evicted_at: number | null;
 }
 
 /** Where a post stands relative to the best chain. */
@@ -29,6 +34,8 @@ export function postFromRow(row: PostRow): Post {
   if (row.pubkey !== null) post.pubkey = row.pubkey;
   if (row.reply_to !== null) post.reply_to = row.reply_to;
   if (row.signature !== null) post.signature = row.signature;
+  if (row.stamp_bits !== null && row.stamp_nonce !== null)
+    post.stamp = { bits: row.stamp_bits, nonce: row.stamp_nonce };
   return post;
 }
 
@@ -47,11 +54,14 @@ export class PostStore {
   private readonly confirmedGetStmt;
   private readonly confirmStmt;
   private readonly unconfirmStmt;
+  private readonly evictedStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO posts (id, author, content, timestamp, pubkey, reply_to, signature, size, received_at)
-       VALUES (@id, @author, @content, @timestamp, @pubkey, @reply_to, @signature, @size, @received_at)
+      `INSERT INTO posts (id, author, content, timestamp, pubkey, reply_to, signature, size, received_at,
+         stamp_bits, stamp_nonce)
+       VALUES (@id, @author, @content, @timestamp, @pubkey, @reply_to, @signature, @size, @received_at,
+         @stamp_bits, @stamp_nonce)
        ON CONFLICT(id) DO NOTHING`,
     );
     this.bySeqStmt = db.prepare<[number], PostRow>('SELECT * FROM posts WHERE seq = ?');
@@ -70,6 +80,12 @@ export class PostStore {
     );
     this.confirmStmt = db.prepare('INSERT INTO confirmed (post_seq, height, position) VALUES (?, ?, ?)');
     this.unconfirmStmt = db.prepare('DELETE FROM confirmed WHERE post_seq = ?');
+    this.evictedStmt = db.prepare('UPDATE posts SET evicted_at = ? WHERE seq = ?');
+  }
+
+  /** Marks a post evicted from the pool at `at` (ms), or clears the mark with null (the Mempool only). */
+  setEvicted(seq: number, at: number | null): void {
+    this.evictedStmt.run(at, seq);
   }
 
   /** Stores a post if its id is new; returns its seq either way. */
@@ -89,6 +105,8 @@ export class PostStore {
       signature: post.signature ?? null,
       size,
       received_at: receivedAt,
+      stamp_bits: post.stamp?.bits ?? null,
+      stamp_nonce: post.stamp?.nonce ?? null,
     });
     if (result.changes === 1) return { seq: Number(result.lastInsertRowid), stored: true };
     return { seq: this.seqByIdStmt.get(id)!.seq, stored: false };

@@ -109,4 +109,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX blocks_by_height ON blocks(height);
   `,
+  // 5: post stamps (docs/PROTOCOL.md §12), part of a post's id; and when the pool evicted a
+  // post for a denser one (GET /api/v1/posts/:id answers "evicted" until it is pending again).
+  `
+  ALTER TABLE posts ADD COLUMN stamp_bits INTEGER;
+  ALTER TABLE posts ADD COLUMN stamp_nonce INTEGER;
+  ALTER TABLE posts ADD COLUMN evicted_at INTEGER;
+  `,
 ];

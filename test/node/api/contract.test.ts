@@ -165,6 +165,7 @@ describe('the API contract (src/core/api)', () => {
     assert.deepEqual(Object.keys(answer('/api/v1/posts/{id}', 'get', '4XX').properties).sort(), [
       'error',
       'message',
+      'required_work',
     ]);
     for (const name of ['PostEvent', 'BlockEvent', 'ReorgEvent']) {
       assert.ok(doc.components.schemas[name], `${name} is documented`);

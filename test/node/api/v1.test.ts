@@ -312,7 +312,7 @@ describe('/api/v1', () => {
 });
 
 describe('/api/v1 limits and policy', () => {
-  it('a full pool answers 503 POOL_FULL; a node without unsigned posts refuses them with 400', async () => {
+  it('a full pool of equal density answers 400 POST_STAMP_TOO_WEAK with the work needed; a node without unsigned posts refuses them with 400', async () => {
     const { node, close } = await startTestNode({ maxPendingCount: 2, acceptUnsigned: false });
     try {
       const submit = (payload: unknown) =>
@@ -330,8 +330,9 @@ describe('/api/v1 limits and policy', () => {
       assert.equal((await submit(signed('one'))).statusCode, 201);
       assert.equal((await submit(signed('two'))).statusCode, 201);
       const full = await submit(signed('three'));
-      assert.equal(full.statusCode, 503);
-      assert.equal(full.json().error, 'POOL_FULL');
+      assert.equal(full.statusCode, 400);
+      assert.equal(full.json().error, 'POST_STAMP_TOO_WEAK');
+      assert.ok(full.json().required_work >= 1);
       assert.equal(node.context.mempool.size.count, 2);
     } finally {
       await close();

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAIN } from '#core/params.ts';
+
+// Main's difficulty for slow jobs; its stamp floor is not what these tests are about.
+const MAIN_NO_FLOOR = { ...MAIN, minStampWork: 0 };
+
 import { MiningController } from '#node/miner/controller.ts';
 import { MinerPool } from '#node/miner/pool.ts';
 import { makePost, mineOn, testChain } from '../../helpers/chain.ts';
@@ -66,7 +70,7 @@ describe('MiningController', () => {
     // Main-network difficulty (~2^20 hashes a block) keeps the worker busy while a block mined
     // elsewhere arrives. If the worker wins that race anyway, the setup is repeated (bounded).
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const { chain, clock, mempool } = testChain(MAIN);
+      const { chain, clock, mempool } = testChain(MAIN_NO_FLOOR);
       const pool = new MinerPool({ workers: 1 });
       const miner = new MiningController(chain, mempool, pool, { now: clock.now });
       try {
@@ -96,7 +100,7 @@ describe('MiningController', () => {
   });
 
   it('stop() ends a running job with STOPPED', async () => {
-    const { chain, clock, mempool } = testChain(MAIN);
+    const { chain, clock, mempool } = testChain(MAIN_NO_FLOOR);
     const pool = new MinerPool({ workers: 1 });
     const miner = new MiningController(chain, mempool, pool, { now: clock.now });
     try {

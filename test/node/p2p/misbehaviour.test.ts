@@ -17,6 +17,8 @@ function oldMisbehaviourPoints(code: string): number {
     ErrorCode.POST_UNSIGNED_REFUSED,
     ErrorCode.POST_DUPLICATE,
     ErrorCode.POST_ALREADY_CONFIRMED,
+    // Added with stamps (issue 10): below our rolling minimum is our policy, not misbehaviour.
+    ErrorCode.POST_STAMP_TOO_WEAK,
     'POOL_FULL',
   ]);
   if (HARMLESS.has(code)) return 0;

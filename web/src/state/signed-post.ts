@@ -1,7 +1,8 @@
 /** A post this browser writes: signed with its key, checked, and shown at once as pending. */
 import { fromHex } from '#core/bytes.ts';
 import { nobleCrypto } from '#core/crypto-noble.ts';
-import { checkPost, type Post, signPost, type UnsignedPost } from '#core/post.ts';
+import { checkPost, type Post, postSize, signPost, type UnsignedPost } from '#core/post.ts';
+import { expectedAttempts, type Stamp } from '#core/stamp.ts';
 import type { PostView } from '../api.ts';
 import type { Identity } from '../lib/identity-format.ts';
 import { unpagedView } from './live-events.ts';
@@ -29,4 +30,74 @@ export function signNewPost(
   if (!checked.ok) return { ok: false, message: checked.message };
   const { id } = checked.value;
   return { ok: true, id, post, view: unpagedView(id, post, now) };
+}
+
+/** What a stamp and a signature add at most to a post's size (what the node prices). */
+export const STAMP_AND_SIGNATURE_BYTES =
+  ',"stamp":{"bits":4294967295,"nonce":9007199254740991}'.length + ',"signature":""'.length + 128;
+
+/** The size the node will price for this unsigned post once stamped and signed. */
+export function pricedSize(post: UnsignedPost): number {
+  return postSize(post) + STAMP_AND_SIGNATURE_BYTES;
+}
+
+/** Seconds a stamp of `bits` takes on average at `hashRate` hashes per second ("≈ 0.8 s"). */
+export function expectedSeconds(bits: number, hashRate: number): number {
+  return expectedAttempts(bits) / Math.max(1, hashRate);
+}
+
+/** Nonces per worker chunk: ~10 ms on a phone core, the progress bar's step and cancel latency. */
+const CHUNK = 4096;
+
+export interface StampProgress {
+  readonly hashes: number;
+  readonly expected: number;
+}
+
+/**
+ * Grinds a stamp of `bits` for `post` (pubkey already set: the stamp commits to it) in Web Workers
+ * on all the device's cores; the first to find one wins. `signal` cancels: every worker is
+ * terminated and the promise rejects with an AbortError. The page's thread never grinds.
+ */
+export function stampInWorkers(
+  post: UnsignedPost,
+  bits: number,
+  options: { signal?: AbortSignal; onProgress?: (progress: StampProgress) => void; workers?: number } = {},
+): Promise<{ stamp: Stamp; hashes: number; seconds: number }> {
+  const count = options.workers ?? Math.max(1, navigator.hardwareConcurrency || 2);
+  const expected = expectedAttempts(bits);
+  const started = performance.now();
+  const workers: Worker[] = [];
+  let hashes = 0;
+  const stopAll = () => {
+    for (const worker of workers) worker.terminate();
+  };
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) return reject(new DOMException('stamping cancelled', 'AbortError'));
+    options.signal?.addEventListener('abort', () => {
+      stopAll();
+      reject(new DOMException('stamping cancelled', 'AbortError'));
+    });
+    for (let index = 0; index < count; index++) {
+      const worker = new Worker(new URL('../workers/stamp-worker.ts', import.meta.url), { type: 'module' });
+      workers.push(worker);
+      worker.onmessage = (event: MessageEvent<{ type: string; hashes: number; nonce?: number }>) => {
+        hashes += event.data.hashes;
+        options.onProgress?.({ hashes, expected });
+        if (event.data.type === 'found') {
+          stopAll();
+          resolve({
+            stamp: { bits, nonce: event.data.nonce! },
+            hashes,
+            seconds: (performance.now() - started) / 1000,
+          });
+        }
+      };
+      worker.onerror = (error) => {
+        stopAll();
+        reject(new Error(`a stamping worker failed: ${error.message}`));
+      };
+      worker.postMessage({ post, bits, index, workers: count, chunk: CHUNK });
+    }
+  });
 }

@@ -35,7 +35,8 @@ export class PostDetailQuery {
   get(id: string): PostDetail | undefined {
     if (typeof id !== 'string' || !HASH.test(id)) return undefined;
     const row = this.byIdStmt.get(id);
-    if (row === undefined || (row.height === null && row.is_pending === 0)) return undefined;
+    if (row === undefined || (row.height === null && row.is_pending === 0 && row.evicted_at === null))
+      return undefined;
     const view = toView(row, this.tipHeight());
     if (row.block_hash === null || row.position === null) return view;
     const blockHash = row.block_hash;

@@ -59,6 +59,8 @@ export function toView(row: ViewRow, tipHeight: number): PostView {
       ...tail,
     };
   }
+  // Neither confirmed nor pending: shown only by the post detail, for a post the pool evicted.
+  if (row.is_pending === 0 && row.evicted_at !== null) return { ...base, status: 'evicted', ...tail };
   return { ...base, status: 'pending', ...tail };
 }
 
