@@ -66,7 +66,7 @@ describe('post pubkey rule: small-order and non-canonical keys are refused (PROT
     ];
     for (const pubkey of bad) {
       assert.equal(isAcceptablePubkey(pubkey), false, pubkey);
-      assert.throws(() => Point.fromHex(pubkey), undefined, pubkey);
+      assert.throws(() => Point.fromHex(pubkey));
       const parsed = parsePost({
         author: 'a',
         content: 'b',

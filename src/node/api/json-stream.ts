@@ -42,3 +42,37 @@ export function jsonArrayStream(prefix: string, pages: () => Generator<unknown[]
     },
   });
 }
+
+/**
+ * Like {@link jsonArrayStream}, for items already serialised (the /chain cache's block texts):
+ * `prefix`, the texts of `pages` joined by commas, `suffix`.
+ */
+export function jsonTextArrayStream(
+  prefix: string,
+  pages: () => Generator<string[]>,
+  suffix: string,
+): Readable {
+  let first = true;
+  const iterator = pages();
+  let started = false;
+  let done = false;
+  return new Readable({
+    read() {
+      if (!started) {
+        started = true;
+        this.push(prefix);
+        return;
+      }
+      if (done) return;
+      const next = iterator.next();
+      if (next.done) {
+        done = true;
+        this.push(suffix);
+        this.push(null);
+        return;
+      }
+      this.push((first ? '' : ',') + next.value.join(','));
+      first = false;
+    },
+  });
+}
