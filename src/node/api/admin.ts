@@ -40,7 +40,9 @@ export function isCrossOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return false;
   try {
-    return new URL(origin).host !== request.host;
+    const page = new URL(origin);
+    // Both through URL, so a default port is spelled the same way on each side.
+    return page.host !== new URL(`${page.protocol}//${request.host}`).host;
   } catch {
     return true;
   }
