@@ -6,8 +6,10 @@ export interface ChainSource {
   chainPage(start: number, limit: number): Block[];
 }
 
-/** Blocks read from the store per fill: one short turn of the event loop. */
-const FILL_PAGE = 50;
+/** Bytes of block JSON one call hands out (and roughly reads): one short turn of the event loop. */
+const TURN_BYTES = 1024 * 1024;
+/** Most blocks read from the store per call. */
+const MAX_FILL = 50;
 
 /**
  * The JSON text of each best-chain block by height, a prefix of the chain, shared by every
@@ -41,16 +43,26 @@ export class ChainJsonCache {
     }
   }
 
-  /** The JSON texts of the blocks at heights [start, start + count), at most one fill page read. */
+  /**
+   * The JSON texts of the blocks from `start`, at most `count`, stopping once about
+   * {@link TURN_BYTES} are handed out (always one block): the caller asks again from where it got.
+   */
   page(start: number, count: number): string[] {
     this.revalidate();
     const end = start + count;
     const out: string[] = [];
+    let bytes = 0;
     let height = start;
-    for (; height < end && height < this.texts.length; height++) out.push(this.texts[height]!);
-    if (height >= end) return out;
-    const blocks = this.source.chainPage(height, Math.min(FILL_PAGE, end - height));
-    for (const block of blocks) {
+    for (; height < end && height < this.texts.length && bytes < TURN_BYTES; height++) {
+      const text = this.texts[height]!;
+      out.push(text);
+      bytes += text.length;
+    }
+    if (height >= end || bytes >= TURN_BYTES) return out;
+    // Read as many blocks as fit a turn at the cached blocks' average size.
+    const average = this.texts.length > 0 ? this.bytes / this.texts.length : TURN_BYTES / 8;
+    const fill = Math.max(1, Math.min(MAX_FILL, end - height, Math.floor((TURN_BYTES - bytes) / average)));
+    for (const block of this.source.chainPage(height, fill)) {
       const text = JSON.stringify(block);
       out.push(text);
       // Cache only what extends the prefix, and only while within the byte bound.

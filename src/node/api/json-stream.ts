@@ -71,8 +71,11 @@ export function jsonTextArrayStream(
         this.push(null);
         return;
       }
-      this.push((first ? '' : ',') + next.value.join(','));
-      first = false;
+      // One push per text: no copy of cached texts into one big string.
+      for (const text of next.value) {
+        this.push(first ? text : `,${text}`);
+        first = false;
+      }
     },
   });
 }

@@ -57,6 +57,17 @@ describe('event streams: per-address cap and HEAD (issue 9, finding 10)', () => 
   });
 });
 
+/** Every text from `start` to `start + count`, asking again as /chain does. */
+function all(cache: ChainJsonCache, start: number, count: number): string[] {
+  const out: string[] = [];
+  while (out.length < count) {
+    const texts = cache.page(start + out.length, count - out.length);
+    if (texts.length === 0) break;
+    out.push(...texts);
+  }
+  return out;
+}
+
 function fakeBlock(height: number, branch: string): Block {
   return { hash: `${branch}${height}`, index: height, transactions: [] } as unknown as Block;
 }
@@ -77,16 +88,16 @@ describe('the /chain block cache', () => {
       },
     });
     assert.deepEqual(
-      cache.page(0, 10).map((t) => JSON.parse(t).hash),
+      all(cache, 0, 10).map((t) => JSON.parse(t).hash),
       Array.from({ length: 10 }, (_, h) => `a${h}`),
     );
-    assert.equal(reads, 1);
-    cache.page(0, 10);
-    cache.page(3, 4);
-    assert.equal(reads, 1);
+    const firstReads = reads;
+    all(cache, 0, 10);
+    all(cache, 3, 4);
+    assert.equal(reads, firstReads, 'served from the cache');
     branch = 'b'; // a reorg at height 5, to a shorter chain of more work
     assert.deepEqual(
-      cache.page(0, 8).map((t) => JSON.parse(t).hash),
+      all(cache, 0, 8).map((t) => JSON.parse(t).hash),
       ['a0', 'a1', 'a2', 'a3', 'a4', 'b5', 'b6', 'b7'],
     );
     assert.equal(cache.size, 8);
@@ -100,7 +111,7 @@ describe('the /chain block cache', () => {
       },
       200,
     );
-    assert.equal(cache.page(0, 20).length, 20);
+    assert.equal(all(cache, 0, 20).length, 20);
     assert.ok(cache.size < 20 && cache.size > 0);
   });
 });
