@@ -12,14 +12,15 @@ const TURN_BYTES = 1024 * 1024;
 const MAX_FILL = 50;
 
 /**
- * The JSON text of each best-chain block by height, a prefix of the chain, shared by every
+ * The JSON (UTF-8 bytes) of each best-chain block by height, a prefix of the chain, shared by every
  * GET /chain (and /register_node) answer: N clients cost one serialisation per block, not N.
  * Checked against the best chain before each use (a reorg pops the blocks it took off), and
  * bounded in bytes: past `maxBytes` the rest is read from the store for each answer as before.
  */
 export class ChainJsonCache {
   private readonly hashes: string[] = [];
-  private readonly texts: string[] = [];
+  /** UTF-8 bytes, encoded once: answers copy them to sockets without re-encoding. */
+  private readonly texts: Buffer[] = [];
   private bytes = 0;
 
   constructor(
@@ -44,13 +45,13 @@ export class ChainJsonCache {
   }
 
   /**
-   * The JSON texts of the blocks from `start`, at most `count`, stopping once about
+   * The JSON of the blocks from `start`, at most `count`, stopping once about
    * {@link TURN_BYTES} are handed out (always one block): the caller asks again from where it got.
    */
-  page(start: number, count: number): string[] {
+  page(start: number, count: number): Buffer[] {
     this.revalidate();
     const end = start + count;
-    const out: string[] = [];
+    const out: Buffer[] = [];
     let bytes = 0;
     let height = start;
     for (; height < end && height < this.texts.length && bytes < TURN_BYTES; height++) {
@@ -63,7 +64,7 @@ export class ChainJsonCache {
     const average = this.texts.length > 0 ? this.bytes / this.texts.length : TURN_BYTES / 8;
     const fill = Math.max(1, Math.min(MAX_FILL, end - height, Math.floor((TURN_BYTES - bytes) / average)));
     for (const block of this.source.chainPage(height, fill)) {
-      const text = JSON.stringify(block);
+      const text = Buffer.from(JSON.stringify(block));
       out.push(text);
       // Cache only what extends the prefix, and only while within the byte bound.
       if (height === this.texts.length && this.bytes + text.length <= this.maxBytes) {

@@ -43,13 +43,15 @@ export function jsonArrayStream(prefix: string, pages: () => Generator<unknown[]
   });
 }
 
+const COMMA = Buffer.from(',');
+
 /**
- * Like {@link jsonArrayStream}, for items already serialised (the /chain cache's block texts):
- * `prefix`, the texts of `pages` joined by commas, `suffix`.
+ * Like {@link jsonArrayStream}, for items already serialised as UTF-8 (the /chain cache's
+ * blocks): `prefix`, the items of `pages` joined by commas, `suffix`.
  */
-export function jsonTextArrayStream(
+export function jsonBytesArrayStream(
   prefix: string,
-  pages: () => Generator<string[]>,
+  pages: () => Generator<Buffer[]>,
   suffix: string,
 ): Readable {
   let first = true;
@@ -71,9 +73,10 @@ export function jsonTextArrayStream(
         this.push(null);
         return;
       }
-      // One push per text: no copy of cached texts into one big string.
-      for (const text of next.value) {
-        this.push(first ? text : `,${text}`);
+      // One push per item: cached bytes are handed on, never copied into one big string.
+      for (const item of next.value) {
+        if (!first) this.push(COMMA);
+        this.push(item);
         first = false;
       }
     },

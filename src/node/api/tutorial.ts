@@ -19,7 +19,7 @@ import { postFromRow } from '../store/posts.ts';
 import { requireAdmin } from './admin.ts';
 import type { ApiContext } from './context.ts';
 import { sendError, sendErrorWithStatus } from './errors.ts';
-import { jsonArrayStream, jsonTextArrayStream, sendJsonStream } from './json-stream.ts';
+import { jsonArrayStream, jsonBytesArrayStream, sendJsonStream } from './json-stream.ts';
 import type { HttpPolicy } from './policy.ts';
 
 const TAG = { tags: ['tutorial'] };
@@ -57,7 +57,7 @@ function sendChain(
   const end = limit === undefined ? length : Math.min(length, start + limit);
   const peers = JSON.stringify(ctx.peers.list().map((peer) => peer.url));
   const cache = policy.chainCache;
-  function* pages(): Generator<string[]> {
+  function* pages(): Generator<Buffer[]> {
     for (let height = start; height < end; ) {
       const texts = cache.page(height, Math.min(CHAIN_PAGE, end - height));
       if (texts.length === 0) return; // the chain got shorter (a reorg) while streaming
@@ -67,7 +67,7 @@ function sendChain(
   }
   return sendJsonStream(
     reply,
-    jsonTextArrayStream(`{"length":${length},"chain":[`, pages, `],"peers":${peers}}`),
+    jsonBytesArrayStream(`{"length":${length},"chain":[`, pages, `],"peers":${peers}}`),
   );
 }
 

@@ -63,7 +63,7 @@ function all(cache: ChainJsonCache, start: number, count: number): string[] {
   while (out.length < count) {
     const texts = cache.page(start + out.length, count - out.length);
     if (texts.length === 0) break;
-    out.push(...texts);
+    out.push(...texts.map((text) => text.toString()));
   }
   return out;
 }
