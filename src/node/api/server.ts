@@ -13,7 +13,7 @@ import { registerMetrics } from './metrics.ts';
 import { MineRequests } from './mine-policy.ts';
 import { registerP2PRoutes } from './p2p.ts';
 import type { HttpOptions, HttpPolicy } from './policy.ts';
-import { refusedToOtherOrigins, registerRateLimits } from './rate-limits.ts';
+import { budgets, refusedToOtherOrigins, registerRateLimits } from './rate-limits.ts';
 import { registerTutorialRoutes } from './tutorial.ts';
 import { registerV1Routes } from './v1.ts';
 
@@ -77,9 +77,6 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   });
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, NodeErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.slice(0, 200)}`),
-  );
   // Every answer, errors and the event stream included, is what its Content-Type says.
   app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -87,6 +84,12 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   });
   await registerCors(app);
   await registerRateLimits(app, http.rateLimit);
+  // Unknown paths are reads too: a flood of 404s meets the same budget.
+  app.setNotFoundHandler(
+    { preHandler: app.rateLimit({ max: budgets(http.rateLimit).read }) },
+    (request, reply) =>
+      sendError(reply, NodeErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.slice(0, 200)}`),
+  );
   // Pages of other origins may post and read; admin actions, register_node and /p2p are not theirs.
   app.addHook('onRequest', (request, _reply, done) => {
     const url = request.routeOptions.url;

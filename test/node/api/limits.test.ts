@@ -67,6 +67,7 @@ describe('rate limits on every route class, scaled down (--rate-limit-scale)', (
     ['GET /p2p/status', () => ({ method: 'GET', url: '/p2p/status' }), 30],
     ['GET /api/v1/status', () => ({ method: 'GET', url: '/api/v1/status' }), 30],
     ['GET /chain', () => ({ method: 'GET', url: '/chain' }), 3],
+    ['GET of an unknown path (404)', (i) => ({ method: 'GET', url: `/nope/${i}` }), 30],
     [
       'POST /new_transaction',
       (i) => ({ method: 'POST', url: '/new_transaction', payload: { author: 'a', content: `flood ${i}` } }),
