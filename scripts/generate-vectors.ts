@@ -473,6 +473,39 @@ export function postCases(): PostCase[] {
     ...STAMPED,
     stamp: { ...STAMPED.stamp, work: 1 },
   });
+  // POST_BAD_PUBKEY: keys of small order (they "verify" forged signatures) and non-canonical keys.
+  const forged = { author: 'alice', content: 'Forged by anyone', timestamp: T + 72 };
+  const identitySignature = `01${'00'.repeat(63)}`;
+  add(ErrorCode.POST_BAD_PUBKEY, 'pubkey of small order: the neutral point, with the signature it accepts', {
+    ...forged,
+    pubkey: `01${'00'.repeat(31)}`,
+    signature: identitySignature,
+  });
+  add(ErrorCode.POST_BAD_PUBKEY, 'pubkey of small order: the point of order 2 (y = p − 1)', {
+    ...forged,
+    pubkey: `ec${'ff'.repeat(30)}7f`,
+    signature: identitySignature,
+  });
+  add(ErrorCode.POST_BAD_PUBKEY, 'pubkey of small order: a point of order 4 (y = 0)', {
+    ...forged,
+    pubkey: '00'.repeat(32),
+    signature: identitySignature,
+  });
+  add(ErrorCode.POST_BAD_PUBKEY, 'pubkey of small order: a point of order 8', {
+    ...forged,
+    pubkey: 'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+    signature: identitySignature,
+  });
+  add(ErrorCode.POST_BAD_PUBKEY, 'pubkey not canonical: y = p + 1 (the neutral point spelled y ≥ p)', {
+    ...forged,
+    pubkey: `ee${'ff'.repeat(30)}7f`,
+    signature: identitySignature,
+  });
+  add(ErrorCode.POST_BAD_PUBKEY, 'pubkey not canonical: x = 0 with the sign bit set', {
+    ...forged,
+    pubkey: `01${'00'.repeat(30)}80`,
+    signature: identitySignature,
+  });
   return v;
 }
 

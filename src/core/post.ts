@@ -32,6 +32,41 @@ export const POST_LIMITS = {
   timestampLimit: 1e11,
 } as const;
 
+/**
+ * The encodings of the 8 points of small order (the torsion subgroup), plus the two "negative
+ * zero" spellings of the points with x = 0 (y = 1 and y = −1 with the sign bit set). A key among
+ * them "signs" anything (§2.3), so the form refuses it (§2.1 step 10). A table compare: core
+ * stays pure and fast, with no point decoding.
+ */
+const WEAK_PUBKEYS = new Set([
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  '0100000000000000000000000000000000000000000000000000000000000080',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+]);
+
+/**
+ * True when the 32-byte little-endian `y` of a key (sign bit cleared) is ≥ p = 2^255 − 19: a
+ * non-canonical encoding. In hex that is `ed`…`ff`, then 30 `ff` bytes, then `7f` or `ff`.
+ */
+function isNonCanonicalY(pubkey: string): boolean {
+  const last = pubkey.slice(62);
+  if (last !== '7f' && last !== 'ff') return false;
+  if (pubkey.slice(2, 62) !== 'ff'.repeat(30)) return false;
+  return pubkey.slice(0, 2) >= 'ed';
+}
+
+/** True for a public key that is 64 lowercase hex, canonical and not of small order (§2.1 step 10). */
+export function isAcceptablePubkey(pubkey: string): boolean {
+  return isLowerHex(pubkey, 32) && !WEAK_PUBKEYS.has(pubkey) && !isNonCanonicalY(pubkey);
+}
+
 const POST_FIELDS = new Set(['author', 'content', 'timestamp', 'pubkey', 'reply_to', 'signature', 'stamp']);
 
 // Control characters (Unicode category Cc) and lone surrogates.
@@ -116,6 +151,9 @@ export function parsePost(input: unknown): Result<Post> {
   }
   if (pubkey !== undefined && !isLowerHex(pubkey, 32)) {
     return fail(ErrorCode.POST_BAD_PUBKEY, 'pubkey must be 64 lowercase hex characters');
+  }
+  if (pubkey !== undefined && !isAcceptablePubkey(pubkey)) {
+    return fail(ErrorCode.POST_BAD_PUBKEY, 'pubkey is of small order or not canonically encoded');
   }
   if (signature !== undefined && !isLowerHex(signature, 64)) {
     return fail(ErrorCode.POST_BAD_SIGNATURE_ENCODING, 'signature must be 128 lowercase hex characters');

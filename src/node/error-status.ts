@@ -74,6 +74,9 @@ export const HTTP_STATUS: Record<AnyErrorCode, number> = {
   SHUTTING_DOWN: 503,
   NOT_IMPLEMENTED: 501,
   INTERNAL: 500,
+  RATE_LIMITED: 429,
+  CROSS_ORIGIN_FORBIDDEN: 403,
+  MINE_REQUESTS_OFF: 403,
   // The peer protocol (src/node/p2p/errors.ts, docs/PROTOCOL.md §11): refusals the /p2p routes answer
   P2P_WRONG_NETWORK: 400,
   P2P_SELF: 400,

@@ -22,6 +22,12 @@ export const NodeErrorCode = {
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   NOT_IMPLEMENTED: 'NOT_IMPLEMENTED',
   INTERNAL: 'INTERNAL',
+  /** Too many requests of one route class from one address (api/rate-limits.ts). */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** A browser request from another origin asked for an admin action (api/access.ts). */
+  CROSS_ORIGIN_FORBIDDEN: 'CROSS_ORIGIN_FORBIDDEN',
+  /** The node's mining-request policy is `off` (or `token` and none was given). */
+  MINE_REQUESTS_OFF: 'MINE_REQUESTS_OFF',
 } as const;
 
 export type NodeErrorCode = (typeof NodeErrorCode)[keyof typeof NodeErrorCode];

@@ -3,6 +3,7 @@ import { NETWORKS, type NetworkName, type NetworkParams } from '../core/params.t
 import { loadAdminToken } from './admin-token.ts';
 import type { ApiContext } from './api/context.ts';
 import { EventHub } from './api/events.ts';
+import type { HttpOptions } from './api/http-policy.ts';
 import { buildServer } from './api/server.ts';
 import { registerWebApp } from './api/webapp.ts';
 import { Chain } from './chain/chain.ts';
@@ -41,6 +42,8 @@ export interface NodeConfig {
   readonly publicUrl?: string;
   /** Peer-network settings (max peers, discouragement time, sync interval, …). */
   readonly p2p?: NetworkConfig;
+  /** HTTP policy: --trust-proxy, --mine-requests, rate-limit budgets (api/policy.ts). */
+  readonly http?: HttpOptions;
   /** Extra routes (the web app) served by the same server. */
   readonly extraRoutes?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -132,6 +135,7 @@ export class YourNetNode {
     const server = await buildServer(context, {
       logger: { level: config.logLevel },
       logRequests: config.logLevel === 'debug',
+      ...(config.http !== undefined ? { http: config.http } : {}),
       extra: async (app) => {
         if (config.extraRoutes) await config.extraRoutes(app);
         else await registerWebApp(app);
@@ -164,9 +168,10 @@ export class YourNetNode {
       },
       `YourNet node listening on ${address}`,
     );
-    if (!LOOPBACK_HOSTS.has(config.host)) {
+    if (!LOOPBACK_HOSTS.has(config.host) || config.http?.trustProxy) {
+      // Never the token itself: logs are shipped and shared.
       server.log.warn(
-        `bound to ${config.host}: admin actions from other machines need "Authorization: Bearer ${context.adminToken}" (also in ${config.dataDir}/admin-token)`,
+        `admin actions from ${config.http?.trustProxy ? 'any client (behind a proxy)' : 'other machines'} need "Authorization: Bearer <token>", the token in ${config.dataDir}/admin-token`,
       );
     }
     if (config.mine) miner.setContinuous(true);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Block, headerOf, validateBlockStateless } from '#core/block.ts';
-import { bigIntToHex256, toHex, utf8 } from '#core/bytes.ts';
+import { bigIntToHex256, fromHex, toHex, utf8 } from '#core/bytes.ts';
 import { decodeBits } from '#core/compact.ts';
 import { validateBodyContext, validateHeaderContext } from '#core/contextual.ts';
 import { ErrorCode } from '#core/errors.ts';
@@ -56,12 +56,16 @@ describe('PROTOCOL.md worked examples', () => {
       assert.equal(result.value.id, SIGNED_ID);
     });
 
-    it(`${name}: §2.3 a small-order key signs every post (valid, but proves nothing)`, () => {
+    it(`${name}: §2.3 a small-order key "signs" every message, so §2.1 refuses it (POST_BAD_PUBKEY)`, () => {
       const pubkey = `01${'00'.repeat(31)}`;
       const signature = `01${'00'.repeat(63)}`;
       for (const content of ['anything', 'anything else']) {
+        // The verification rule alone accepts it for any message...
+        assert.ok(port.verify(fromHex(signature), utf8(content), fromHex(pubkey)), content);
+        // ...so the post form refuses the key before any signature is checked.
         const post = { author: 'nobody', content, timestamp: 1795392000, pubkey, signature };
-        assert.ok(validatePost(post, port).ok, content);
+        const result = validatePost(post, port);
+        assert.equal(result.ok ? undefined : result.code, ErrorCode.POST_BAD_PUBKEY, content);
       }
     });
   }

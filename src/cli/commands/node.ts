@@ -1,7 +1,15 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { MINE_REQUEST_POLICIES } from '../../node/api/mine-policy.ts';
 import { YourNetNode } from '../../node/node.ts';
 import { collect, port, positive } from '../options.ts';
 import { packageVersion } from '../version.ts';
+
+/** A finite number > 0 (the rate-limit scale). */
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
+  return n;
+}
 
 /** `yournet node`: runs a node until SIGINT/SIGTERM. */
 export function registerNodeCommand(program: Command): void {
@@ -25,6 +33,26 @@ export function registerNodeCommand(program: Command): void {
         .choices(['normal', 'full'])
         .default('normal'),
     )
+    // HTTP policy (api/policy.ts): proxy trust, mining requests, per-address rate limits
+    .option(
+      '--trust-proxy',
+      'behind a reverse proxy: client address from X-Forwarded-For; admin needs the token',
+      false,
+    )
+    .addOption(
+      new Option(
+        '--mine-requests <policy>',
+        'who may ask the node to mine now: open (1 per address per 10 s), token, off',
+      )
+        .choices(MINE_REQUEST_POLICIES)
+        .default('open'),
+    )
+    .option(
+      '--rate-limit-scale <x>',
+      'multiply every per-address rate limit (e.g. 10 for benches)',
+      positiveNumber,
+      1,
+    )
     .addOption(
       new Option('--log-level <level>', 'log level')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent'])
@@ -45,6 +73,11 @@ export function registerNodeCommand(program: Command): void {
         ...(options.maxPending !== undefined ? { maxPendingCount: options.maxPending } : {}),
         synchronous: options.sync,
         logLevel: options.logLevel,
+        http: {
+          trustProxy: options.trustProxy,
+          mineRequests: options.mineRequests,
+          rateLimit: { scale: options.rateLimitScale },
+        },
         version: packageVersion(),
       });
       let signals = 0;

@@ -4,7 +4,18 @@ import { NodeError, NodeErrorCode } from '../errors.ts';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
-/** True when the request comes from this machine. */
+/** Who counts as the operator: settings of the node (`--trust-proxy`) and its token. */
+export interface AdminPolicy {
+  /** The token in `<data>/admin-token`; `Authorization: Bearer <token>` proves the operator. */
+  readonly adminToken: string;
+  /**
+   * Behind a reverse proxy every request comes from loopback, so loopback proves nothing: with
+   * `trustProxy` only the token does (and request.ip is X-Forwarded-For's address).
+   */
+  readonly trustProxy: boolean;
+}
+
+/** True when the socket's peer is this machine (the socket's address, never a header). */
 export function isLoopback(request: FastifyRequest): boolean {
   return LOOPBACK.test(request.socket.remoteAddress ?? '');
 }
@@ -15,17 +26,59 @@ function tokenMatches(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/**
- * Admin actions (mining) are allowed from loopback; from elsewhere they need
- * `Authorization: Bearer <token>` with the token in the data directory's `admin-token` file.
- */
-export function requireAdmin(request: FastifyRequest, adminToken: string): void {
-  if (isLoopback(request)) return;
+function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  const token =
-    typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  if (token === undefined) {
-    throw new NodeError(NodeErrorCode.UNAUTHORIZED, 'admin actions from other machines need the admin token');
+  return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+/**
+ * True when a browser sent the request from a page of another origin: its `Origin` header names
+ * another host than the one it asked (`null` from sandboxed pages included). Clients that are
+ * not browsers send no Origin, and the node's own web app sends its own.
+ */
+export function isCrossOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    const page = new URL(origin);
+    // Both through URL, so a default port is spelled the same way on each side.
+    return page.host !== new URL(`${page.protocol}//${request.host}`).host;
+  } catch {
+    return true;
   }
-  if (!tokenMatches(token, adminToken)) throw new NodeError(NodeErrorCode.FORBIDDEN, 'wrong admin token');
+}
+
+/** True when the request proves the operator: loopback (without --trust-proxy) or the token. */
+export function isAdmin(request: FastifyRequest, policy: AdminPolicy): boolean {
+  if (!policy.trustProxy && isLoopback(request)) return true;
+  const token = bearerToken(request);
+  return token !== undefined && tokenMatches(token, policy.adminToken);
+}
+
+/** Refuses, 403, a browser request from another origin: it may post and read, nothing more. */
+export function refuseCrossOrigin(request: FastifyRequest, what: string): void {
+  if (isCrossOrigin(request)) {
+    throw new NodeError(
+      NodeErrorCode.CROSS_ORIGIN_FORBIDDEN,
+      `${what} is refused to browser pages of another origin`,
+    );
+  }
+}
+
+/**
+ * Admin actions (register_with, peer management, configuration): never from a page of another
+ * origin; otherwise from loopback (unless --trust-proxy) or with the admin token.
+ */
+export function requireAdmin(request: FastifyRequest, policy: AdminPolicy): void {
+  refuseCrossOrigin(request, 'an admin action');
+  if (isAdmin(request, policy)) return;
+  if (bearerToken(request) === undefined) {
+    throw new NodeError(
+      NodeErrorCode.UNAUTHORIZED,
+      policy.trustProxy
+        ? 'admin actions need the admin token (the node runs behind a proxy)'
+        : 'admin actions from other machines need the admin token',
+    );
+  }
+  throw new NodeError(NodeErrorCode.FORBIDDEN, 'wrong admin token');
 }

@@ -1,22 +1,40 @@
-import cors from '@fastify/cors';
-import type { FastifyInstance } from 'fastify';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { refusedToOtherOrigins } from './rate-limits.ts';
+
+const OPTIONS: FastifyCorsOptions = {
+  credentials: false,
+  methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+  allowedHeaders: ['content-type', 'authorization', 'accept', 'last-event-id'],
+  maxAge: 600,
+};
+
+/** The path of a request, without its query. */
+function pathOf(request: FastifyRequest): string {
+  const query = request.url.indexOf('?');
+  return query === -1 ? request.url : request.url.slice(0, query);
+}
 
 /**
  * Cross-origin access for the standalone web app (`yournet app` on port 5000 calling a node on
  * 8000 from the browser), through @fastify/cors: a request that names an Origin gets
  * `Access-Control-Allow-Origin: *` without credentials (the node's data is public and the app
- * sends no cookies); preflights are answered 204 before routing. The event stream copies these
- * headers into the head it writes itself (events.ts). Admin actions keep their own check
- * (loopback or the admin token), which CORS does not change.
+ * sends no cookies); preflights are answered 204 before routing. Routes that pages of other
+ * origins may not use (admin actions, register_node, the peer protocol: see
+ * `refusedToOtherOrigins`) get no CORS headers at all, so their preflights fail in the browser;
+ * the server refuses such requests anyway (server.ts). The event stream copies these headers into
+ * the head it writes itself (events.ts).
  */
 export function registerCors(app: FastifyInstance) {
   return app.register(cors, {
-    // Same-origin requests (no Origin header) get no CORS headers at all.
-    origin: (origin, callback) => callback(null, origin === undefined ? false : '*'),
-    credentials: false,
-    methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'authorization', 'accept', 'last-event-id'],
-    maxAge: 600,
     hook: 'onRequest',
+    delegator: (request, callback) => {
+      const method = request.headers['access-control-request-method'] ?? request.method;
+      const refused =
+        request.headers.origin === undefined ||
+        refusedToOtherOrigins(String(method).toUpperCase(), pathOf(request));
+      // Same-origin requests (no Origin header) get no CORS headers at all.
+      callback(null, { ...OPTIONS, origin: refused ? false : '*' });
+    },
   });
 }

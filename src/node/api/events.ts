@@ -7,6 +7,15 @@ import type { ChainQueries } from '../store/queries.ts';
 
 const HEARTBEAT_MS = 15_000;
 
+/** The head of an event stream; HEAD /api/v1/events answers it without opening a stream. */
+export const STREAM_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+  'x-content-type-options': 'nosniff',
+} as const;
+
 /** The event stream's documentation in OpenAPI: names and payload schemas (src/core/api/schemas.ts). */
 export const EVENTS_DESCRIPTION =
   'A `text/event-stream`. Events: `post` (a post entered the pending pool; payload: a PostView, ' +
@@ -14,39 +23,58 @@ export const EVENTS_DESCRIPTION =
   'BlockSummary, as an item of GET /api/v1/blocks), `reorg` (the best chain switched branches; ' +
   'payload: ReorgEvent). The payload schemas are in components.schemas.';
 
+/** Why a stream was not opened. */
+export type AttachRefusal = 'full' | 'address-full';
+
 /**
  * Fans node events out to server-sent-event clients (GET /api/v1/events). Bounded: at most
- * `maxClients` streams; a client whose socket buffer backs up is dropped rather than letting
- * memory grow.
+ * `maxClients` streams in all and `maxPerAddress` from one address (so one client cannot take
+ * every slot); a client whose socket buffer backs up is dropped rather than letting memory grow.
  */
 export class EventHub {
-  private readonly clients = new Set<FastifyReply>();
+  /** Open streams and the address each one counts against. */
+  private readonly clients = new Map<FastifyReply, string>();
+  private readonly perAddress = new Map<string, number>();
   private heartbeat: NodeJS.Timeout | undefined;
   private nextId = 1;
 
-  constructor(private readonly maxClients = 200) {}
+  constructor(
+    private readonly maxClients = 200,
+    private readonly maxPerAddress = 4,
+  ) {}
 
   get clientCount(): number {
     return this.clients.size;
   }
 
-  /** Takes over the reply as an event stream; returns false when the hub is full. */
-  attach(request: FastifyRequest, reply: FastifyReply): boolean {
-    if (this.clients.size >= this.maxClients) return false;
+  /** Takes over the reply as an event stream; answers why not when a bound is reached. */
+  attach(request: FastifyRequest, reply: FastifyReply): AttachRefusal | undefined {
+    if (this.clients.size >= this.maxClients) return 'full';
+    const address = request.ip;
+    const open = this.perAddress.get(address) ?? 0;
+    if (open >= this.maxPerAddress) return 'address-full';
     reply.hijack();
-    // Headers set by hooks (CORS) are on the reply, which a hijacked stream no longer writes.
+    // Headers set by hooks (CORS, nosniff) are on the reply, which a hijacked stream no longer writes.
     reply.raw.writeHead(200, {
       ...(reply.getHeaders() as OutgoingHttpHeaders),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
+      ...STREAM_HEADERS,
     });
     reply.raw.write('retry: 3000\n\n');
-    this.clients.add(reply);
-    request.raw.on('close', () => this.clients.delete(reply));
+    this.clients.set(reply, address);
+    this.perAddress.set(address, open + 1);
+    request.raw.on('close', () => this.detach(reply));
     this.heartbeat ??= setInterval(() => this.write(': heartbeat\n\n'), HEARTBEAT_MS).unref();
-    return true;
+    return undefined;
+  }
+
+  /** Forgets a stream once, whichever of close or overflow comes first. */
+  private detach(reply: FastifyReply): void {
+    const address = this.clients.get(reply);
+    if (address === undefined) return;
+    this.clients.delete(reply);
+    const open = (this.perAddress.get(address) ?? 1) - 1;
+    if (open <= 0) this.perAddress.delete(address);
+    else this.perAddress.set(address, open);
   }
 
   /** Sends one event, with its payload in the API's schema, to every open stream. */
@@ -56,10 +84,10 @@ export class EventHub {
   }
 
   private write(chunk: string): void {
-    for (const client of this.clients) {
+    for (const client of [...this.clients.keys()]) {
       if (client.raw.writableLength > 1_000_000) {
         client.raw.destroy();
-        this.clients.delete(client);
+        this.detach(client);
         continue;
       }
       client.raw.write(chunk);
@@ -68,8 +96,9 @@ export class EventHub {
 
   close(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    for (const client of this.clients) client.raw.end();
+    for (const client of this.clients.keys()) client.raw.end();
     this.clients.clear();
+    this.perAddress.clear();
   }
 }
 

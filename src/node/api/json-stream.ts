@@ -42,3 +42,43 @@ export function jsonArrayStream(prefix: string, pages: () => Generator<unknown[]
     },
   });
 }
+
+const COMMA = Buffer.from(',');
+
+/**
+ * Like {@link jsonArrayStream}, for items already serialised as UTF-8 (the /chain cache's
+ * blocks): `prefix`, the items of `pages` joined by commas, `suffix`.
+ */
+export function jsonBytesArrayStream(
+  prefix: string,
+  pages: () => Generator<Buffer[]>,
+  suffix: string,
+): Readable {
+  let first = true;
+  const iterator = pages();
+  let started = false;
+  let done = false;
+  return new Readable({
+    read() {
+      if (!started) {
+        started = true;
+        this.push(prefix);
+        return;
+      }
+      if (done) return;
+      const next = iterator.next();
+      if (next.done) {
+        done = true;
+        this.push(suffix);
+        this.push(null);
+        return;
+      }
+      // One push per item: cached bytes are handed on, never copied into one big string.
+      for (const item of next.value) {
+        if (!first) this.push(COMMA);
+        this.push(item);
+        first = false;
+      }
+    },
+  });
+}

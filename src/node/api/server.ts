@@ -3,12 +3,17 @@ import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { BlockEvent, PostEvent, ReorgEvent } from '../../core/api/schemas.ts';
 import { NodeErrorCode } from '../errors.ts';
+import { refuseCrossOrigin } from './admin.ts';
+import { ChainJsonCache } from './chain-cache.ts';
 import type { ApiContext } from './context.ts';
 import { registerCors } from './cors.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { forwardNodeEvents } from './events.ts';
+import type { HttpOptions, HttpPolicy } from './http-policy.ts';
 import { registerMetrics } from './metrics.ts';
+import { MineRequests } from './mine-policy.ts';
 import { registerP2PRoutes } from './p2p.ts';
+import { budgets, refusedToOtherOrigins, registerRateLimits } from './rate-limits.ts';
 import { registerTutorialRoutes } from './tutorial.ts';
 import { registerV1Routes } from './v1.ts';
 
@@ -21,6 +26,8 @@ export interface ServerOptions {
   readonly logRequests?: boolean;
   /** Extra routes (the web app) registered after the API. */
   readonly extra?: (app: FastifyInstance) => Promise<void> | void;
+  /** Proxy trust, rate limits, mining requests. */
+  readonly http?: HttpOptions;
 }
 
 /**
@@ -45,7 +52,19 @@ function validatorCompiler() {
 
 /** The node's HTTP server: the tutorial's endpoints, /api/v1, /metrics and OpenAPI at /api/docs. */
 export async function buildServer(ctx: ApiContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const http = options.http ?? {};
+  const admin = { adminToken: ctx.adminToken, trustProxy: http.trustProxy ?? false };
+  const policy: HttpPolicy = {
+    admin,
+    mine: new MineRequests(http.mineRequests ?? 'open', admin),
+    chainCache: new ChainJsonCache({
+      bestHashAt: (height) => ctx.chain.bestHashAt(height),
+      chainPage: (start, limit) => ctx.queries.chainPage(start, limit),
+    }),
+  };
   const app = Fastify({
+    // Only behind a proxy: otherwise X-Forwarded-For is a header anyone can write.
+    trustProxy: admin.trustProxy,
     logger: options.logger ?? false,
     // The logController form: the top-level disableRequestLogging is deprecated (FSTDEP023).
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
@@ -58,10 +77,32 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   });
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, NodeErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.slice(0, 200)}`),
-  );
+  // Every answer, errors and the event stream included, is what its Content-Type says.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    done(null, payload);
+  });
   await registerCors(app);
+  await registerRateLimits(app, http.rateLimit);
+  // Unknown paths are reads too: a flood of 404s meets the same budget.
+  app.setNotFoundHandler(
+    { preHandler: app.rateLimit({ max: budgets(http.rateLimit).read }) },
+    (request, reply) =>
+      sendError(reply, NodeErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.slice(0, 200)}`),
+  );
+  // Pages of other origins may post and read; admin actions, register_node and /p2p are not theirs.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const url = request.routeOptions.url;
+    try {
+      if (url !== undefined && refusedToOtherOrigins(request.method, url)) {
+        refuseCrossOrigin(request, `${request.method} ${url}`);
+      }
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done();
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -84,9 +125,9 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   });
 
   registerMetrics(app, ctx);
-  registerTutorialRoutes(app, ctx);
-  registerV1Routes(app, ctx);
-  registerP2PRoutes(app, ctx);
+  registerTutorialRoutes(app, ctx, policy);
+  registerV1Routes(app, ctx, policy);
+  registerP2PRoutes(app, ctx, policy);
   forwardNodeEvents(ctx.events, ctx);
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
   app.get('/api/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -23,7 +23,8 @@ import { requireAdmin } from './admin.ts';
 import { blockJsonLimits, scanJson } from './bounded-json.ts';
 import type { ApiContext } from './context.ts';
 import { sendError, sendErrorWithStatus } from './errors.ts';
-import { jsonArrayStream, sendJsonStream } from './json-stream.ts';
+import type { HttpPolicy } from './http-policy.ts';
+import { jsonArrayStream, jsonBytesArrayStream, sendJsonStream } from './json-stream.ts';
 
 const TAG = { tags: ['tutorial'] };
 const CHAIN_PAGE = 100;
@@ -44,20 +45,33 @@ function objectBody(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** Streams `{"length": N, "chain": [...], "peers": [...]}`, the tutorial's GET /chain answer. */
-function sendChain(reply: FastifyReply, ctx: ApiContext, start: number, limit: number | undefined) {
+/**
+ * Streams `{"length": N, "chain": [...], "peers": [...]}`, the tutorial's GET /chain answer. The
+ * blocks' JSON comes from the shared cache (chain-cache.ts): concurrent answers serialise each
+ * block once, and each piece is one short turn of the event loop.
+ */
+function sendChain(
+  reply: FastifyReply,
+  ctx: ApiContext,
+  policy: HttpPolicy,
+  start: number,
+  limit: number | undefined,
+) {
   const length = ctx.chain.tip.height + 1;
   const end = limit === undefined ? length : Math.min(length, start + limit);
   const peers = JSON.stringify(ctx.peers.list().map((peer) => peer.url));
-  const queries = ctx.queries;
-  function* pages(): Generator<unknown[]> {
-    for (let height = start; height < end; height += CHAIN_PAGE) {
-      yield queries.chainPage(height, Math.min(CHAIN_PAGE, end - height));
+  const cache = policy.chainCache;
+  function* pages(): Generator<Buffer[]> {
+    for (let height = start; height < end; ) {
+      const texts = cache.page(height, Math.min(CHAIN_PAGE, end - height));
+      if (texts.length === 0) return; // the chain got shorter (a reorg) while streaming
+      height += texts.length;
+      yield texts;
     }
   }
   return sendJsonStream(
     reply,
-    jsonArrayStream(`{"length":${length},"chain":[`, pages, `],"peers":${peers}}`),
+    jsonBytesArrayStream(`{"length":${length},"chain":[`, pages, `],"peers":${peers}}`),
   );
 }
 
@@ -66,7 +80,7 @@ function sendChain(reply: FastifyReply, ctx: ApiContext, start: number, limit: n
  * commands (docs/ARCHITECTURE.md "HTTP API"). Success answers keep the tutorial's texts;
  * errors are JSON `{error, message}` with 4xx codes instead of its 404/500s.
  */
-export function registerTutorialRoutes(fastify: FastifyInstance, ctx: ApiContext): void {
+export function registerTutorialRoutes(fastify: FastifyInstance, ctx: ApiContext, policy: HttpPolicy): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post(
     '/new_transaction',
@@ -110,7 +124,7 @@ export function registerTutorialRoutes(fastify: FastifyInstance, ctx: ApiContext
     },
     async (request, reply) => {
       const { start = 0, limit } = request.query;
-      return sendChain(reply, ctx, start, limit);
+      return sendChain(reply, ctx, policy, start, limit);
     },
   );
 
@@ -119,12 +133,12 @@ export function registerTutorialRoutes(fastify: FastifyInstance, ctx: ApiContext
     {
       schema: {
         ...TAG,
-        summary: 'Mine one block of pending posts now (admin)',
+        summary: 'Mine one block of pending posts now (the mining-request policy: --mine-requests)',
         response: { 200: TextAnswer, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
-      requireAdmin(request, ctx.adminToken);
+      policy.mine.check(request, reply);
       const result = await ctx.miner.mineOne();
       reply.type('text/plain; charset=utf-8');
       if (result.mined) return `Block #${result.height} is mined.`;
@@ -221,7 +235,7 @@ export function registerTutorialRoutes(fastify: FastifyInstance, ctx: ApiContext
         return sendError(reply, P2PErrorCode.SELF, 'that address is this node itself');
       }
       ctx.network.registerNode(address.url);
-      return sendChain(reply, ctx, 0, undefined);
+      return sendChain(reply, ctx, policy, 0, undefined);
     },
   );
 
@@ -237,7 +251,7 @@ export function registerTutorialRoutes(fastify: FastifyInstance, ctx: ApiContext
       },
     },
     async (request, reply) => {
-      requireAdmin(request, ctx.adminToken);
+      requireAdmin(request, policy.admin);
       const address = normalizePeerAddress(objectBody(request.body).node_address);
       if (!address.ok) throw new NodeError(NodeErrorCode.BAD_REQUEST, address.message);
       try {

@@ -18,9 +18,9 @@ import {
 } from '../../core/api/schemas.ts';
 import { bigIntToHex256 } from '../../core/bytes.ts';
 import { NodeError, NodeErrorCode } from '../errors.ts';
-import { requireAdmin } from './admin.ts';
 import type { ApiContext } from './context.ts';
-import { EVENTS_DESCRIPTION } from './events.ts';
+import { EVENTS_DESCRIPTION, STREAM_HEADERS } from './events.ts';
+import type { HttpPolicy } from './http-policy.ts';
 import { policySummary, registerPolicyRoute } from './policy.ts';
 
 const TAG = { tags: ['v1'] };
@@ -51,7 +51,7 @@ export function nodeStatus(ctx: ApiContext): NodeStatus {
 }
 
 /** The documented, versioned API; every answer has its schema in src/core/api/schemas.ts. */
-export function registerV1Routes(fastify: FastifyInstance, ctx: ApiContext): void {
+export function registerV1Routes(fastify: FastifyInstance, ctx: ApiContext, policy: HttpPolicy): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   registerPolicyRoute(fastify, ctx);
 
@@ -171,12 +171,13 @@ export function registerV1Routes(fastify: FastifyInstance, ctx: ApiContext): voi
     {
       schema: {
         ...TAG,
-        summary: 'Mine one block of pending posts now; answers when it is mined (admin)',
+        summary:
+          'Mine one block of pending posts now; answers when it is mined (the mining-request policy: --mine-requests)',
         response: { 200: MineResult, 201: MineResult, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
-      requireAdmin(request, ctx.adminToken);
+      policy.mine.check(request, reply);
       const result = await ctx.miner.mineOne();
       if (result.mined) return reply.code(201).send(result);
       if (result.reason === 'NOTHING_TO_MINE') return reply.code(200).send(result);
@@ -195,8 +196,18 @@ export function registerV1Routes(fastify: FastifyInstance, ctx: ApiContext): voi
       },
     },
     async (request, reply) => {
-      if (!ctx.events.attach(request, reply)) {
+      // HEAD: the stream's head at once, no stream and no slot held.
+      if (request.method === 'HEAD')
+        return reply
+          .code(200)
+          .headers(STREAM_HEADERS)
+          .send('' as never);
+      const refusal = ctx.events.attach(request, reply);
+      if (refusal === 'full') {
         throw new NodeError(NodeErrorCode.POOL_FULL, 'too many event streams are open; retry later');
+      }
+      if (refusal === 'address-full') {
+        throw new NodeError(NodeErrorCode.RATE_LIMITED, 'too many event streams from this address');
       }
     },
   );

@@ -79,6 +79,9 @@ export const MISBEHAVIOUR_POINTS: Record<AnyErrorCode, number> = {
   SHUTTING_DOWN: FREE,
   NOT_IMPLEMENTED: FREE,
   INTERNAL: FREE,
+  RATE_LIMITED: FREE, // our budget, not their fault
+  CROSS_ORIGIN_FORBIDDEN: FREE,
+  MINE_REQUESTS_OFF: FREE,
   // The peer protocol
   P2P_WRONG_NETWORK: FREE,
   P2P_SELF: FREE,

@@ -30,7 +30,11 @@ function refuse(reply: FastifyReply, code: AnyErrorCode, message: string, status
  * announced URL, else its IP); discouraged peers are refused. Answers are JSON; refusals are
  * `{error, message}` with 4xx codes.
  */
-export function registerPeerRoutes(app: FastifyInstance, net: Network): void {
+export function registerPeerRoutes(
+  app: FastifyInstance,
+  net: Network,
+  options: { readonly isOperator?: (request: FastifyRequest) => boolean } = {},
+): void {
   const chain = net.chain;
 
   /** Rate limit and discouragement; returns false after answering a refusal. */
@@ -186,6 +190,12 @@ export function registerPeerRoutes(app: FastifyInstance, net: Network): void {
         summary: 'Peers (connected and stored, with scores and discouragement), sync state, traffic',
       },
     },
-    async () => net.status(),
+    async (request) => {
+      const status = net.status();
+      if (options.isOperator?.(request) ?? true) return status;
+      // Peer URLs, scores and bans are the operator's; others see counts.
+      const { connected, known, ...summary } = status;
+      return { ...summary, connected: connected.length, known: known.length };
+    },
   );
 }

@@ -279,8 +279,13 @@ describe('/api/v1', () => {
     assert.match(response.body, /^yournet_posts_rejected_total [1-9]\d*$/m);
   });
 
-  it('admin actions from another machine need the token', async () => {
-    const remote = { method: 'POST' as const, url: '/api/v1/mine', remoteAddress: '192.0.2.7' };
+  it('admin actions from another machine need the token; mining requests follow the open policy', async () => {
+    const remote = {
+      method: 'POST' as const,
+      url: '/register_with',
+      remoteAddress: '192.0.2.7',
+      payload: { node_address: 'not a url' },
+    };
     const missing = await inject(remote);
     assert.equal(missing.statusCode, 401);
     assert.equal(missing.json().error, 'UNAUTHORIZED');
@@ -291,9 +296,16 @@ describe('/api/v1', () => {
       ...remote,
       headers: { authorization: `Bearer ${node.context.adminToken}` },
     });
-    assert.ok(right.statusCode === 200 || right.statusCode === 201, right.body);
-    const tutorialMine = await inject({ method: 'GET', url: '/mine', remoteAddress: '192.0.2.7' });
-    assert.equal(tutorialMine.statusCode, 401);
+    // Past the admin check: the address itself is refused.
+    assert.equal(right.statusCode, 400, right.body);
+    assert.equal(right.json().error, 'BAD_REQUEST');
+    // A mining request is not an admin action: a visitor may ask, once per 10 s.
+    const first = await inject({ method: 'POST', url: '/api/v1/mine', remoteAddress: '192.0.2.7' });
+    assert.ok(first.statusCode === 200 || first.statusCode === 201, first.body);
+    const again = await inject({ method: 'GET', url: '/mine', remoteAddress: '192.0.2.7' });
+    assert.equal(again.statusCode, 429);
+    assert.equal(again.json().error, 'RATE_LIMITED');
+    assert.equal(again.headers['retry-after'], '10');
   });
 
   it('serves the OpenAPI description at /api/docs', async () => {
