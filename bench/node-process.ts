@@ -86,6 +86,10 @@ export class NodeProcess {
       options.dataDir,
       '--log-level',
       'warn',
+      // The load generator is one address sending thousands of requests a second: lift the
+      // per-address limits (api/rate-limits.ts) that exist to stop exactly that.
+      '--rate-limit-scale',
+      '1000',
       ...(options.args ?? []),
     ];
     // YOURNET_BENCH_NODE_FLAGS: extra Node.js flags for the node processes, e.g. "--cpu-prof".
