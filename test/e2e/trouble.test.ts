@@ -80,7 +80,8 @@ describe('standalone web app: refusals, node down and back', () => {
   it("shows the node's reason when it refuses a post, and takes the post back", async () => {
     await write('one post too many');
     const alert = composer().getByRole('alert');
-    await alert.getByText('The node refused the post: the pending pool is full').waitFor();
+    // A full pool of equal work density refuses a post that brings no more work (issue 10).
+    await alert.getByText(/^The node refused the post: stamp work too low \(the pool is full/).waitFor();
     assert.equal(await page.locator('main article.post').filter({ hasText: 'one post too many' }).count(), 0);
     assert.equal(
       await composer().getByPlaceholder('Just write whatever you want to...').inputValue(),
