@@ -6,6 +6,7 @@ import type { PostReader } from '../store/store.ts';
 import type { BulkSignatureVerifier } from '../verifier/block-signatures.ts';
 import { chainView, pendingPool, postLookup } from './adapters.ts';
 import { checkOutbound, normalizePeerAddress } from './address.ts';
+import { NodeError } from '../errors.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
 import { Gossip } from './gossip.ts';
 import { HttpTransport } from './http-transport.ts';
@@ -247,7 +248,8 @@ export class Network {
    */
   registerNode(url: string): void {
     const address = checkOutbound(url, this.peers.allowPrivate);
-    if (!address.ok) throw new PeerError(P2PErrorCode.ADDRESS_REFUSED, address.message);
+    // A NodeError: the API's error handler answers it 400 with the code (never a 500).
+    if (!address.ok) throw new NodeError(P2PErrorCode.ADDRESS_REFUSED, address.message);
     if (this.peers.isSelf(address.url)) return;
     this.peers.remember(address.url, 'register');
     this.peers.maintain();
