@@ -22,8 +22,8 @@ export interface FakePeer {
   readonly identity: NodeIdentity;
   /** The handshake this fake sends, claiming `chainwork` (hex). */
   hello(chainwork?: string): Hello;
-  /** Both steps of a handshake with the node at `node`; resolves with the session token. */
-  connect(node: string, chainwork?: string): Promise<string>;
+  /** Both steps of a handshake with the node at `node` (claiming `url`, default its own); the session token. */
+  connect(node: string, chainwork?: string, url?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -99,7 +99,8 @@ export async function startFakePeer(
     requests,
     identity,
     hello,
-    connect: async (node, chainwork) => (await transport.handshake(node, hello(chainwork))).session,
+    connect: async (node, chainwork, claimed = url) =>
+      (await transport.handshake(node, { ...hello(chainwork), url: claimed })).session,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
