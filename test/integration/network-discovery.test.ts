@@ -50,8 +50,6 @@ describe('every node finds the network (issue 14)', () => {
             String(MAX_OUTBOUND),
             '--sync-interval',
             '5',
-            '--log-level',
-            'warn',
           ],
         }),
       );

@@ -26,8 +26,8 @@ describe('peer identity, slots and the outbound policy', () => {
   const extra: NodeProcess[] = [];
 
   before(async () => {
-    a = await startNodeProcess({ args: ['--max-inbound', '4', '--log-level', 'warn'] });
-    b = await startNodeProcess({ args: ['--peer', a.url, '--log-level', 'warn'] });
+    a = await startNodeProcess({ args: ['--max-inbound', '4'] });
+    b = await startNodeProcess({ args: ['--peer', a.url] });
     await waitFor('B connected to A', async () => (await p2pStatus(a.url)).counts.inbound === 1, 15_000);
   });
   after(async () => {
@@ -75,7 +75,7 @@ describe('peer identity, slots and the outbound policy', () => {
   });
 
   it("finding 1, variant: a handshake with D's URL is refused by connecting back; D is never banned nor stored", async () => {
-    const d = await startNodeProcess({ args: ['--log-level', 'warn'] });
+    const d = await startNodeProcess({});
     extra.push(d);
     const liar = await startFakePeer({});
     fakes.push(liar);
@@ -102,7 +102,7 @@ describe('peer identity, slots and the outbound policy', () => {
     }
     const full = await p2pStatus(a.url);
     assert.ok(full.counts.inbound <= 4, `inbound ${full.counts.inbound} within its limit`);
-    const honest = await startNodeProcess({ args: ['--peer', a.url, '--log-level', 'warn'] });
+    const honest = await startNodeProcess({ args: ['--peer', a.url] });
     extra.push(honest);
     await waitFor(
       'the honest node to get an inbound slot',
@@ -110,7 +110,7 @@ describe('peer identity, slots and the outbound policy', () => {
       15_000,
     );
     // A's own outbound connections do not compete with inbound ones.
-    const c = await startNodeProcess({ args: ['--log-level', 'warn'] });
+    const c = await startNodeProcess({});
     extra.push(c);
     const registered = await call(`${a.url}/register_with`, { node_address: c.url });
     assert.equal(registered.status, 200, JSON.stringify(registered.body));

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { CryptoPort } from '../../core/crypto.ts';
 import type { Chain } from '../chain/chain.ts';
+import { NodeError } from '../errors.ts';
 import type { Mempool } from '../mempool.ts';
 import type { PostReader } from '../store/store.ts';
 import type { BulkSignatureVerifier } from '../verifier/block-signatures.ts';
 import { chainView, pendingPool, postLookup } from './adapters.ts';
 import { checkOutbound, normalizePeerAddress } from './address.ts';
-import { NodeError } from '../errors.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
 import { Gossip } from './gossip.ts';
 import { HttpTransport } from './http-transport.ts';

@@ -337,7 +337,8 @@ export class PeerManager {
     if (this.isRefused({ key: hello.key, ip, url: hello.url })) {
       throw new PeerError(P2PErrorCode.DISCOURAGED, 'this peer is discouraged for misbehaviour');
     }
-    if (this.byKey(hello.key) !== undefined) {
+    // A peer that dials in again (it restarted) replaces its old inbound session at step 2.
+    if (this.byKey(hello.key)?.direction === 'outbound') {
       throw new PeerError(P2PErrorCode.DUPLICATE, 'already connected to that node key');
     }
     if (hello.url !== null && !this.inboundRoom()) this.refuseFull();
@@ -393,9 +394,11 @@ export class PeerManager {
         'the URL given does not answer with the key of the handshake',
       );
     }
-    if (this.byKey(key) !== undefined || this.peers.has(url)) {
+    const previous = this.byKey(key) ?? this.peers.get(url);
+    if (previous?.direction === 'outbound') {
       throw new PeerError(P2PErrorCode.DUPLICATE, 'already connected to that node key or URL');
     }
+    if (previous !== undefined) this.drop(previous.url, 'replaced by a new session');
     if (this.counts().inbound >= this.maxInbound) {
       const victim = this.evictionTarget();
       if (victim === undefined) this.refuseFull();
@@ -483,13 +486,19 @@ export class PeerManager {
   }
 
   disconnect(url: string, reason: string): void {
-    const peer = this.peers.get(url);
-    if (peer === undefined) return;
-    this.peers.delete(url);
-    this.sessions.delete(peer.session);
+    if (!this.drop(url, reason)) return;
     // Backoff after any disconnect, so a peer that is dropped is not redialled at once.
     this.backOff(url);
+  }
+
+  /** Ends the session of the peer at `url`; whether there was one. */
+  private drop(url: string, reason: string): boolean {
+    const peer = this.peers.get(url);
+    if (peer === undefined) return false;
+    this.peers.delete(url);
+    this.sessions.delete(peer.session);
     this.options.log('info', `peer disconnected: ${url} (${reason})`);
+    return true;
   }
 
   /** Stores an address, evicting a never-connected one when the table is full; false if not stored. */
