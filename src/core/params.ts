@@ -30,6 +30,12 @@ export interface NetworkParams {
   readonly genesis: Readonly<Block>;
   readonly genesisHash: string;
   readonly defaultPort: number;
+  /**
+   * Base URLs of long-running nodes a new node dials first when it knows no peer (Bitcoin's
+   * seeds, docs/PROTOCOL.md §11.6). The operator overrides them with `--seed` (repeatable) and
+   * adds peers with `--peer`; every other address is learned from peers.
+   */
+  readonly seeds: readonly string[];
 }
 
 export type NetworkName = 'main' | 'regtest';
@@ -85,6 +91,9 @@ export const MAIN: NetworkParams = {
   genesis: mainGenesis,
   genesisHash: mainGenesis.hash,
   defaultPort: 8000,
+  // Placeholder: main has no public seed nodes yet. Operators start with --seed or --peer; a
+  // release that ships seeds lists their base URLs here (https, no path).
+  seeds: [],
 };
 
 export const REGTEST: NetworkParams = {
@@ -96,6 +105,7 @@ export const REGTEST: NetworkParams = {
   minStampWork: 0,
   genesis: regtestGenesis,
   genesisHash: regtestGenesis.hash,
+  seeds: [],
 };
 
 export const NETWORKS: Readonly<Record<NetworkName, NetworkParams>> = { main: MAIN, regtest: REGTEST };

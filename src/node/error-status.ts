@@ -95,6 +95,11 @@ export const HTTP_STATUS: Record<AnyErrorCode, number> = {
   P2P_UNREQUESTED: 502,
   /** Not a refusal (the block is kept as an orphan); never answered over HTTP today. */
   P2P_ORPHAN: 202,
+  P2P_NO_SESSION: 401,
+  P2P_DUPLICATE: 409,
+  P2P_BAD_HANDSHAKE: 400,
+  P2P_ADDRESS_REFUSED: 400,
+  P2P_STALLING: 502,
 };
 
 /** The HTTP status of `code`. */

@@ -12,6 +12,7 @@ import { Mempool } from './mempool.ts';
 import { MiningController } from './miner/controller.ts';
 import { MinerPool } from './miner/pool.ts';
 import { normalizePeerAddress } from './p2p/address.ts';
+import { NodeIdentity } from './p2p/identity.ts';
 import { Network, type NetworkConfig } from './p2p/network.ts';
 import { ChainQueries } from './store/queries.ts';
 import { Store } from './store/store.ts';
@@ -27,6 +28,8 @@ export interface NodeConfig {
   /** Miner worker threads; default cores − 1 (at least 1). */
   readonly workers?: number;
   readonly peers: readonly string[];
+  /** Seed nodes dialed when the node knows no peer; default: the network's seeds (params.ts). */
+  readonly seeds?: readonly string[];
   readonly acceptUnsigned: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly maxPendingCount?: number;
@@ -97,9 +100,17 @@ export class YourNetNode {
       if (!address.ok) throw new Error(`--peer ${peer}: ${address.message}`);
       peers.add(address.url, 'config');
     }
+    // Seeds are dialed only by a node that knows no peer yet (their load stays small).
+    if (peers.count() === 0) {
+      for (const seed of config.seeds ?? params.seeds) {
+        const address = normalizePeerAddress(seed);
+        if (!address.ok) throw new Error(`--seed ${seed}: ${address.message}`);
+        peers.add(address.url, 'seed');
+      }
+    }
     const network = new Network(
       { chain, mempool, posts: store.posts, store: peers, crypto: nodeCrypto, verifier },
-      { agent: `yournet/${config.version}`, ...config.p2p },
+      { agent: `yournet/${config.version}`, identity: NodeIdentity.load(config.dataDir), ...config.p2p },
     );
     const events = new EventHub();
     const counters = { postsAccepted: 0, blocksMined: 0, blocksRejected: 0 };

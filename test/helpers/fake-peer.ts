@@ -6,6 +6,10 @@ import { grindNonce } from '#core/grind.ts';
 import { type BlockHeader, headerHash } from '#core/header.ts';
 import { REGTEST } from '#core/params.ts';
 import { meetsTarget } from '#core/pow.ts';
+import { HttpTransport } from '#node/p2p/http-transport.ts';
+import { identifyTranscript, NodeIdentity } from '#node/p2p/identity.ts';
+import type { Hello } from '#node/p2p/messages.ts';
+import { NetStats } from '#node/p2p/transport.ts';
 
 /** What a scripted peer answers on a route: a JSON value, or raw text. */
 export type FakeAnswer = unknown | { raw: string };
@@ -14,8 +18,12 @@ export type FakeRoutes = Record<string, (body: unknown) => FakeAnswer>;
 export interface FakePeer {
   readonly url: string;
   readonly requests: string[];
+  /** Its node key (it answers /p2p/identify with it unless a route overrides that). */
+  readonly identity: NodeIdentity;
   /** The handshake this fake sends, claiming `chainwork` (hex). */
-  hello(chainwork?: string): Record<string, unknown>;
+  hello(chainwork?: string): Hello;
+  /** Both steps of a handshake with the node at `node` (claiming `url`, default its own); the session token. */
+  connect(node: string, chainwork?: string, url?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -33,12 +41,24 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
  * A scripted peer (Bitcoin Core's functional-test "P2PInterface" in spirit): an HTTP server on
  * loopback that speaks the peer protocol with the answers the test gives it, valid or not.
  */
-export async function startFakePeer(routes: FakeRoutes): Promise<FakePeer> {
+export async function startFakePeer(
+  routes: FakeRoutes,
+  identity = NodeIdentity.ephemeral(),
+): Promise<FakePeer> {
   const requests: string[] = [];
+  let url = '';
   const server: Server = createServer(async (request, response) => {
     const path = (request.url ?? '/').split('?')[0]!;
     requests.push(path);
     const body = await readBody(request);
+    if (path === '/p2p/identify' && routes[path] === undefined) {
+      const challenge = new URL(request.url ?? '/', 'http://x').searchParams.get('challenge') ?? '';
+      const signature = identity.sign(identifyTranscript('regtest', challenge, url));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ key: identity.publicKey, signature }));
+      return;
+    }
     const handler = routes[path];
     if (handler === undefined) {
       response
@@ -54,22 +74,33 @@ export async function startFakePeer(routes: FakeRoutes): Promise<FakePeer> {
     response.writeHead(200, { 'content-type': 'application/json' }).end(text);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const nonce = randomBytes(16).toString('hex');
+  const hello = (chainwork = '2'): Hello => ({
+    protocol: 2,
+    network: 'regtest',
+    genesis: REGTEST.genesisHash,
+    nonce,
+    url,
+    height: 0,
+    tip: REGTEST.genesisHash,
+    chainwork,
+    agent: 'scripted-peer',
+    key: identity.publicKey,
+  });
+  const transport = new HttpTransport({
+    identity,
+    sessionFor: () => undefined,
+    allowPrivate: true,
+    stats: new NetStats(),
+  });
   return {
     url,
     requests,
-    hello: (chainwork = '2') => ({
-      protocol: 1,
-      network: 'regtest',
-      genesis: REGTEST.genesisHash,
-      nonce,
-      url,
-      height: 0,
-      tip: REGTEST.genesisHash,
-      chainwork,
-      agent: 'scripted-peer',
-    }),
+    identity,
+    hello,
+    connect: async (node, chainwork, claimed = url) =>
+      (await transport.handshake(node, { ...hello(chainwork), url: claimed })).session,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

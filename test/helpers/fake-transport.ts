@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { REGTEST } from '#core/params.ts';
 import { P2PErrorCode, PeerError } from '#node/p2p/errors.ts';
-import type { Hello, Inv, Unchecked } from '#node/p2p/messages.ts';
+import type { Hello, Inv, TipInfo, Unchecked } from '#node/p2p/messages.ts';
 import type { PeerBook } from '#node/p2p/ports.ts';
-import type { PeerTransport } from '#node/p2p/transport.ts';
-import type { PeerRow, PeerSource } from '#node/store/peers.ts';
+import type { Handshake, PeerTransport } from '#node/p2p/transport.ts';
+import type { BanKind, PeerRow, PeerSource } from '#node/store/peers.ts';
 
 /** One request the node made through a FakeTransport. */
 export type FakeCall =
@@ -12,7 +13,9 @@ export type FakeCall =
   | { readonly method: 'blocks'; readonly peer: string; readonly hashes: readonly string[] }
   | { readonly method: 'posts'; readonly peer: string; readonly ids: readonly string[] }
   | { readonly method: 'announce'; readonly peer: string; readonly inv: Inv }
-  | { readonly method: 'addresses'; readonly peer: string };
+  | { readonly method: 'addresses'; readonly peer: string }
+  | { readonly method: 'identify'; readonly peer: string }
+  | { readonly method: 'ping'; readonly peer: string };
 
 /** What each method of a FakeTransport answers; a missing one rejects as unreachable. */
 export interface FakeHandlers {
@@ -22,6 +25,14 @@ export interface FakeHandlers {
   posts?(peer: string, ids: readonly string[]): Promise<readonly Unchecked[]>;
   announce?(peer: string, inv: Inv): Promise<void>;
   addresses?(peer: string): Promise<string[]>;
+  /** Default: the key of fakeHello(peer). */
+  identify?(peer: string): Promise<string>;
+  ping?(peer: string): Promise<TipInfo>;
+}
+
+/** The fake node key of the peer at `url` (stable per URL). */
+export function fakeKey(url: string): string {
+  return createHash('sha256').update(url).digest('hex');
 }
 
 const unreachable = (peer: string) =>
@@ -40,9 +51,22 @@ export class FakeTransport implements PeerTransport {
     return this.calls.filter((call): call is Extract<FakeCall, { method: M }> => call.method === method);
   }
 
-  handshake(peer: string, hello: Hello): Promise<Hello> {
+  /** The handler answers the peer's hello; the fake adds a session (the signatures are HttpTransport's). */
+  handshake(peer: string, hello: Hello): Promise<Handshake> {
     this.calls.push({ method: 'handshake', peer, hello });
-    return this.handlers.handshake?.(peer, hello) ?? unreachable(peer);
+    const answer = this.handlers.handshake?.(peer, hello);
+    if (answer === undefined) return unreachable(peer);
+    return answer.then((theirs) => ({ hello: theirs, session: fakeKey(`session:${peer}`), admitted: true }));
+  }
+
+  identify(peer: string): Promise<string> {
+    this.calls.push({ method: 'identify', peer });
+    return this.handlers.identify?.(peer) ?? Promise.resolve(fakeKey(peer));
+  }
+
+  ping(peer: string): Promise<TipInfo> {
+    this.calls.push({ method: 'ping', peer });
+    return this.handlers.ping?.(peer) ?? unreachable(peer);
   }
 
   headers(peer: string, locator: readonly string[]): Promise<readonly Unchecked[]> {
@@ -87,6 +111,7 @@ export function fakeHello(
     tip: REGTEST.genesisHash,
     chainwork,
     agent: 'fake',
+    key: fakeKey(url),
   };
 }
 
@@ -149,5 +174,16 @@ export class MemoryPeerBook implements PeerBook {
   }
   remove(url: string): void {
     this.rows.delete(url);
+  }
+  readonly bans = new Map<string, number>();
+  evictNeverConnected(): boolean {
+    const row = [...this.rows.values()].find((candidate) => candidate.last_seen === null);
+    return row !== undefined && this.rows.delete(row.url);
+  }
+  ban(kind: BanKind, value: string, until: number): void {
+    this.bans.set(`${kind}:${value}`, until);
+  }
+  isBanned(kind: BanKind, value: string, now = Date.now()): boolean {
+    return (this.bans.get(`${kind}:${value}`) ?? 0) > now;
   }
 }

@@ -33,6 +33,8 @@ describe('a scripted malicious peer', () => {
   let node: NodeProcess;
   let honestTip: string;
   const fakes: FakePeer[] = [];
+  const sessions = new Map<FakePeer, string>();
+  const sessionHeader = (token: string) => ({ authorization: `YourNet-Session ${token}` });
 
   before(async () => {
     node = await startNodeProcess();
@@ -55,11 +57,13 @@ describe('a scripted malicious peer', () => {
       return known.find((row) => row.url === fake.url && row.discouragedUntil !== null);
     });
     assert.ok(entry.reason?.startsWith(`${code}:`), `rejected with ${code}, got ${entry.reason}`);
-    const again = await call(`${node.url}/p2p/handshake`, fake.hello());
+    // Refused by its node key, whatever it claims.
+    const again = await call(`${node.url}/p2p/handshake`, { ...fake.hello(), challenge: 'ab'.repeat(32) });
     assert.equal(again.status, 403);
     assert.equal(again.body.error, 'P2P_DISCOURAGED');
-    const inv = await call(`${node.url}/p2p/inv`, { posts: [] }, { 'x-yournet-peer': fake.url });
-    assert.equal(inv.status, 403);
+    await assert.rejects(fake.connect(node.url), { code: 'P2P_DISCOURAGED' });
+    const inv = await call(`${node.url}/p2p/inv`, { posts: [] }, sessionHeader(sessions.get(fake)!));
+    assert.equal(inv.status, 401, 'its session ended with the disconnection');
     assert.equal((await status(node.url)).tip, honestTip, 'the honest tip is unchanged');
   }
 
@@ -71,11 +75,10 @@ describe('a scripted malicious peer', () => {
   ) {
     const fake = await startFakePeer({ '/p2p/addr': () => ({ peers: [] }), ...routes });
     fakes.push(fake);
-    const shaken = await call(`${node.url}/p2p/handshake`, fake.hello(options.chainwork));
-    assert.equal(shaken.status, 200, JSON.stringify(shaken.body));
-    assert.equal(shaken.body.network, 'regtest');
+    const session = await fake.connect(node.url, options.chainwork);
+    sessions.set(fake, session);
     if (options.announce) {
-      const sent = await call(`${node.url}/p2p/inv`, options.announce, { 'x-yournet-peer': fake.url });
+      const sent = await call(`${node.url}/p2p/inv`, options.announce, sessionHeader(session));
       assert.equal(sent.status, 202, JSON.stringify(sent.body));
     }
     await expectDiscouraged(fake, code);

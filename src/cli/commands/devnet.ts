@@ -67,6 +67,8 @@ export function registerDevnetCommand(program: Command): void {
           '--sync-interval',
           '10',
           ...(i > 0 ? ['--peer', urls[0]!] : []),
+          // Devnet nodes talk over loopback, which the outbound policy refuses on main.
+          '--allow-private-peers',
           ...(options.mine ? ['--mine'] : []),
         ];
         const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -24,7 +24,15 @@ export function registerNodeCommand(program: Command): void {
     .option('--workers <n>', 'miner worker threads (default: cores - 1)', positive)
     .option('--peer <url>', 'a peer to connect to (repeatable)', collect, [])
     .option('--public-url <url>', 'the URL peers reach this node at (default: http://host:port)')
-    .option('--max-peers <n>', 'most connected peers', positive, 16)
+    .option('--seed <url>', "a seed node, replacing the network's seed list (repeatable)", collect)
+    .option('--max-inbound <n>', 'most peers connected to this node (full slots evict)', positive, 16)
+    .option('--max-outbound <n>', 'most peers this node connects to', positive, 8)
+    .addOption(new Option('--max-peers <n>', 'deprecated: --max-inbound').argParser(positive).hideHelp())
+    .option(
+      '--allow-private-peers',
+      'allow loopback, private and link-local peers (always on regtest)',
+      false,
+    )
     .option('--sync-interval <seconds>', 'seconds between periodic syncs and reconnections', positive, 30)
     .option('--no-unsigned', 'refuse unsigned posts')
     .option('--max-pending <n>', 'most posts in the pending pool', positive)
@@ -67,8 +75,14 @@ export function registerNodeCommand(program: Command): void {
         mine: options.mine,
         ...(options.workers !== undefined ? { workers: options.workers } : {}),
         peers: options.peer,
+        ...(options.seed !== undefined ? { seeds: options.seed } : {}),
         ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
-        p2p: { maxPeers: options.maxPeers, syncIntervalMs: options.syncInterval * 1000 },
+        p2p: {
+          maxInbound: options.maxPeers ?? options.maxInbound,
+          maxOutbound: options.maxOutbound,
+          allowPrivatePeers: options.allowPrivatePeers,
+          syncIntervalMs: options.syncInterval * 1000,
+        },
         acceptUnsigned: options.unsigned,
         ...(options.maxPending !== undefined ? { maxPendingCount: options.maxPending } : {}),
         synchronous: options.sync,

@@ -31,6 +31,16 @@ export const P2PErrorCode = {
   UNREQUESTED: 'P2P_UNREQUESTED',
   /** Not a refusal: a block whose parent is unknown, kept in the orphan pool (never on the wire). */
   ORPHAN: 'P2P_ORPHAN',
+  /** A /p2p request without a live session (never handshaken, evicted, or expired). */
+  NO_SESSION: 'P2P_NO_SESSION',
+  /** A second session with a node key already connected. */
+  DUPLICATE: 'P2P_DUPLICATE',
+  /** A handshake whose signature does not prove the key it claims. */
+  BAD_HANDSHAKE: 'P2P_BAD_HANDSHAKE',
+  /** An address the outbound policy refuses (private, loopback, link-local, or not a base URL). */
+  ADDRESS_REFUSED: 'P2P_ADDRESS_REFUSED',
+  /** A peer that announced blocks it then did not serve, or stalled body downloads. */
+  STALLING: 'P2P_STALLING',
 } as const;
 
 export type P2PErrorCode = (typeof P2PErrorCode)[keyof typeof P2PErrorCode];
@@ -48,5 +58,16 @@ export class PeerError extends Error {
   ) {
     super(message);
     this.name = 'PeerError';
+  }
+}
+
+/** A refused handshake that still helps: the refusing node's addresses of other peers (issue 14). */
+export class RefusedError extends PeerError {
+  constructor(
+    code: AnyErrorCode,
+    message: string,
+    readonly addresses: readonly string[],
+  ) {
+    super(code, message);
   }
 }

@@ -195,6 +195,7 @@ export class Gossip {
         return;
       }
       const outcome = this.options.intake.accept(item, url, JSON.stringify(item).length);
+      if (outcome.ok && outcome.status !== 'duplicate') this.options.peers.sentBlock(url);
       if (!outcome.ok && outcome.code === P2PErrorCode.ORPHAN) orphaned = true;
       if (!outcome.ok && this.options.peers.isDiscouraged(url)) return;
     }
@@ -202,5 +203,9 @@ export class Gossip {
     if (orphaned) this.options.requestSync(url);
     // Asked but not delivered: let another announcement try again.
     for (const hash of wanted) if (!chain.hasBlock(hash) && !orphans.has(hash)) this.requested.delete(hash);
+    // It announced blocks and then served none of them: it wastes our time (issue 9, finding 9).
+    if (list.length === 0) {
+      this.options.peers.misbehaved(url, P2PErrorCode.STALLING, 'announced blocks it then did not serve');
+    }
   }
 }

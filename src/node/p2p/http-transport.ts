@@ -1,5 +1,15 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { isAnyErrorCode } from '../error-status.ts';
-import { P2PErrorCode, PeerError } from './errors.ts';
+import { hostOf, isNonPublicHost } from './address.ts';
+import { P2PErrorCode, PeerError, RefusedError } from './errors.ts';
+import {
+  handshakeTranscript,
+  identifyTranscript,
+  type NodeIdentity,
+  randomHex32,
+  verifySignature,
+} from './identity.ts';
 import {
   type Hello,
   type Inv,
@@ -7,16 +17,23 @@ import {
   type Parsed,
   parseAddrAnswer,
   parseBlocksAnswer,
+  parseHandshakeAnswer,
   parseHeadersAnswer,
-  parseHello,
+  parseIdentifyAnswer,
   parsePostsAnswer,
+  parseTip,
+  type TipInfo,
   type Unchecked,
 } from './messages.ts';
-import type { NetStats, PeerTransport } from './transport.ts';
+import type { Handshake, NetStats, PeerTransport } from './transport.ts';
 
 export interface HttpTransportOptions {
-  /** The URL this node announces, sent as `X-YourNet-Peer` so the peer knows who asks. */
-  readonly selfUrl: () => string | undefined;
+  /** The node key that signs handshakes and identify answers. */
+  readonly identity: NodeIdentity;
+  /** The session token of the peer at a URL, sent as `Authorization: YourNet-Session <token>`. */
+  readonly sessionFor: (url: string) => string | undefined;
+  /** Whether loopback, private and link-local targets are allowed (regtest, --allow-private-peers). */
+  readonly allowPrivate: boolean;
   readonly stats: NetStats;
   /** Timeout of small requests (handshake, inv, addr, headers), ms. */
   readonly timeoutMs?: number;
@@ -24,8 +41,15 @@ export interface HttpTransportOptions {
   readonly bodyTimeoutMs?: number;
 }
 
-/** Peer-protocol header carrying the sender's own URL. */
-export const PEER_HEADER = 'x-yournet-peer';
+/** The authorization scheme of a peer session (docs/PROTOCOL.md §11.1). */
+export const SESSION_SCHEME = 'YourNet-Session';
+
+/** The session token of a request's `Authorization: YourNet-Session <token>` header. */
+export function sessionOf(header: unknown): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const match = /^YourNet-Session ([0-9a-f]{64})$/.exec(header);
+  return match?.[1];
+}
 
 /**
  * The peer protocol over HTTP/JSON with Node's fetch. Every request: a timeout
@@ -41,9 +65,63 @@ export class HttpTransport implements PeerTransport {
     this.bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
   }
 
-  async handshake(peer: string, hello: Hello): Promise<Hello> {
-    const answer = await this.request(peer, '/p2p/handshake', hello, LIMITS.handshakeBytes, this.timeoutMs);
-    return typed('handshake', parseHello(answer));
+  /**
+   * Both steps of the handshake: sends the hello with a fresh nonce, checks that the answer is
+   * signed by the key it names over both nonces, then proves this node's key by signing the
+   * responder's nonce on the session. Resolves with the responder's hello (its key proven).
+   */
+  async handshake(peer: string, hello: Hello): Promise<Handshake> {
+    const challenge = randomHex32();
+    const raw = await this.request(
+      peer,
+      '/p2p/handshake',
+      { ...hello, challenge },
+      LIMITS.handshakeBytes,
+      this.timeoutMs,
+    );
+    const answer = typed('handshake', parseHandshakeAnswer(raw));
+    const mine = { key: hello.key, challenge };
+    const theirs = { key: answer.key, challenge: answer.challenge };
+    const signed = handshakeTranscript('responder', hello.network, mine, theirs);
+    if (!verifySignature(answer.key, signed, answer.signature)) {
+      throw new PeerError(
+        P2PErrorCode.BAD_HANDSHAKE,
+        'the handshake answer is not signed by the key it names',
+      );
+    }
+    const signature = this.options.identity.sign(
+      handshakeTranscript('initiator', hello.network, mine, theirs),
+    );
+    const confirmed = await this.request(
+      peer,
+      '/p2p/handshake/confirm',
+      { signature },
+      LIMITS.smallBytes,
+      this.timeoutMs * 2,
+      answer.session,
+    );
+    const admitted = (confirmed as { admitted?: unknown } | undefined)?.admitted === true;
+    const { challenge: _c, signature: _s, session, ...theirHello } = answer;
+    return { hello: theirHello, session, admitted };
+  }
+
+  async identify(peer: string, network: string): Promise<string> {
+    const challenge = randomHex32();
+    const raw = await this.request(
+      peer,
+      `/p2p/identify?challenge=${challenge}`,
+      undefined,
+      LIMITS.smallBytes,
+      this.timeoutMs,
+    );
+    const answer = typed('identify', parseIdentifyAnswer(raw));
+    if (!verifySignature(answer.key, identifyTranscript(network, challenge, peer), answer.signature)) {
+      throw new PeerError(
+        P2PErrorCode.BAD_HANDSHAKE,
+        'the identify answer does not prove a key at that address',
+      );
+    }
+    return answer.key;
   }
 
   async headers(peer: string, locator: readonly string[], stop?: string): Promise<readonly Unchecked[]> {
@@ -78,6 +156,11 @@ export class HttpTransport implements PeerTransport {
     await this.request(peer, '/p2p/inv', inv, LIMITS.smallBytes, this.timeoutMs);
   }
 
+  async ping(peer: string): Promise<TipInfo> {
+    const answer = await this.request(peer, '/p2p/ping', {}, LIMITS.smallBytes, this.timeoutMs);
+    return typed('ping', parseTip((answer as { tip?: unknown } | undefined)?.tip));
+  }
+
   async addresses(peer: string): Promise<string[]> {
     const answer = await this.request(peer, '/p2p/addr', undefined, LIMITS.addrBytes, this.timeoutMs);
     return typed('addr', parseAddrAnswer(answer));
@@ -89,15 +172,16 @@ export class HttpTransport implements PeerTransport {
     body: unknown,
     maxBytes: number,
     timeoutMs: number,
+    session = this.options.sessionFor(peer),
   ): Promise<unknown> {
     const stats = this.options.stats;
     const url = `${peer}${path}`;
     if (!/^https?:\/\//.test(url)) throw new PeerError(P2PErrorCode.BAD_MESSAGE, 'only http(s) peers');
+    if (!this.options.allowPrivate) await refuseNonPublic(peer);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (payload !== undefined) headers['content-type'] = 'application/json';
-    const self = this.options.selfUrl();
-    if (self !== undefined) headers[PEER_HEADER] = self;
+    if (session !== undefined) headers.authorization = `${SESSION_SCHEME} ${session}`;
     stats.requestsSent++;
     stats.bytesSent += (payload === undefined ? 0 : Buffer.byteLength(payload)) + path.length + 64;
     const signal = AbortSignal.timeout(timeoutMs);
@@ -127,13 +211,15 @@ export class HttpTransport implements PeerTransport {
             ? (json as { error: string }).error.slice(0, 40)
             : undefined;
         // The peer's code is kept only when it is one of ours; another string is just a bad status.
+        // The peer's own text is never kept: it would reach /register_with callers (issue 9, 5).
         const code = given !== undefined && isAnyErrorCode(given) ? given : P2PErrorCode.BAD_STATUS;
-        const message =
-          typeof (json as { message?: unknown } | undefined)?.message === 'string'
-            ? (json as { message: string }).message.slice(0, 300)
-            : `status ${response.status}`;
-        const unknown = given !== undefined && given !== code ? `${given}: ` : '';
-        throw new PeerError(code, `${path}: ${response.status} ${unknown}${message}`);
+        const message = `${path}: the peer answered ${response.status} ${code}`;
+        const offered = (json as { peers?: unknown } | undefined)?.peers;
+        if (code === P2PErrorCode.TOO_MANY_PEERS && offered !== undefined) {
+          const parsed = parseAddrAnswer({ peers: offered });
+          throw new RefusedError(code, message, parsed.ok ? parsed.value : []);
+        }
+        throw new PeerError(code, message);
       }
       return json;
     } catch (error) {
@@ -143,8 +229,29 @@ export class HttpTransport implements PeerTransport {
       if (name === 'TimeoutError' || name === 'AbortError' || signal.aborted) {
         throw new PeerError(P2PErrorCode.TIMEOUT, `${path}: no answer within ${timeoutMs} ms`);
       }
-      throw new PeerError(P2PErrorCode.UNREACHABLE, `${path}: ${(error as Error).message}`);
+      throw new PeerError(P2PErrorCode.UNREACHABLE, `${path}: the peer is unreachable`);
     }
+  }
+}
+
+/**
+ * The outbound policy on resolved addresses: a DNS name that resolves to a loopback, private or
+ * link-local address is refused like the literal (address.ts checks literals before this).
+ */
+async function refuseNonPublic(peer: string): Promise<void> {
+  const host = hostOf(peer);
+  const addresses =
+    isIP(host) !== 0
+      ? [host]
+      : await lookup(host, { all: true }).then(
+          (found) => found.map((entry) => entry.address),
+          () => [] as string[],
+        );
+  if (isIP(host) === 0 && addresses.length === 0) {
+    throw new PeerError(P2PErrorCode.UNREACHABLE, "the peer's name does not resolve");
+  }
+  if (addresses.some(isNonPublicHost)) {
+    throw new PeerError(P2PErrorCode.ADDRESS_REFUSED, 'the peer resolves to a non-public address');
   }
 }
 

@@ -1,9 +1,10 @@
 import { isLowerHex } from '../../core/bytes.ts';
 import { normalizePeerAddress } from './address.ts';
+import { isHex32 } from './identity.ts';
 import { MAX_HEADERS_PER_ANSWER, MAX_LOCATOR_HASHES } from './locator.ts';
 
-/** Version of the peer protocol spoken here (docs/PROTOCOL.md §11). */
-export const PROTOCOL_VERSION = 1;
+/** Version of the peer protocol spoken here (docs/PROTOCOL.md §11): 2 added node keys and sessions. */
+export const PROTOCOL_VERSION = 2;
 
 /** Limits of the peer protocol (docs/PROTOCOL.md §11.3). */
 export const LIMITS = {
@@ -37,6 +38,64 @@ export interface Hello {
   /** Cumulative work of the best chain, lowercase hex. */
   readonly chainwork: string;
   readonly agent: string;
+  /** The sender's node key (Ed25519 public key, hex); proven by a signature, never trusted alone. */
+  readonly key: string;
+}
+
+/** Step 1 of a handshake, initiator → responder: its hello and a fresh nonce to sign. */
+export interface HandshakeRequest extends Hello {
+  readonly challenge: string;
+}
+
+/** The responder's answer: its hello, its own nonce, its signature and a session token. */
+export interface HandshakeAnswer extends Hello {
+  readonly challenge: string;
+  readonly signature: string;
+  readonly session: string;
+}
+
+/** The responder's proof that its key answers at the URL the checker dialed. */
+export interface IdentifyAnswer {
+  readonly key: string;
+  readonly signature: string;
+}
+
+const isSignature = (value: unknown): value is string =>
+  typeof value === 'string' && /^[0-9a-f]{128}$/.test(value);
+
+/** Parses step 1 of a handshake. */
+export function parseHandshakeRequest(value: unknown): Parsed<HandshakeRequest> {
+  const hello = parseHello(value);
+  if (!hello.ok) return hello;
+  const challenge = (value as { challenge?: unknown }).challenge;
+  if (!isHex32(challenge)) return { ok: false, message: 'challenge must be 32 bytes of lowercase hex' };
+  return { ok: true, value: { ...hello.value, challenge } };
+}
+
+/** Parses the responder's answer to step 1. */
+export function parseHandshakeAnswer(value: unknown): Parsed<HandshakeAnswer> {
+  const hello = parseHello(value);
+  if (!hello.ok) return hello;
+  const { challenge, signature, session } = value as Record<string, unknown>;
+  if (!isHex32(challenge) || !isSignature(signature) || !isHex32(session)) {
+    return { ok: false, message: 'a handshake answer carries challenge, signature and session' };
+  }
+  return { ok: true, value: { ...hello.value, challenge, signature, session } };
+}
+
+/** Parses step 2, initiator → responder: `{signature}` over the responder's nonce. */
+export function parseConfirm(value: unknown): Parsed<{ signature: string }> {
+  const signature = isObject(value) ? value.signature : undefined;
+  if (!isSignature(signature)) return { ok: false, message: 'signature must be 64 bytes of lowercase hex' };
+  return { ok: true, value: { signature } };
+}
+
+/** Parses the answer of GET /p2p/identify. */
+export function parseIdentifyAnswer(value: unknown): Parsed<IdentifyAnswer> {
+  if (!isObject(value) || !isHex32(value.key) || !isSignature(value.signature)) {
+    return { ok: false, message: 'expected {key, signature}' };
+  }
+  return { ok: true, value: { key: value.key, signature: value.signature } };
 }
 
 /** The sender's best tip, carried by announcements. */
@@ -92,7 +151,7 @@ export function parseTip(value: unknown): Parsed<TipInfo> {
 
 export function parseHello(value: unknown): Parsed<Hello> {
   if (!isObject(value)) return { ok: false, message: 'a handshake must be a JSON object' };
-  const { protocol, network, genesis, nonce, url, height, tip, chainwork, agent } = value;
+  const { protocol, network, genesis, nonce, url, height, tip, chainwork, agent, key } = value;
   if (!isHeight(protocol)) return { ok: false, message: 'protocol must be an integer' };
   if (typeof network !== 'string' || network.length > 32) return { ok: false, message: 'bad network' };
   if (!isHash(genesis)) return { ok: false, message: 'genesis must be a block hash' };
@@ -107,6 +166,7 @@ export function parseHello(value: unknown): Parsed<Hello> {
   if (!isHeight(height) || !isHash(tip) || !isWork(chainwork)) {
     return { ok: false, message: 'height, tip and chainwork describe the best chain' };
   }
+  if (!isHex32(key)) return { ok: false, message: 'key must be the node key, 32 bytes of lowercase hex' };
   return {
     ok: true,
     value: {
@@ -119,6 +179,7 @@ export function parseHello(value: unknown): Parsed<Hello> {
       tip,
       chainwork,
       agent: typeof agent === 'string' ? agent.slice(0, 64) : '',
+      key,
     },
   };
 }

@@ -99,6 +99,12 @@ export const MISBEHAVIOUR_POINTS: Record<AnyErrorCode, number> = {
   /** Five unasked blocks or posts discourage. */
   P2P_UNREQUESTED: 20,
   P2P_ORPHAN: FREE,
+  P2P_NO_SESSION: FREE, // the other side dropped the session: a disconnect, not misbehaviour
+  P2P_DUPLICATE: FREE,
+  P2P_BAD_HANDSHAKE: FREE, // before the handshake there is no identity to score
+  P2P_ADDRESS_REFUSED: FREE, // our outbound policy
+  /** Headers without bodies, or body downloads stalled past their adaptive timeout. */
+  P2P_STALLING: 50,
 };
 
 /** Points a peer earns for sending data rejected with `code`. */

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { CryptoPort } from '../../core/crypto.ts';
 import type { Chain } from '../chain/chain.ts';
+import { NodeError } from '../errors.ts';
 import type { Mempool } from '../mempool.ts';
 import type { PostReader } from '../store/store.ts';
 import type { BulkSignatureVerifier } from '../verifier/block-signatures.ts';
 import { chainView, pendingPool, postLookup } from './adapters.ts';
-import { normalizePeerAddress } from './address.ts';
+import { checkOutbound, normalizePeerAddress } from './address.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
 import { Gossip } from './gossip.ts';
 import { HttpTransport } from './http-transport.ts';
+import { identifyTranscript, NodeIdentity } from './identity.ts';
 import { BlockIntake } from './intake.ts';
+import type { IdentifyAnswer } from './messages.ts';
 import { OrphanPool } from './orphans.ts';
 import { type Log, type Peer, PeerManager } from './peer-manager.ts';
 import type { ChainView, PeerBook, PostLookup } from './ports.ts';
@@ -19,8 +22,16 @@ import { SyncManager } from './sync.ts';
 import { NetStats, type PeerTransport } from './transport.ts';
 
 export interface NetworkConfig {
-  /** Most connected peers (both directions). */
-  readonly maxPeers?: number;
+  /** Connections this node opens itself, to peers it chooses (default 8). */
+  readonly maxOutbound?: number;
+  /** Connections other nodes open to this one (default 16); full slots evict (eviction.ts). */
+  readonly maxInbound?: number;
+  /** Allow loopback, private and link-local peers (always allowed on regtest). */
+  readonly allowPrivatePeers?: boolean;
+  /** The node key; an ephemeral one when absent (node.ts loads `<data>/node-key`). */
+  readonly identity?: NodeIdentity;
+  /** Slot filling, keep-alive and feelers, ms (default 5 s). */
+  readonly maintainIntervalMs?: number;
   /** How long a misbehaving peer stays discouraged, ms (default 24 h). */
   readonly discourageMs?: number;
   /** Periodic sync and reconnection, ms (default 30 s). */
@@ -66,16 +77,24 @@ export class Network {
   private selfUrl: string | undefined;
   private log: Log = () => undefined;
   private timer: NodeJS.Timeout | undefined;
+  private maintainTimer: NodeJS.Timeout | undefined;
+  private maintainRounds = 0;
   private readonly syncIntervalMs: number;
+  private readonly maintainIntervalMs: number;
+  readonly identity: NodeIdentity;
 
   constructor(
     private readonly deps: NetworkDeps,
     config: NetworkConfig = {},
   ) {
+    this.identity = config.identity ?? NodeIdentity.ephemeral();
+    const allowPrivate = config.allowPrivatePeers === true || deps.chain.params.name === 'regtest';
     const transport =
       config.transport ??
       new HttpTransport({
-        selfUrl: () => this.selfUrl,
+        identity: this.identity,
+        sessionFor: (url) => this.peers.get(url)?.session,
+        allowPrivate,
         stats: this.stats,
         ...(config.requestTimeoutMs !== undefined ? { timeoutMs: config.requestTimeoutMs } : {}),
       });
@@ -85,14 +104,18 @@ export class Network {
     this.chain = chain;
     this.posts = postLookup(deps.posts);
     this.syncIntervalMs = config.syncIntervalMs ?? 30_000;
+    this.maintainIntervalMs = config.maintainIntervalMs ?? 5000;
     this.limiter = new RateLimiter(config.rateLimit?.perSecond ?? 200, config.rateLimit?.burst ?? 1000);
     this.peers = new PeerManager({
       chain,
       store: deps.store,
       transport,
+      identity: this.identity,
       nonce: this.nonce,
       selfUrl: () => this.selfUrl,
-      maxPeers: config.maxPeers ?? 16,
+      maxOutbound: config.maxOutbound ?? 8,
+      maxInbound: config.maxInbound ?? 16,
+      allowPrivate,
       discourageMs: config.discourageMs ?? 24 * 3600 * 1000,
       agent: config.agent ?? 'yournet',
       log,
@@ -138,17 +161,48 @@ export class Network {
     this.log = log;
   }
 
-  /** Connects to stored peers (those of --peer included) and starts the periodic work. */
+  /** Connects to stored peers (those of --peer and the seeds included) and starts the periodic work. */
   start(): void {
     this.peers.maintain();
     this.timer = setInterval(() => this.tick(), this.syncIntervalMs);
     this.timer.unref();
+    this.maintainTimer = setInterval(() => this.keepLooking(), this.maintainIntervalMs);
+    this.maintainTimer.unref();
   }
 
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.maintainTimer !== undefined) clearInterval(this.maintainTimer);
     this.gossip.stop();
     this.sync.stop();
+  }
+
+  /**
+   * Every few seconds (issue 14): keeps the outbound slots filled from learned addresses
+   * (retrying with backoff), pings idle peers so dropped sessions are noticed, asks a peer
+   * for addresses while the node has few, and every sixth round sends a feeler.
+   */
+  private keepLooking(): void {
+    this.maintainRounds++;
+    void this.peers
+      .keepAlive(Math.max(15_000, this.maintainIntervalMs * 3))
+      .then(() => this.peers.maintain());
+    const connected = this.peers.connected;
+    if (connected.length > 0 && connected.length < this.peers.maxOutbound) {
+      void this.peers.exchangeAddresses(connected[Math.floor(Math.random() * connected.length)]!);
+    }
+    if (this.maintainRounds % 6 === 0) void this.peers.feeler();
+  }
+
+  /** Connected inbound and outbound peers, and stored addresses (for /api/v1/status). */
+  peerCounts(): { inbound: number; outbound: number; known: number } {
+    return { ...this.peers.counts(), known: this.deps.store.count() };
+  }
+
+  /** GET /p2p/identify: this node's key and its signature over the caller's nonce and our URL. */
+  identify(challenge: string): IdentifyAnswer {
+    const message = identifyTranscript(this.chain.params.name, challenge, this.selfUrl ?? '');
+    return { key: this.identity.publicKey, signature: this.identity.sign(message) };
   }
 
   /** Periodic: reconnect, then sync with heavier peers and with one random peer to catch up. */
@@ -174,7 +228,8 @@ export class Network {
   async registerWith(address: string, waitMs = 30_000): Promise<{ peer: Peer; synced: boolean }> {
     const normal = normalizePeerAddress(address);
     if (!normal.ok) throw new PeerError(P2PErrorCode.BAD_MESSAGE, normal.message);
-    const peer = await this.peers.connect(normal.url, 'register');
+    // The operator's own choice: it may take an outbound slot beyond the limit.
+    const peer = await this.peers.connect(normal.url, 'register', true);
     let timer: NodeJS.Timeout | undefined;
     const synced = await Promise.race([
       this.sync.request(peer.url).then(() => true),
@@ -186,17 +241,18 @@ export class Network {
     return { peer, synced };
   }
 
-  /** `/register_node`: remembers the address and connects to it in the background. */
+  /**
+   * `/register_node`: remembers the address (bounded, never-connected ones evicted first) and
+   * dials it in the background if an outbound slot is free. The caller's claim stays a claim:
+   * the address is passed on to others only once a handshake there proved a node key.
+   */
   registerNode(url: string): void {
-    if (this.peers.isSelf(url)) return;
-    this.deps.store.add(url, 'register');
-    if (this.peers.get(url) === undefined && !this.peers.isDiscouraged(url)) {
-      this.peers
-        .connect(url, 'register')
-        .catch((error: unknown) =>
-          this.log('debug', `cannot connect to ${url}: ${(error as Error).message}`),
-        );
-    }
+    const address = checkOutbound(url, this.peers.allowPrivate);
+    // A NodeError: the API's error handler answers it 400 with the code (never a 500).
+    if (!address.ok) throw new NodeError(P2PErrorCode.ADDRESS_REFUSED, address.message);
+    if (this.peers.isSelf(address.url)) return;
+    this.peers.remember(address.url, 'register');
+    this.peers.maintain();
   }
 
   status() {
@@ -214,8 +270,10 @@ export class Network {
       orphans: this.orphans.size,
       stats: { ...this.stats },
       blocksRejected: this.intake.rejected,
+      counts: this.peerCounts(),
       connected: this.peers.connected.map((peer) => ({
         url: peer.url,
+        key: peer.key,
         direction: peer.direction,
         height: peer.height,
         tip: peer.tip,
@@ -223,14 +281,18 @@ export class Network {
         failures: peer.failures,
         agent: peer.agent,
       })),
-      known: this.deps.store.list().map((row) => ({
-        url: row.url,
-        source: row.source,
-        lastSeen: row.last_seen,
-        score: row.score,
-        discouragedUntil: row.banned_until !== null && row.banned_until > now ? row.banned_until : null,
-        reason: row.ban_reason,
-      })),
+      // Bounded: the table holds up to 1,000 addresses; the counts above give the total.
+      known: this.deps.store
+        .list()
+        .slice(0, 200)
+        .map((row) => ({
+          url: row.url,
+          source: row.source,
+          lastSeen: row.last_seen,
+          score: row.score,
+          discouragedUntil: row.banned_until !== null && row.banned_until > now ? row.banned_until : null,
+          reason: row.ban_reason,
+        })),
     };
   }
 }

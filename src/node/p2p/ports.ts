@@ -7,7 +7,7 @@ import type { AcceptOptions, AcceptOutcome, BlockConnectedEvent, ReorgEvent } fr
 import type { CheckedBlock } from '../chain/checked.ts';
 import type { AcceptedPost } from '../mempool.ts';
 import type { BlockIndexEntry } from '../store/blocks.ts';
-import type { PeerRow, PeerSource } from '../store/peers.ts';
+import type { BanKind, PeerRow, PeerSource } from '../store/peers.ts';
 
 /**
  * What the peer layer needs of the rest of the node, and nothing more (issue 8: "the chain
@@ -64,4 +64,7 @@ export interface PeerBook {
   discourage(url: string, until: number, reason: string): void;
   isDiscouraged(url: string, now?: number): boolean;
   remove(url: string): void;
+  evictNeverConnected(now?: number): boolean;
+  ban(kind: BanKind, value: string, until: number, reason: string): void;
+  isBanned(kind: BanKind, value: string, now?: number): boolean;
 }

@@ -2,33 +2,35 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { httpStatus } from '../error-status.ts';
 import type { AnyErrorCode } from '../errors.ts';
-import { normalizePeerAddress } from './address.ts';
-import { P2PErrorCode, PeerError } from './errors.ts';
-import { PEER_HEADER } from './http-transport.ts';
+import { isLoopback } from './address.ts';
+import { P2PErrorCode, PeerError, RefusedError } from './errors.ts';
+import { sessionOf } from './http-transport.ts';
+import { isHex32 } from './identity.ts';
 import { headersAfter } from './locator.ts';
 import { LIMITS, parseBlocksRequest, parseHeadersRequest, parseIds, parseInv } from './messages.ts';
 import type { Network } from './network.ts';
+import type { Peer } from './peer-manager.ts';
 
 const TAG = { tags: ['p2p'] };
-
-/** The sender's URL from `X-YourNet-Peer`, normalised, if present and well-formed. */
-function peerOf(request: FastifyRequest): string | undefined {
-  const header = request.headers[PEER_HEADER];
-  if (typeof header !== 'string') return undefined;
-  const normal = normalizePeerAddress(header);
-  return normal.ok ? normal.url : undefined;
-}
 
 /** A refusal: the API's error body `{error, message}` with the status of its code (error-status.ts). */
 function refuse(reply: FastifyReply, code: AnyErrorCode, message: string, status = httpStatus(code)) {
   return reply.code(status).type('application/json; charset=utf-8').send({ error: code, message });
 }
 
+/** A PeerError as a refusal; a full node's refusal also carries the addresses of other peers. */
+function refuseWith(reply: FastifyReply, error: PeerError) {
+  const body: Record<string, unknown> = { error: error.code, message: error.message };
+  if (error instanceof RefusedError) body.peers = error.addresses;
+  return reply.code(httpStatus(error.code)).type('application/json; charset=utf-8').send(body);
+}
+
 /**
  * The serving side of the peer protocol (docs/PROTOCOL.md §11), mounted by the API server.
- * Every body is validated by messages.ts before use; every caller is rate-limited (by its
- * announced URL, else its IP); discouraged peers are refused. Answers are JSON; refusals are
- * `{error, message}` with 4xx codes.
+ * Every body is validated by messages.ts before use. The sender is the peer its session token
+ * names (`Authorization: YourNet-Session <token>`), never a header or body field it writes
+ * itself; every caller is rate-limited by its proven node key, else its source IP; discouraged
+ * source IPs are refused. Answers are JSON; refusals are `{error, message}` with 4xx codes.
  */
 export function registerPeerRoutes(
   app: FastifyInstance,
@@ -37,15 +39,20 @@ export function registerPeerRoutes(
 ): void {
   const chain = net.chain;
 
+  /** The peer of the request's session, if it holds a live one. */
+  function sessionPeer(request: FastifyRequest): Peer | undefined {
+    return net.peers.bySession(sessionOf(request.headers.authorization));
+  }
+
   /** Rate limit and discouragement; returns false after answering a refusal. */
   function admit(request: FastifyRequest, reply: FastifyReply): boolean {
-    const peer = peerOf(request);
-    if (!net.limiter.take(peer ?? request.ip)) {
+    const peer = sessionPeer(request);
+    if (!net.limiter.take(peer !== undefined ? `key:${peer.key}` : `ip:${request.ip}`)) {
       refuse(reply, P2PErrorCode.RATE_LIMITED, 'too many requests; slow down');
       return false;
     }
-    if (peer !== undefined && net.peers.isDiscouraged(peer)) {
-      refuse(reply, P2PErrorCode.DISCOURAGED, 'this peer is discouraged for misbehaviour');
+    if (peer === undefined && !isLoopback(request.ip) && net.peers.isRefused({ ip: request.ip })) {
+      refuse(reply, P2PErrorCode.DISCOURAGED, 'this address is discouraged for misbehaviour');
       return false;
     }
     net.stats.requestsServed++;
@@ -62,16 +69,75 @@ export function registerPeerRoutes(
     '/p2p/handshake',
     {
       logLevel: 'warn',
-      schema: { ...TAG, summary: 'Handshake: network, genesis, nonce, URL and best chain of both sides' },
+      schema: {
+        ...TAG,
+        summary:
+          "Handshake step 1: both hellos (network, genesis, node key, URL, best chain), nonces, the responder's signature and a session token",
+      },
     },
     async (request, reply) => {
       if (!admit(request, reply)) return reply;
       try {
-        return sendJson(reply, JSON.stringify(net.peers.acceptInbound(request.body)));
+        return sendJson(reply, JSON.stringify(net.peers.beginInbound(request.body, request.ip)));
       } catch (error) {
         if (!(error instanceof PeerError)) throw error;
-        return refuse(reply, error.code, error.message);
+        return refuseWith(reply, error);
       }
+    },
+  );
+
+  app.post(
+    '/p2p/handshake/confirm',
+    {
+      logLevel: 'warn',
+      schema: {
+        ...TAG,
+        summary:
+          "Handshake step 2: the initiator signs the responder's nonce; its URL is checked by connecting back; it takes an inbound slot",
+      },
+    },
+    async (request, reply) => {
+      if (!admit(request, reply)) return reply;
+      try {
+        const answer = await net.peers.confirmInbound(sessionOf(request.headers.authorization), request.body);
+        return sendJson(reply, JSON.stringify(answer));
+      } catch (error) {
+        if (!(error instanceof PeerError)) throw error;
+        return refuseWith(reply, error);
+      }
+    },
+  );
+
+  app.get(
+    '/p2p/identify',
+    {
+      logLevel: 'warn',
+      schema: {
+        ...TAG,
+        summary: "Proves this node's key at its URL: a signature over the caller's nonce (no slot needed)",
+        querystring: Type.Object({ challenge: Type.String() }),
+      },
+    },
+    async (request, reply) => {
+      if (!admit(request, reply)) return reply;
+      const challenge = (request.query as { challenge?: unknown }).challenge;
+      if (!isHex32(challenge)) {
+        return refuse(reply, P2PErrorCode.BAD_MESSAGE, 'challenge must be 32 bytes of lowercase hex');
+      }
+      return sendJson(reply, JSON.stringify(net.identify(challenge)));
+    },
+  );
+
+  app.post(
+    '/p2p/ping',
+    { logLevel: 'warn', schema: { ...TAG, summary: 'Keep-alive on a session: answers the best tip' } },
+    async (request, reply) => {
+      if (!admit(request, reply)) return reply;
+      const peer = sessionPeer(request);
+      if (peer === undefined)
+        return refuse(reply, P2PErrorCode.NO_SESSION, 'no live session: handshake first');
+      peer.lastSeen = Date.now();
+      return sendJson(reply, JSON.stringify({ tip: net.peers.tipInfo() }));
     },
   );
 
@@ -151,17 +217,11 @@ export function registerPeerRoutes(
     },
     async (request, reply) => {
       if (!admit(request, reply)) return reply;
-      const from = peerOf(request);
-      const peer = from === undefined ? undefined : net.peers.get(from);
+      const peer = sessionPeer(request);
       if (peer === undefined) {
-        // 403, not the code's 400: the announcement may be well-formed, the sender is not admitted.
-        return refuse(
-          reply,
-          P2PErrorCode.BAD_MESSAGE,
-          'announce after a handshake, with X-YourNet-Peer',
-          403,
-        );
+        return refuse(reply, P2PErrorCode.NO_SESSION, 'announce on a live session: handshake first');
       }
+      peer.lastSeen = Date.now();
       const parsed = parseInv(request.body);
       if (!parsed.ok) {
         net.peers.misbehaved(peer.url, P2PErrorCode.BAD_MESSAGE, `inv: ${parsed.message}`);
@@ -174,7 +234,10 @@ export function registerPeerRoutes(
 
   app.get(
     '/p2p/addr',
-    { logLevel: 'warn', schema: { ...TAG, summary: 'Up to 100 peer addresses this node knows' } },
+    {
+      logLevel: 'warn',
+      schema: { ...TAG, summary: 'Up to 100 peer addresses this node has connected to (no slot needed)' },
+    },
     async (request, reply) => {
       if (!admit(request, reply)) return reply;
       return sendJson(reply, JSON.stringify({ peers: net.peers.addresses() }));

@@ -1,7 +1,10 @@
 import type { Db } from './database.ts';
 
 /** How a peer's address was learned. */
-export type PeerSource = 'config' | 'register' | 'inbound' | 'addr';
+export type PeerSource = 'config' | 'register' | 'inbound' | 'addr' | 'seed';
+
+/** What else than a URL a discouragement binds to: a proven node key, or a source IP address. */
+export type BanKind = 'key' | 'ip';
 
 export interface PeerRow {
   url: string;
@@ -24,6 +27,10 @@ export class PeerStore {
   private readonly scoreStmt;
   private readonly banStmt;
   private readonly removeStmt;
+  private readonly evictStmt;
+  private readonly banIdStmt;
+  private readonly bannedIdStmt;
+  private readonly pruneBansStmt;
 
   constructor(db: Db) {
     this.addStmt = db.prepare('INSERT OR IGNORE INTO peers (url, added_at, source) VALUES (?, ?, ?)');
@@ -34,6 +41,19 @@ export class PeerStore {
     this.scoreStmt = db.prepare('UPDATE peers SET score = ? WHERE url = ?');
     this.banStmt = db.prepare('UPDATE peers SET banned_until = ?, ban_reason = ?, score = 0 WHERE url = ?');
     this.removeStmt = db.prepare('DELETE FROM peers WHERE url = ?');
+    // Never-connected addresses go first, those learned from peers before those given by the operator.
+    this.evictStmt = db.prepare(
+      `DELETE FROM peers WHERE url = (SELECT url FROM peers WHERE last_seen IS NULL
+         AND (banned_until IS NULL OR banned_until < ?)
+         ORDER BY source = 'addr' DESC, source = 'inbound' DESC, added_at LIMIT 1)`,
+    );
+    this.banIdStmt = db.prepare(
+      'INSERT OR REPLACE INTO discouraged (kind, value, until, reason) VALUES (?, ?, ?, ?)',
+    );
+    this.bannedIdStmt = db.prepare<[string, string, number], { n: number }>(
+      'SELECT count(*) AS n FROM discouraged WHERE kind = ? AND value = ? AND until > ?',
+    );
+    this.pruneBansStmt = db.prepare('DELETE FROM discouraged WHERE until <= ?');
   }
 
   /** Adds a normalised URL; returns whether it was new. */
@@ -75,5 +95,21 @@ export class PeerStore {
 
   remove(url: string): void {
     this.removeStmt.run(url);
+  }
+
+  /** Removes one never-connected address (learned ones first); false if there is none. */
+  evictNeverConnected(now = Date.now()): boolean {
+    return this.evictStmt.run(now).changes === 1;
+  }
+
+  /** Discourages a node key or a source IP until `until` (ms). */
+  ban(kind: BanKind, value: string, until: number, reason: string): void {
+    this.pruneBansStmt.run(Date.now());
+    this.banIdStmt.run(kind, value, until, reason.slice(0, 200));
+  }
+
+  /** Whether a node key or source IP is discouraged at `now` (ms). */
+  isBanned(kind: BanKind, value: string, now = Date.now()): boolean {
+    return this.bannedIdStmt.get(kind, value, now)!.n > 0;
   }
 }

@@ -116,4 +116,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE posts ADD COLUMN stamp_nonce INTEGER;
   ALTER TABLE posts ADD COLUMN evicted_at INTEGER;
   `,
+  // 6: peer identity (docs/PROTOCOL.md §11): discouragement binds to what a caller cannot forge,
+  // the node key a peer proved in the handshake and the source IP address, besides the URL.
+  // kind: 'key' (hex Ed25519 public key) or 'ip'. until: end of the discouragement, ms.
+  `
+  CREATE TABLE discouraged (
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    until INTEGER NOT NULL,
+    reason TEXT,
+    PRIMARY KEY (kind, value)
+  ) STRICT;
+  `,
 ];

@@ -98,11 +98,13 @@ describe('bounded structures of the network layer', () => {
       height: 0,
       tip: REGTEST.genesisHash,
       chainwork: '2',
+      key: 'cd'.repeat(32),
     };
     const parsed = parseHello(hello);
     assert.ok(parsed.ok && parsed.value.url === 'http://127.0.0.1:8000');
     assert.equal(parseHello({ ...hello, nonce: 'short' }).ok, false);
     assert.equal(parseHello({ ...hello, url: 'ftp://x' }).ok, false);
+    assert.equal(parseHello({ ...hello, key: undefined }).ok, false, 'a hello names its node key');
     assert.equal(parseInv({ blocks: ['AB'.repeat(32)] }).ok, false);
     assert.equal(parseInv({ posts: Array(1001).fill(h(1)) }).ok, false);
     assert.ok(parseInv({ posts: [h(1)], tip: { hash: h(2), height: 3, chainwork: 'ff' } }).ok);

@@ -7,6 +7,7 @@ import { NodeError } from '#node/errors.ts';
 import type { AcceptedPost } from '#node/mempool.ts';
 import { P2PErrorCode } from '#node/p2p/errors.ts';
 import { Gossip } from '#node/p2p/gossip.ts';
+import { NodeIdentity } from '#node/p2p/identity.ts';
 import type { IntakeOutcome } from '#node/p2p/intake.ts';
 import { PeerManager } from '#node/p2p/peer-manager.ts';
 import type { BlockIndexEntry } from '#node/store/blocks.ts';
@@ -48,7 +49,8 @@ async function setup(
     transport,
     nonce: 'ab'.repeat(16),
     selfUrl: () => undefined,
-    maxPeers: 8,
+    identity: NodeIdentity.ephemeral(),
+    maxOutbound: 8,
     discourageMs: 60_000,
     agent: 'test',
     log: () => undefined,

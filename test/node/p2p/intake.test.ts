@@ -3,13 +3,14 @@ import { describe, it } from 'node:test';
 import type { Block } from '#core/block.ts';
 import { chainView } from '#node/p2p/adapters.ts';
 import { P2PErrorCode } from '#node/p2p/errors.ts';
+import { NodeIdentity } from '#node/p2p/identity.ts';
 import { BlockIntake } from '#node/p2p/intake.ts';
 import { OrphanPool } from '#node/p2p/orphans.ts';
 import { PeerManager } from '#node/p2p/peer-manager.ts';
 import type { ChainView } from '#node/p2p/ports.ts';
 import { mineOn, testChain } from '../../helpers/chain.ts';
 import { blockOnGenesis } from '../../helpers/fake-peer.ts';
-import { FakeTransport, MemoryPeerBook } from '../../helpers/fake-transport.ts';
+import { FakeTransport, fakeHello, MemoryPeerBook } from '../../helpers/fake-transport.ts';
 
 const PEER = 'http://peer.example';
 
@@ -25,30 +26,32 @@ function minedElsewhere(count: number): Block[] {
   return blocks;
 }
 
-function setup() {
+async function setup() {
   const { chain: real } = testChain();
   const chain: ChainView = chainView(real);
   const book = new MemoryPeerBook();
   const peers = new PeerManager({
     chain,
     store: book,
-    transport: new FakeTransport(),
+    transport: new FakeTransport({ handshake: async (peer) => fakeHello(peer) }),
     nonce: 'ab'.repeat(16),
     selfUrl: () => undefined,
-    maxPeers: 8,
+    identity: NodeIdentity.ephemeral(),
+    maxOutbound: 8,
     discourageMs: 60_000,
     agent: 'test',
     log: () => undefined,
     onConnected: () => undefined,
   });
+  await peers.connect(PEER); // only a connected peer, with a proven key, is ever scored
   const orphans = new OrphanPool();
   return { chain, book, orphans, intake: new BlockIntake(chain, orphans, peers) };
 }
 
 describe('block intake: the one door for blocks from peers', () => {
-  it('keeps a block with an unknown parent as an orphan, and connects it when the parent arrives', () => {
+  it('keeps a block with an unknown parent as an orphan, and connects it when the parent arrives', async () => {
     const [first, second, third] = minedElsewhere(3) as [Block, Block, Block];
-    const { chain, orphans, intake, book } = setup();
+    const { chain, orphans, intake, book } = await setup();
     const size = JSON.stringify(third).length;
     assert.deepEqual(
       [intake.accept(third, PEER, size).ok, intake.accept(second, PEER, size)],
@@ -59,16 +62,16 @@ describe('block intake: the one door for blocks from peers', () => {
     );
     assert.deepEqual([orphans.has(second.hash), orphans.has(third.hash)], [true, true]);
     assert.equal(intake.rejected, 0, 'an orphan is not a rejection');
-    assert.equal(book.get(PEER), undefined, 'nor held against its sender');
+    assert.equal(book.get(PEER)?.score, 0, 'nor held against its sender');
     const outcome = intake.accept(first, PEER, size);
     assert.ok(outcome.ok);
     assert.equal(chain.tip.hash, third.hash, 'the orphans were released breadth first, in order');
     assert.equal(orphans.size, 0);
   });
 
-  it('an orphan that fails stateless validation is rejected and scored, never pooled', () => {
+  it('an orphan that fails stateless validation is rejected and scored, never pooled', async () => {
     const [, second] = minedElsewhere(2) as [Block, Block];
-    const { orphans, intake, book } = setup();
+    const { orphans, intake, book } = await setup();
     const forged = { ...second, nonce: second.nonce + 1 }; // the hash no longer matches
     const outcome = intake.accept(forged, PEER, 100);
     assert.equal(outcome.ok, false);
@@ -78,8 +81,8 @@ describe('block intake: the one door for blocks from peers', () => {
     assert.equal(book.isDiscouraged(PEER), true, 'invalid consensus data: 100 points at once');
   });
 
-  it('a block on a known parent that the chain rejects is scored with the rule it broke', () => {
-    const { chain, intake, book } = setup();
+  it('a block on a known parent that the chain rejects is scored with the rule it broke', async () => {
+    const { chain, intake, book } = await setup();
     const bad = blockOnGenesis([], 'ff'.repeat(32));
     const outcome = intake.accept(bad, PEER, 100);
     assert.deepEqual(outcome.ok ? undefined : outcome.code, 'BLOCK_BAD_MERKLE_ROOT');
@@ -87,9 +90,9 @@ describe('block intake: the one door for blocks from peers', () => {
     assert.match(book.get(PEER)?.ban_reason ?? '', /^BLOCK_BAD_MERKLE_ROOT: /);
   });
 
-  it('a duplicate is accepted as such and releases nothing twice', () => {
+  it('a duplicate is accepted as such and releases nothing twice', async () => {
     const [first] = minedElsewhere(1) as [Block];
-    const { intake } = setup();
+    const { intake } = await setup();
     assert.ok(intake.accept(first, PEER, 1).ok);
     const again = intake.accept(first, PEER, 1);
     assert.ok(again.ok && again.status === 'duplicate');

@@ -173,6 +173,7 @@ describe('peer messages against hostile input', () => {
             tip,
             chainwork,
             agent,
+            key: tip,
           };
           const parsed = parseHello(hello);
           return parsed.ok && parsed.value.agent === agent.slice(0, 64) && parsed.value.tip === tip;

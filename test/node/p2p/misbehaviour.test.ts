@@ -44,9 +44,14 @@ const ALL_CODES: AnyErrorCode[] = [
   ...Object.values(P2PErrorCode),
 ];
 
+/** Codes added with node keys and sessions (issue 9), scored on purpose, not as the old function. */
+const SCORED_SINCE: Partial<Record<AnyErrorCode, number>> = { [P2PErrorCode.STALLING]: 50 };
+
 describe('misbehaviour table', () => {
   it('scores every code exactly as the old prefix-and-if-chain function did', () => {
-    for (const code of ALL_CODES) assert.equal(misbehaviourPoints(code), oldMisbehaviourPoints(code), code);
+    for (const code of ALL_CODES) {
+      assert.equal(misbehaviourPoints(code), SCORED_SINCE[code] ?? oldMisbehaviourPoints(code), code);
+    }
   });
 
   it('holds every code and nothing else', () => {

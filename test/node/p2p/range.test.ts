@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chainView } from '#node/p2p/adapters.ts';
+import { NodeIdentity } from '#node/p2p/identity.ts';
 import { BlockIntake } from '#node/p2p/intake.ts';
 import { headersAfter } from '#node/p2p/locator.ts';
 import { OrphanPool } from '#node/p2p/orphans.ts';
@@ -46,7 +47,8 @@ function setup(height: number) {
     transport,
     nonce: 'ab'.repeat(16),
     selfUrl: () => undefined,
-    maxPeers: 8,
+    identity: NodeIdentity.ephemeral(),
+    maxOutbound: 8,
     discourageMs: 60_000,
     agent: 'test',
     log,

@@ -44,10 +44,13 @@ describe('headers-first sync', () => {
     assert.equal(c.node.context.chain.tip.hash, chain.tip.hash);
   });
 
-  it('keeps a discouragement across a restart and refuses the peer afterwards', async () => {
+  it('keeps a discouragement across a restart and refuses the peer afterwards, by URL and by node key', async () => {
     const d = await start();
-    const evil = 'http://127.0.0.1:9';
+    const e = await start();
+    const evil = e.node.url;
+    await d.node.context.network.peers.connect(evil);
     d.node.context.network.peers.misbehaved(evil, P2PErrorCode.HEADERS_NOT_LINKED, 'scripted');
+    assert.equal(d.node.context.network.peers.get(evil), undefined, 'disconnected');
     const dataDir = d.dataDir;
     leftovers.push(dataDir);
     await d.node.stop();
@@ -58,5 +61,8 @@ describe('headers-first sync', () => {
     await assert.rejects(net.peers.connect(evil), { code: 'P2P_DISCOURAGED' });
     const row = net.status().known.find((peer) => peer.url === evil);
     assert.match(row?.reason ?? '', /^P2P_HEADERS_NOT_LINKED: scripted/);
+    // The same node key, dialing in: refused by its key, whatever URL it gives.
+    await assert.rejects(e.node.context.network.peers.connect(again.node.url), { code: 'P2P_DISCOURAGED' });
+    assert.equal(net.peerCounts().inbound, 0);
   });
 });

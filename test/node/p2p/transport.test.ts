@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { PeerError } from '#node/p2p/errors.ts';
-import { HttpTransport, PEER_HEADER } from '#node/p2p/http-transport.ts';
+import { HttpTransport } from '#node/p2p/http-transport.ts';
+import { NodeIdentity } from '#node/p2p/identity.ts';
 import { NetStats } from '#node/p2p/transport.ts';
 
 /** The HTTP transport's defences, against a local server answering whatever each path says. */
@@ -14,7 +15,7 @@ describe('HttpTransport', () => {
 
   before(async () => {
     server = createServer((request, response) => {
-      seenHeaders.push(request.headers[PEER_HEADER] as string | undefined);
+      seenHeaders.push(request.headers.authorization);
       const path = request.url ?? '';
       if (path.startsWith('/p2p/addr')) response.end('{"peers":["http://127.0.0.1:1"]}');
       else if (path === '/p2p/headers') {
@@ -28,7 +29,7 @@ describe('HttpTransport', () => {
       } else if (path === '/p2p/handshake') {
         response
           .writeHead(400, { 'content-type': 'application/json' })
-          .end('{"error":"P2P_WRONG_NETWORK","message":"no"}');
+          .end('{"error":"P2P_WRONG_NETWORK","message":"<script>remote text</script>"}');
       } else if (path.startsWith('/p2p/posts')) response.end('not json');
       else hanging.push(response); // /p2p/inv: never answers
     });
@@ -41,7 +42,14 @@ describe('HttpTransport', () => {
   });
 
   const stats = new NetStats();
-  const transport = new HttpTransport({ selfUrl: () => 'http://127.0.0.1:9', stats, timeoutMs: 300 });
+  const session = 'ab'.repeat(32);
+  const transport = new HttpTransport({
+    identity: NodeIdentity.ephemeral(),
+    sessionFor: () => session,
+    allowPrivate: true,
+    stats,
+    timeoutMs: 300,
+  });
 
   async function code(promise: Promise<unknown>): Promise<string> {
     try {
@@ -53,9 +61,9 @@ describe('HttpTransport', () => {
     return 'resolved';
   }
 
-  it('answers parsed, typed values and announces its own URL', async () => {
+  it('answers parsed, typed values and names its session, never a URL it claims', async () => {
     assert.deepEqual(await transport.addresses(url), ['http://127.0.0.1:1']);
-    assert.equal(seenHeaders.at(-1), 'http://127.0.0.1:9');
+    assert.equal(seenHeaders.at(-1), `YourNet-Session ${session}`);
     assert.ok(stats.bytesReceived > 0 && stats.requestsSent > 0);
   });
 
@@ -76,12 +84,33 @@ describe('HttpTransport', () => {
     assert.ok(Date.now() - started < 5000);
   });
 
-  it("keeps the peer's error code and refuses non-JSON", async () => {
-    assert.equal(await code(transport.handshake(url, {} as never)), 'P2P_WRONG_NETWORK');
+  it("keeps the peer's error code, never its text, and refuses non-JSON", async () => {
+    const hello = { network: 'regtest', key: 'cd'.repeat(32) } as never;
+    await assert.rejects(transport.handshake(url, hello), (error: Error) => {
+      assert.ok(error instanceof PeerError);
+      assert.equal(error.code, 'P2P_WRONG_NETWORK');
+      assert.doesNotMatch(error.message, /script|remote text/);
+      return true;
+    });
     assert.equal(await code(transport.posts(url, ['00'.repeat(32)])), 'P2P_BAD_MESSAGE');
   });
 
   it('reports an unreachable peer', async () => {
     assert.equal(await code(transport.addresses('http://127.0.0.1:1')), 'P2P_UNREACHABLE');
+  });
+
+  it('refuses loopback, private and link-local targets unless allowed, whatever the spelling', async () => {
+    const strict = new HttpTransport({
+      identity: NodeIdentity.ephemeral(),
+      sessionFor: () => undefined,
+      allowPrivate: false,
+      stats: new NetStats(),
+      timeoutMs: 300,
+    });
+    const sent = stats.requestsSent;
+    for (const target of [url, 'http://10.1.2.3:80', 'http://169.254.169.254', 'http://[::1]:8000']) {
+      assert.equal(await code(strict.addresses(target)), 'P2P_ADDRESS_REFUSED', target);
+    }
+    assert.equal(stats.requestsSent, sent);
   });
 });
