@@ -208,7 +208,15 @@ export const NodeStatus = Type.Object({
   bits: Type.Integer(),
   pending: Type.Object({ count: Type.Integer(), bytes: Type.Integer() }),
   stamps: StampPolicySummary,
-  peers: Type.Array(Type.String(), { description: 'base URLs of the known peers' }),
+  peers: Type.Array(Type.String(), { description: 'base URLs of the connected peers' }),
+  connections: Type.Object(
+    {
+      inbound: Type.Integer({ description: 'connected peers that dialled this node' }),
+      outbound: Type.Integer({ description: 'connected peers this node dialled' }),
+      known: Type.Integer({ description: 'stored peer addresses, connected or not' }),
+    },
+    { description: 'connected inbound and outbound peers, and known addresses, apart' },
+  ),
   mining: Type.Object({
     active: Type.Boolean(),
     continuous: Type.Boolean(),

@@ -35,6 +35,8 @@ const REGISTER_REFUSALS = new Set<AnyErrorCode>([
   P2PErrorCode.WRONG_NETWORK,
   P2PErrorCode.BAD_MESSAGE,
   P2PErrorCode.DISCOURAGED,
+  P2PErrorCode.ADDRESS_REFUSED,
+  P2PErrorCode.BAD_HANDSHAKE,
 ]);
 
 /** Reads a plain object body or throws a 400. Bodies are validated here, not by the schema (see server.ts). */

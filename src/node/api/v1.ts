@@ -39,7 +39,8 @@ export function nodeStatus(ctx: ApiContext): NodeStatus {
     bits: tip.bits,
     pending: ctx.mempool.size,
     stamps: policySummary(ctx),
-    peers: ctx.peers.list().map((peer) => peer.url),
+    peers: ctx.network.peers.connected.map((peer) => peer.url),
+    connections: ctx.network.peerCounts(),
     mining: {
       active: ctx.miner.mining,
       continuous: ctx.miner.isContinuous,

@@ -129,7 +129,11 @@ export function Explorer() {
             </div>
             <div>
               <dt>Peers</dt>
-              <dd>{status.peers.length}</dd>
+              <dd>
+                {status.connections.inbound + status.connections.outbound} connected (
+                {status.connections.outbound} out, {status.connections.inbound} in),{' '}
+                {status.connections.known} known
+              </dd>
             </div>
             <div>
               <dt>Last block</dt>
@@ -186,7 +190,7 @@ export function Explorer() {
             ))}
           </ul>
         ) : (
-          <p class="muted">This node has no peers.</p>
+          <p class="muted">This node is connected to no peers.</p>
         )}
       </section>
     </>
