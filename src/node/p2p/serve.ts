@@ -48,6 +48,8 @@ export function registerPeerRoutes(
   function admit(request: FastifyRequest, reply: FastifyReply): boolean {
     const peer = sessionPeer(request);
     if (!net.limiter.take(peer !== undefined ? `key:${peer.key}` : `ip:${request.ip}`)) {
+      // The bucket refills continuously: one second is enough for the next request.
+      reply.header('retry-after', '1');
       refuse(reply, P2PErrorCode.RATE_LIMITED, 'too many requests; slow down');
       return false;
     }
