@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { httpStatus } from '../error-status.ts';
@@ -33,10 +34,12 @@ function refuseWith(reply: FastifyReply, error: PeerError) {
  * source IPs are refused. Answers are JSON; refusals are `{error, message}` with 4xx codes.
  */
 export function registerPeerRoutes(
-  app: FastifyInstance,
+  fastify: FastifyInstance,
   net: Network,
   options: { readonly isOperator?: (request: FastifyRequest) => boolean } = {},
 ): void {
+  // Schema-typed requests (querystring, body) as the API's own routes: no casts.
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const chain = net.chain;
 
   /** The peer of the request's session, if it holds a live one. */
@@ -122,7 +125,7 @@ export function registerPeerRoutes(
     },
     async (request, reply) => {
       if (!admit(request, reply)) return reply;
-      const challenge = (request.query as { challenge?: unknown }).challenge;
+      const challenge = request.query.challenge;
       if (!isHex32(challenge)) {
         return refuse(reply, P2PErrorCode.BAD_MESSAGE, 'challenge must be 32 bytes of lowercase hex');
       }
@@ -197,7 +200,7 @@ export function registerPeerRoutes(
     },
     async (request, reply) => {
       if (!admit(request, reply)) return reply;
-      const parsed = parseIds((request.query as { ids?: unknown }).ids);
+      const parsed = parseIds(request.query.ids);
       if (!parsed.ok) return refuse(reply, P2PErrorCode.BAD_MESSAGE, parsed.message);
       const posts = [];
       for (const id of parsed.value) {
