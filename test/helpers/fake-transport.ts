@@ -10,7 +10,12 @@ import type { BanKind, PeerRow, PeerSource } from '#node/store/peers.ts';
 export type FakeCall =
   | { readonly method: 'handshake'; readonly peer: string; readonly hello: Hello }
   | { readonly method: 'headers'; readonly peer: string; readonly locator: readonly string[] }
-  | { readonly method: 'blocks'; readonly peer: string; readonly hashes: readonly string[] }
+  | {
+      readonly method: 'blocks';
+      readonly peer: string;
+      readonly hashes: readonly string[];
+      readonly timeoutMs?: number | undefined;
+    }
   | { readonly method: 'posts'; readonly peer: string; readonly ids: readonly string[] }
   | { readonly method: 'announce'; readonly peer: string; readonly inv: Inv }
   | { readonly method: 'addresses'; readonly peer: string }
@@ -21,6 +26,7 @@ export type FakeCall =
 export interface FakeHandlers {
   handshake?(peer: string, hello: Hello): Promise<Hello>;
   headers?(peer: string, locator: readonly string[]): Promise<readonly Unchecked[]>;
+  /** Its answer loses to P2P_TIMEOUT when the caller's `timeoutMs` passes first. */
   blocks?(peer: string, hashes: readonly string[]): Promise<readonly Unchecked[]>;
   posts?(peer: string, ids: readonly string[]): Promise<readonly Unchecked[]>;
   announce?(peer: string, inv: Inv): Promise<void>;
@@ -37,6 +43,18 @@ export function fakeKey(url: string): string {
 
 const unreachable = (peer: string) =>
   Promise.reject(new PeerError(P2PErrorCode.UNREACHABLE, `${peer}: no fake answer`));
+
+/** `answer`, or P2P_TIMEOUT after `ms` (as HttpTransport's AbortSignal.timeout). */
+function withTimeout<T>(answer: Promise<T>, ms: number, peer: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new PeerError(P2PErrorCode.TIMEOUT, `${peer}: no answer within ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * A PeerTransport without sockets: it records every call and answers with the test's handlers,
@@ -74,9 +92,10 @@ export class FakeTransport implements PeerTransport {
     return this.handlers.headers?.(peer, locator) ?? unreachable(peer);
   }
 
-  blocks(peer: string, hashes: readonly string[]): Promise<readonly Unchecked[]> {
-    this.calls.push({ method: 'blocks', peer, hashes });
-    return this.handlers.blocks?.(peer, hashes) ?? unreachable(peer);
+  blocks(peer: string, hashes: readonly string[], timeoutMs?: number): Promise<readonly Unchecked[]> {
+    this.calls.push({ method: 'blocks', peer, hashes, timeoutMs });
+    const answer = this.handlers.blocks?.(peer, hashes) ?? unreachable(peer);
+    return timeoutMs === undefined ? answer : withTimeout(answer, timeoutMs, peer);
   }
 
   posts(peer: string, ids: readonly string[]): Promise<readonly Unchecked[]> {

@@ -1,6 +1,9 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { MAIN } from '../../core/params.ts';
+import { blockJsonLimits, type JsonLimits, parseBoundedJson } from '../api/bounded-json.ts';
 import { isAnyErrorCode } from '../error-status.ts';
+import { NodeErrorCode } from '../errors.ts';
 import { hostOf, isNonPublicHost } from './address.ts';
 import { P2PErrorCode, PeerError, RefusedError } from './errors.ts';
 import {
@@ -39,6 +42,26 @@ export interface HttpTransportOptions {
   readonly timeoutMs?: number;
   /** Timeout of body downloads, ms. */
   readonly bodyTimeoutMs?: number;
+  /** Structure limits of one block's JSON (`blockJsonLimits(params)`); main's by default. */
+  readonly blockLimits?: JsonLimits;
+}
+
+/**
+ * Most structural tokens per character of an honest /p2p/blocks answer. The densest valid post
+ * (`{"author":"a","content":"b","timestamp":0,"stamp":{"bits":1,"nonce":0}},`) has 13 tokens in
+ * 72 characters (0.18), a header fewer; a flood of `{},` has 0.67.
+ */
+const ANSWER_TOKENS_PER_CHAR = 0.25;
+
+/**
+ * Structure limits of a /p2p/blocks answer `{"blocks":[...]}` for `asked` hashes, `chars` long:
+ * at most `asked` blocks each within `block`, and no denser in tokens than honest blocks are,
+ * so a flood of tiny objects is refused by a scan before JSON.parse builds any of them.
+ */
+export function blocksAnswerLimits(block: JsonLimits, asked: number, chars: number): JsonLimits {
+  const byCount = 3 + asked * (block.maxElements + 1);
+  const byDensity = 64 + Math.floor(chars * ANSWER_TOKENS_PER_CHAR);
+  return { maxDepth: block.maxDepth + 2, maxElements: Math.min(byCount, byDensity) };
 }
 
 /** The authorization scheme of a peer session (docs/PROTOCOL.md §11.1). */
@@ -59,10 +82,12 @@ export function sessionOf(header: unknown): string | undefined {
 export class HttpTransport implements PeerTransport {
   private readonly timeoutMs: number;
   private readonly bodyTimeoutMs: number;
+  private readonly blockLimits: JsonLimits;
 
   constructor(private readonly options: HttpTransportOptions) {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
+    this.blockLimits = options.blockLimits ?? blockJsonLimits(MAIN);
   }
 
   /**
@@ -130,13 +155,15 @@ export class HttpTransport implements PeerTransport {
     return typed('headers', parseHeadersAnswer(answer));
   }
 
-  async blocks(peer: string, hashes: readonly string[]): Promise<readonly Unchecked[]> {
+  async blocks(peer: string, hashes: readonly string[], timeoutMs?: number): Promise<readonly Unchecked[]> {
     const answer = await this.request(
       peer,
       '/p2p/blocks',
       { hashes },
       LIMITS.blocksBytes,
-      this.bodyTimeoutMs,
+      timeoutMs ?? this.bodyTimeoutMs,
+      undefined,
+      (text) => parseBlocksJson(text, blocksAnswerLimits(this.blockLimits, hashes.length, text.length)),
     );
     return typed('blocks', parseBlocksAnswer(answer, hashes.length));
   }
@@ -173,6 +200,7 @@ export class HttpTransport implements PeerTransport {
     maxBytes: number,
     timeoutMs: number,
     session = this.options.sessionFor(peer),
+    parse: (text: string) => unknown = (text) => parseJson(text, path),
   ): Promise<unknown> {
     const stats = this.options.stats;
     const url = `${peer}${path}`;
@@ -199,12 +227,8 @@ export class HttpTransport implements PeerTransport {
       }
       const text = await readCapped(response, maxBytes, path);
       stats.bytesReceived += Buffer.byteLength(text);
-      let json: unknown;
-      try {
-        json = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        throw new PeerError(P2PErrorCode.BAD_MESSAGE, `${path}: the answer is not JSON`);
-      }
+      // An error answer is small and never a block list: the plain parser reads it.
+      const json = text === '' ? undefined : response.ok ? parse(text) : parseJson(text, path);
       if (!response.ok) {
         const given =
           typeof json === 'object' && json !== null && typeof (json as { error?: unknown }).error === 'string'
@@ -253,6 +277,25 @@ async function refuseNonPublic(peer: string): Promise<void> {
   if (addresses.some(isNonPublicHost)) {
     throw new PeerError(P2PErrorCode.ADDRESS_REFUSED, 'the peer resolves to a non-public address');
   }
+}
+
+/** JSON.parse, failing as P2P_BAD_MESSAGE. */
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new PeerError(P2PErrorCode.BAD_MESSAGE, `${path}: the answer is not JSON`);
+  }
+}
+
+/** A block answer, scanned within `limits` before it is parsed (issue 9, finding 3). */
+function parseBlocksJson(text: string, limits: JsonLimits): unknown {
+  const parsed = parseBoundedJson(text, limits);
+  if (parsed.ok) return parsed.value;
+  if (parsed.code === NodeErrorCode.PAYLOAD_TOO_COMPLEX) {
+    throw new PeerError(P2PErrorCode.TOO_LARGE, `/p2p/blocks: ${parsed.message}`);
+  }
+  throw new PeerError(P2PErrorCode.BAD_MESSAGE, '/p2p/blocks: the answer is not JSON');
 }
 
 /** The parsed answer, or the PeerError (P2P_BAD_MESSAGE, 100 points) for one of the wrong form. */

@@ -1,3 +1,4 @@
+import { checkBlockHeader } from '../../core/block.ts';
 import { ErrorCode } from '../../core/errors.ts';
 import type { AcceptOptions, AcceptOutcome } from '../chain/chain.ts';
 import { CheckedBlock } from '../chain/checked.ts';
@@ -17,16 +18,17 @@ export type Scorer = Pick<PeerManager, 'misbehaved'>;
 
 /**
  * The one door for blocks from peers: blocks whose parent is unknown go to the orphan pool
- * (after stateless validation, so an orphan cost its sender real proof of work); the others go
- * to the chain; every rejection is scored against the sender; an accepted block releases the
- * orphans that were waiting for it.
+ * (after the header and body checks without signatures, so an orphan cost its sender real proof
+ * of work but costs us no signature check: those run when it connects, through acceptBlock); the
+ * others go to the chain; every rejection is scored against the sender; an accepted block
+ * releases the orphans that were waiting for it.
  */
 export class BlockIntake {
   rejected = 0;
   lastRejection: { peer: string; code: AnyErrorCode; message: string; at: number } | undefined;
 
   constructor(
-    private readonly chain: Pick<ChainView, 'hasBlock' | 'validateStateless' | 'acceptBlock'>,
+    private readonly chain: Pick<ChainView, 'params' | 'hasBlock' | 'checkBlock' | 'acceptBlock'>,
     private readonly orphans: OrphanPool,
     private readonly peers: Scorer,
   ) {}
@@ -40,17 +42,7 @@ export class BlockIntake {
     const previous = (header as { previous_hash?: unknown } | null)?.previous_hash;
     const index = (header as { index?: unknown } | null)?.index;
     if (typeof previous === 'string' && index !== 0 && !this.chain.hasBlock(previous)) {
-      const valid = this.chain.validateStateless(input, options);
-      if (!valid.ok) {
-        this.reject(from, valid.code, valid.message);
-        return { ok: false, code: valid.code, message: valid.message };
-      }
-      this.orphans.add({ block: valid.value.block, from, size });
-      return {
-        ok: false,
-        code: P2PErrorCode.ORPHAN,
-        message: `parent ${previous} unknown: kept as an orphan`,
-      };
+      return this.keepOrphan(input, from, size, previous);
     }
     const outcome = this.chain.acceptBlock(input, options);
     if (!outcome.ok) {
@@ -59,6 +51,35 @@ export class BlockIntake {
     }
     if (outcome.status !== 'duplicate') this.releaseOrphans(outcome.hash);
     return outcome;
+  }
+
+  /**
+   * Header first (form, hash, proof of work), then a replay of a kept orphan is answered before
+   * its posts are read, then the body (form, size, merkle root, stamps), never the signatures:
+   * a parentless block must not buy main-thread signature checks (issue 9, finding 3).
+   */
+  private keepOrphan(input: unknown, from: string, size: number, previous: string): IntakeOutcome {
+    const kept: IntakeOutcome = {
+      ok: false,
+      code: P2PErrorCode.ORPHAN,
+      message: `parent ${previous} unknown: kept as an orphan`,
+    };
+    let block = input instanceof CheckedBlock ? input.valid.block : undefined;
+    if (block === undefined) {
+      const head = checkBlockHeader(input, this.chain.params);
+      if (!head.ok) return this.refuse(from, head.code, head.message);
+      if (this.orphans.has(head.value.header.hash)) return kept;
+      const body = this.chain.checkBlock(input);
+      if (!body.ok) return this.refuse(from, body.code, body.message);
+      block = body.value.valid.block;
+    }
+    this.orphans.add({ block, from, size });
+    return kept;
+  }
+
+  private refuse(from: string, code: AnyErrorCode, message: string): IntakeOutcome {
+    this.reject(from, code, message);
+    return { ok: false, code, message };
   }
 
   private reject(from: string, code: AnyErrorCode, message: string): void {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CryptoPort } from '../../core/crypto.ts';
+import { blockJsonLimits } from '../api/bounded-json.ts';
 import type { Chain } from '../chain/chain.ts';
 import { NodeError } from '../errors.ts';
 import type { Mempool } from '../mempool.ts';
@@ -96,6 +97,7 @@ export class Network {
         sessionFor: (url) => this.peers.get(url)?.session,
         allowPrivate,
         stats: this.stats,
+        blockLimits: blockJsonLimits(deps.chain.params),
         ...(config.requestTimeoutMs !== undefined ? { timeoutMs: config.requestTimeoutMs } : {}),
       });
     const log: Log = (level, message, fields) => this.log(level, message, fields);

@@ -7,6 +7,7 @@ import type { ChainView } from './ports.ts';
 import type { SyncProgress } from './progress.ts';
 import { type CheckedHeader, checkHeaderRun } from './sync/headers.ts';
 import { syncRange } from './sync/range.ts';
+import { type BodyTimeoutBounds, BodyTimer } from './sync/timing.ts';
 import type { PeerTransport } from './transport.ts';
 
 /** Headers validated and held in memory per sync before bodies are fetched. */
@@ -22,6 +23,8 @@ export interface SyncOptions {
   /** Verifies the signatures of downloaded bodies off the main thread; without it, the chain does. */
   readonly verifier?: BulkSignatureVerifier;
   readonly now?: () => number;
+  /** Bounds of the adaptive body-download timeout (default BODY_TIMEOUT: 5 s to 30 s, 4 × the median). */
+  readonly bodyTimeout?: BodyTimeoutBounds;
 }
 
 /**
@@ -36,11 +39,15 @@ export class SyncManager {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private bodiesLock: Promise<void> = Promise.resolve();
+  /** Body batch times of every sync, for the adaptive download timeout. */
+  private readonly timer: BodyTimer;
   private stopped = false;
   /** Best height any peer told us about. */
   bestKnownHeight = 0;
 
-  constructor(private readonly options: SyncOptions) {}
+  constructor(private readonly options: SyncOptions) {
+    this.timer = new BodyTimer(options.bodyTimeout);
+  }
 
   stop(): void {
     this.stopped = true;
@@ -125,6 +132,7 @@ export class SyncManager {
           verifier: this.options.verifier,
           stopped: () => this.stopped,
           bestKnownHeight: () => this.bestKnownHeight,
+          timer: this.timer,
         },
         peer,
         headers,

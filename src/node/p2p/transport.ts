@@ -19,8 +19,11 @@ export interface PeerTransport {
   identify(peer: string, network: string): Promise<string>;
   /** Headers after the last locator hash the peer knows (≤ 2000). */
   headers(peer: string, locator: readonly string[], stop?: string): Promise<readonly Unchecked[]>;
-  /** Blocks by hash, in the order asked, possibly fewer (byte cap); never more than asked. */
-  blocks(peer: string, hashes: readonly string[]): Promise<readonly Unchecked[]>;
+  /**
+   * Blocks by hash, in the order asked, possibly fewer (byte cap); never more than asked.
+   * `timeoutMs` replaces the transport's body-download timeout for this request (adaptive sync).
+   */
+  blocks(peer: string, hashes: readonly string[], timeoutMs?: number): Promise<readonly Unchecked[]>;
   /** Posts by id; never more than asked. */
   posts(peer: string, ids: readonly string[]): Promise<readonly Unchecked[]>;
   announce(peer: string, inv: Inv): Promise<void>;

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Block } from '#core/block.ts';
+import type { CryptoPort } from '#core/crypto.ts';
+import { merkleRoot } from '#core/merkle.ts';
+import { REGTEST } from '#core/params.ts';
+import type { Post } from '#core/post.ts';
+import { Chain } from '#node/chain/chain.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { Mempool } from '#node/mempool.ts';
 import { chainView } from '#node/p2p/adapters.ts';
 import { P2PErrorCode } from '#node/p2p/errors.ts';
 import { NodeIdentity } from '#node/p2p/identity.ts';
@@ -8,7 +15,8 @@ import { BlockIntake } from '#node/p2p/intake.ts';
 import { OrphanPool } from '#node/p2p/orphans.ts';
 import { PeerManager } from '#node/p2p/peer-manager.ts';
 import type { ChainView } from '#node/p2p/ports.ts';
-import { mineOn, testChain } from '../../helpers/chain.ts';
+import { Store } from '#node/store/store.ts';
+import { idOf, makePost, mineOn, TestClock, testChain } from '../../helpers/chain.ts';
 import { blockOnGenesis } from '../../helpers/fake-peer.ts';
 import { FakeTransport, fakeHello, MemoryPeerBook } from '../../helpers/fake-transport.ts';
 
@@ -26,8 +34,37 @@ function minedElsewhere(count: number): Block[] {
   return blocks;
 }
 
-async function setup() {
-  const { chain: real } = testChain();
+/** node:crypto, counting the Ed25519 verifications and SHA-256 calls made through it. */
+function countingCrypto() {
+  const counts = { verify: 0, sha256: 0 };
+  const crypto: CryptoPort = {
+    ...nodeCrypto,
+    verify: (signature, message, key) => {
+      counts.verify++;
+      return nodeCrypto.verify(signature, message, key);
+    },
+    sha256: (data) => {
+      counts.sha256++;
+      return nodeCrypto.sha256(data);
+    },
+  };
+  return { crypto, counts };
+}
+
+/** An in-memory regtest chain that verifies through `crypto`. */
+function chainWith(crypto: CryptoPort): Chain {
+  const clock = new TestClock();
+  const store = Store.open({ dataDir: ':memory:', params: REGTEST });
+  const pool = new Mempool(store, REGTEST, crypto, { now: clock.now });
+  return new Chain({ store, pool, params: REGTEST, crypto, now: clock.now });
+}
+
+/** `count` distinct posts signed with the helpers' fixed key. */
+function signedPosts(count: number, tag: string): Post[] {
+  return Array.from({ length: count }, (_, i) => makePost(`${tag} ${i}`));
+}
+
+async function setup(real: Chain = testChain().chain) {
   const chain: ChainView = chainView(real);
   const book = new MemoryPeerBook();
   const peers = new PeerManager({
@@ -97,5 +134,55 @@ describe('block intake: the one door for blocks from peers', () => {
     const again = intake.accept(first, PEER, 1);
     assert.ok(again.ok && again.status === 'duplicate');
     assert.equal(intake.rejected, 0);
+  });
+
+  it('an orphan full of signed posts costs no signature check, and a replay costs no post hashing (finding 3)', async () => {
+    const { crypto, counts } = countingCrypto();
+    const { orphans, intake, book } = await setup(chainWith(crypto));
+    const posts = signedPosts(200, 'orphan');
+    const orphan = blockOnGenesis(posts, merkleRoot(posts.map(idOf)), {
+      previous: 'ab'.repeat(32),
+      index: 2,
+    });
+    const size = JSON.stringify(orphan).length;
+    counts.verify = 0;
+    const first = intake.accept(orphan, PEER, size);
+    assert.equal(first.ok ? undefined : first.code, P2PErrorCode.ORPHAN);
+    assert.equal(orphans.has(orphan.hash), true);
+    assert.equal(counts.verify, 0, 'no signature verified for a block whose parent is unknown');
+    counts.sha256 = 0;
+    for (let i = 0; i < 5; i++) {
+      const again = intake.accept(orphan, PEER, size);
+      assert.equal(again.ok ? undefined : again.code, P2PErrorCode.ORPHAN);
+    }
+    assert.equal(counts.verify, 0);
+    assert.ok(counts.sha256 <= 5 * 4, `a replay hashes the header only (${counts.sha256} SHA-256 calls)`);
+    assert.equal(book.get(PEER)?.score, 0);
+  });
+
+  it("an orphan's signatures are checked when it connects: a bad one is then rejected and scored", async () => {
+    const { crypto, counts } = countingCrypto();
+    const { chain: elsewhere } = testChain();
+    const parent = mineOn(elsewhere, elsewhere.tip, []);
+    assert.ok(elsewhere.acceptBlock(parent).ok);
+    const good = signedPosts(12, 'connects');
+    const forged = { ...good[3]!, signature: good[4]!.signature }; // same key, wrong message
+    const posts = [...good.slice(0, 3), forged, ...good.slice(4)];
+    const child = blockOnGenesis(posts, merkleRoot(posts.map(idOf)), {
+      previous: parent.hash,
+      index: 2,
+      timestamp: parent.timestamp + 1,
+    });
+    const { chain, orphans, intake, book } = await setup(chainWith(crypto));
+    counts.verify = 0;
+    const kept = intake.accept(child, PEER, 100);
+    assert.equal(kept.ok ? undefined : kept.code, P2PErrorCode.ORPHAN);
+    assert.equal(counts.verify, 0);
+    assert.equal(book.get(PEER)?.score, 0, 'a bad signature is not seen while the block is an orphan');
+    assert.ok(intake.accept(parent, 'http://other.example', 100).ok);
+    assert.equal(chain.tip.hash, parent.hash, 'the orphan did not connect');
+    assert.equal(orphans.size, 0);
+    assert.equal(counts.verify, 4, 'verified in order up to the forged signature');
+    assert.match(book.get(PEER)?.ban_reason ?? '', /^POST_BAD_SIGNATURE: /);
   });
 });

@@ -1,10 +1,26 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { merkleRoot } from '#core/merkle.ts';
+import { REGTEST } from '#core/params.ts';
+import { blockJsonLimits, scanJson } from '#node/api/bounded-json.ts';
 import { PeerError } from '#node/p2p/errors.ts';
-import { HttpTransport } from '#node/p2p/http-transport.ts';
+import { blocksAnswerLimits, HttpTransport } from '#node/p2p/http-transport.ts';
 import { NodeIdentity } from '#node/p2p/identity.ts';
 import { NetStats } from '#node/p2p/transport.ts';
+import { idOf, makePost } from '../../helpers/chain.ts';
+import { blockOnGenesis } from '../../helpers/fake-peer.ts';
+
+const POSTS = Array.from({ length: 40 }, (_, i) => makePost(`answer ${i}`));
+const BLOCK = blockOnGenesis(POSTS, merkleRoot(POSTS.map(idOf)));
+
+/** /p2p/blocks answers by the first hash asked: 00 too many bytes, 01 a flood of `{}`, 02 honest, 03 cut. */
+function blocksAnswer(first: string): string | undefined {
+  if (first === '01'.repeat(32)) return `{"blocks":[${'{},'.repeat(200_000)}{}]}`;
+  if (first === '02'.repeat(32)) return JSON.stringify({ blocks: [BLOCK] });
+  if (first === '03'.repeat(32)) return '{"blocks":[{"index":';
+  return undefined;
+}
 
 /** The HTTP transport's defences, against a local server answering whatever each path says. */
 describe('HttpTransport', () => {
@@ -21,11 +37,21 @@ describe('HttpTransport', () => {
       else if (path === '/p2p/headers') {
         response.writeHead(302, { location: 'http://127.0.0.1:1/' }).end();
       } else if (path === '/p2p/blocks') {
-        // Chunked (no content-length): the cap must hold while streaming.
-        response.writeHead(200, { 'content-type': 'application/json' });
-        const chunk = 'x'.repeat(1024 * 1024);
-        for (let i = 0; i < 30; i++) response.write(chunk);
-        response.end();
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          const asked = JSON.parse(Buffer.concat(chunks).toString()) as { hashes: string[] };
+          const answer = blocksAnswer(asked.hashes[0]!);
+          if (answer !== undefined) {
+            response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+            return;
+          }
+          // Chunked (no content-length): the cap must hold while streaming.
+          response.writeHead(200, { 'content-type': 'application/json' });
+          const chunk = 'x'.repeat(1024 * 1024);
+          for (let i = 0; i < 30; i++) response.write(chunk);
+          response.end();
+        });
       } else if (path === '/p2p/handshake') {
         response
           .writeHead(400, { 'content-type': 'application/json' })
@@ -73,6 +99,24 @@ describe('HttpTransport', () => {
 
   it('stops reading past the size cap, even without a content-length', async () => {
     assert.equal(await code(transport.blocks(url, ['00'.repeat(32)])), 'P2P_TOO_LARGE');
+  });
+
+  it('scans a block answer before parsing it: a flood of tiny objects is P2P_TOO_LARGE, a cut one P2P_BAD_MESSAGE', async () => {
+    assert.equal(await code(transport.blocks(url, ['01'.repeat(32)])), 'P2P_TOO_LARGE');
+    assert.equal(await code(transport.blocks(url, ['03'.repeat(32)])), 'P2P_BAD_MESSAGE');
+    assert.deepEqual(await transport.blocks(url, ['02'.repeat(32)]), [BLOCK]);
+  });
+
+  it("the answer limits hold honest answers of the densest valid posts, within each block's limits", () => {
+    const dense = { author: 'a', content: 'b', timestamp: 0, stamp: { bits: 1, nonce: 0 } };
+    const block = { ...BLOCK, transactions: Array.from({ length: 1000 }, () => dense) };
+    const text = JSON.stringify({ blocks: [block, block, block] });
+    const limits = blocksAnswerLimits(blockJsonLimits(REGTEST), 3, text.length);
+    assert.equal(scanJson(text, limits).ok, true);
+    assert.equal(
+      blocksAnswerLimits(blockJsonLimits(REGTEST), 1, 1e9).maxElements,
+      3 + blockJsonLimits(REGTEST).maxElements + 1,
+    );
   });
 
   it('times out on a silent peer', async () => {

@@ -12,6 +12,7 @@ import type { SyncProgress } from '../progress.ts';
 import type { PeerTransport } from '../transport.ts';
 import { Batch, type BatchBlocks } from './batch.ts';
 import type { CheckedHeader } from './headers.ts';
+import { BodyTimer } from './timing.ts';
 
 /** Headers per body batch: one request, one check-ahead, one transaction. */
 export const BATCH_SIZE = 100;
@@ -19,10 +20,12 @@ export const BATCH_SIZE = 100;
 const WINDOW = 2;
 /** Downloaded batches checked and sent to the signature workers ahead of the one connecting. */
 const VERIFY_AHEAD = 2;
+/** Peers asked for one batch at most, before the sync gives up on it. */
+const MAX_ATTEMPTS = 3;
 
 export interface RangeDeps {
   readonly chain: Pick<ChainView, 'tip' | 'hasBlock' | 'checkBlock' | 'inOneTransaction'>;
-  readonly peers: Pick<PeerManager, 'connected' | 'failed'>;
+  readonly peers: Pick<PeerManager, 'connected' | 'failed' | 'misbehaved'>;
   readonly transport: Pick<PeerTransport, 'blocks'>;
   readonly intake: Pick<BlockIntake, 'accept'>;
   readonly progress: Pick<SyncProgress, 'update'>;
@@ -31,6 +34,8 @@ export interface RangeDeps {
   readonly stopped: () => boolean;
   /** Best height any peer told of, for the progress line. */
   readonly bestKnownHeight: () => number;
+  /** Batch download times, for adaptive timeouts (kept across syncs by the SyncManager). */
+  readonly timer?: BodyTimer | undefined;
 }
 
 /** The batches of the headers whose bodies the node lacks, in chain order. */
@@ -103,27 +108,52 @@ export async function syncRange(
 
 /**
  * Downloads a batch: first from a peer chosen by turn among those high enough (the origin
- * included), then from the origin if that helper fails. A failing helper is counted against it.
+ * included), then from the others in turn, up to MAX_ATTEMPTS peers. A peer that served headers
+ * but does not serve the bodies asked (no or too few blocks, or no answer within the adaptive
+ * timeout) is stalling: scored P2P_STALLING (issue 9, finding 9) and the batch goes to the next
+ * peer. Other failures are counted against the peer as usual.
  */
 async function download(deps: RangeDeps, origin: Peer, batch: Batch): Promise<Batch> {
   const { peers } = deps;
+  const timer = deps.timer ?? new BodyTimer();
   const last = batch.lastHeight;
   const helpers = [origin, ...peers.connected.filter((p) => p.url !== origin.url && p.height >= last)];
-  const first = helpers[batch.turn % helpers.length]!;
-  const order = first === origin ? [origin] : [first, origin];
+  const start = batch.turn % helpers.length;
+  const order = [...helpers.slice(start), ...helpers.slice(0, start)].slice(0, MAX_ATTEMPTS);
   for (const peer of order) {
     batch.startDownload(peer.url);
+    const started = Date.now();
     try {
-      batch.downloaded(await fetchAll(deps.transport, peer.url, batch.headers));
+      const timeoutMs = timer.timeoutMs();
+      batch.downloaded(await fetchAll(deps.transport, peer.url, batch.headers, timeoutMs));
+      timer.record(Date.now() - started);
       return batch;
     } catch (error) {
-      if (peer !== origin) peers.failed(peer.url, error);
-      const retry = peer !== order.at(-1);
+      const scored = blame(deps, peer.url, error);
+      const retry = peer !== order.at(-1) && !deps.stopped();
       batch.downloadFailed(error, retry);
-      if (!retry) throw error;
+      if (!retry) throw scored;
     }
   }
   throw new Error('unreachable: the last peer asked either answers or throws');
+}
+
+/** Scores a peer whose batch download failed; returns the error marked as scored. */
+function blame(deps: RangeDeps, url: string, error: unknown): unknown {
+  if (!(error instanceof PeerError)) {
+    deps.peers.failed(url, error);
+    return error;
+  }
+  if (error.code === P2PErrorCode.TIMEOUT || error.code === P2PErrorCode.STALLING) {
+    deps.peers.misbehaved(url, P2PErrorCode.STALLING, error.message);
+  } else if (!error.scored) {
+    deps.peers.failed(url, error);
+  }
+  return new PeerError(
+    error.code === P2PErrorCode.TIMEOUT ? P2PErrorCode.STALLING : error.code,
+    error.message,
+    true,
+  );
 }
 
 /**
@@ -171,18 +201,31 @@ function connect(
   });
 }
 
-/** Fetches a batch of blocks, re-asking for the remainder when an answer stops at its byte cap. */
+/**
+ * Fetches a batch of blocks, re-asking for the remainder when an answer stops at its byte cap,
+ * all within `timeoutMs` (so a peer cannot stretch a batch by serving it one block at a time).
+ */
 async function fetchAll(
   transport: Pick<PeerTransport, 'blocks'>,
   url: string,
   batch: readonly WireHeader[],
+  timeoutMs: number,
 ): Promise<Unchecked[]> {
   const out: Unchecked[] = [];
+  const deadline = Date.now() + timeoutMs;
   while (out.length < batch.length) {
     const wanted = batch.slice(out.length).map((header) => header.hash);
-    const list = await transport.blocks(url, wanted);
-    if (list.length === 0)
-      throw new PeerError(P2PErrorCode.BAD_STATUS, 'the peer does not have the blocks it announced');
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new PeerError(P2PErrorCode.TIMEOUT, `${out.length} of ${batch.length} bodies in ${timeoutMs} ms`);
+    }
+    const list = await transport.blocks(url, wanted, left);
+    if (list.length === 0) {
+      throw new PeerError(
+        P2PErrorCode.STALLING,
+        `served ${out.length} of the ${batch.length} bodies asked, then none`,
+      );
+    }
     list.forEach((block, i) => {
       if (claimedHash(block) !== wanted[i]) {
         throw new PeerError(P2PErrorCode.UNREQUESTED, `block ${i} of the answer is not the one asked for`);
