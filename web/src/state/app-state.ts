@@ -78,6 +78,8 @@ export class AppStore {
       loadLatest: () => this.feed.load(true),
       onPost: (data) => this.onPostEvent(data),
       onBlock: (event) => void this.onBlockEvent(event),
+      // Evicted posts will not be mined from this pool: they leave the feed and the threads.
+      onEvicted: (id) => this.removePost(id),
     });
     this.feed = new FeedStore(this.hub, this.connection);
     this.threads = new ThreadsStore(this.hub, this.connection);
