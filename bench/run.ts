@@ -29,6 +29,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   core: () => import('./core.ts'),
   node: () => import('./node.ts'),
   network: () => import('./network.ts'),
+  stamps: () => import('./stamps.ts'),
 };
 
 interface SuiteReport {

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { AppStore } from './state/app-state.ts';
 import type { AppState } from './state/types.ts';
 
-export type { PublishResult } from './state/app-state.ts';
+export type { PublishOptions, PublishResult, StampPlan } from './state/app-state.ts';
 export type { AppState, Connection, MiningState, PostList, Theme } from './state/types.ts';
 
 export const store = new AppStore();

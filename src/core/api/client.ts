@@ -15,6 +15,7 @@ import type {
   Post,
   PostDetail,
   PostView,
+  StampPolicy,
   SubmitAnswer,
 } from './schemas.ts';
 
@@ -158,6 +159,11 @@ export class NodeClient {
 
   pending(limit: number, after?: number): Promise<PendingPage> {
     return this.get(`/api/v1/pending${queryString({ limit, after })}`);
+  }
+
+  /** The stamp work a post of `bytes` (canonical JSON, signed and stamped) needs now (§12.4). */
+  policy(bytes: number): Promise<StampPolicy> {
+    return this.get(`/api/v1/policy${queryString({ bytes })}`);
   }
 
   async submit(post: Post): Promise<SubmitAnswer> {

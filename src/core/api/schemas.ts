@@ -267,6 +267,8 @@ export const ReorgEvent = Type.Object({
   connected: Type.Immutable(Type.Array(Type.String(), { description: 'put on, lowest first' })),
   returnedToPending: Type.Integer({ description: 'posts pending again' }),
 });
+/** `evicted`: a pending post left the full pool for denser ones (§12.3); it reads `status: "evicted"`. */
+export const EvictedEvent = Type.Object({ id: Type.String() });
 
 // ---------------------------------------------------------------------------------------------
 // The tutorial's endpoints (wire-compatible with its Flask node)
@@ -373,6 +375,7 @@ export type MineResult = Static<typeof MineResult>;
 export type PostEvent = Static<typeof PostEvent>;
 export type BlockEvent = Static<typeof BlockEvent>;
 export type ReorgEvent = Static<typeof ReorgEvent>;
+export type EvictedEvent = Static<typeof EvictedEvent>;
 export type ChainAnswer = Static<typeof ChainAnswer>;
 export type PostBody = Static<typeof PostBody>;
 export type PostForm = Static<typeof PostForm>;
@@ -387,6 +390,7 @@ export interface NodeEvents {
   post: PostEvent;
   block: BlockEvent;
   reorg: ReorgEvent;
+  evicted: EvictedEvent;
 }
 export type NodeEventName = keyof NodeEvents;
 /** One server-sent event: its name and its payload. */

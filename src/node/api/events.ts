@@ -21,7 +21,8 @@ export const EVENTS_DESCRIPTION =
   'A `text/event-stream`. Events: `post` (a post entered the pending pool; payload: a PostView, ' +
   'as an item of GET /api/v1/posts), `block` (a block joined the best chain; payload: a ' +
   'BlockSummary, as an item of GET /api/v1/blocks), `reorg` (the best chain switched branches; ' +
-  'payload: ReorgEvent). The payload schemas are in components.schemas.';
+  'payload: ReorgEvent), `evicted` (a pending post left the full pool for denser ones; payload: ' +
+  'EvictedEvent `{id}`). The payload schemas are in components.schemas.';
 
 /** Why a stream was not opened. */
 export type AttachRefusal = 'full' | 'address-full';
@@ -104,7 +105,7 @@ export class EventHub {
 
 /** What the event feed listens to and reads its views from. */
 export interface EventSources {
-  readonly mempool: Pick<Mempool, 'onAdded'>;
+  readonly mempool: Pick<Mempool, 'onAdded' | 'onEvicted'>;
   readonly chain: Pick<Chain, 'on'>;
   readonly queries: Pick<ChainQueries, 'post' | 'blocks' | 'block'>;
 }
@@ -133,8 +134,8 @@ function blockSummary(
 
 /**
  * Publishes the node's events on the hub with the same views as the REST answers: a `post`
- * carries the PostView of the feed, a `block` the BlockSummary of /api/v1/blocks. Views are
- * only read when a stream is open.
+ * carries the PostView of the feed, a `block` the BlockSummary of /api/v1/blocks, an `evicted`
+ * the id of a post the full pool let go. Views are only read when a stream is open.
  */
 export function forwardNodeEvents(hub: EventHub, sources: EventSources): void {
   const { mempool, chain, queries } = sources;
@@ -149,4 +150,8 @@ export function forwardNodeEvents(hub: EventHub, sources: EventSources): void {
     if (summary !== undefined) hub.send({ type: 'block', data: summary });
   });
   chain.on('reorg', (event) => hub.send({ type: 'reorg', data: event }));
+  // One event per post: clients drop it from their feed (or mark their own post as evicted).
+  mempool.onEvicted(({ ids }) => {
+    for (const id of ids) hub.send({ type: 'evicted', data: { id } });
+  });
 }

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { BlockEvent, PostEvent, ReorgEvent } from '../../core/api/schemas.ts';
+import { BlockEvent, EvictedEvent, PostEvent, ReorgEvent } from '../../core/api/schemas.ts';
 import { NodeErrorCode } from '../errors.ts';
 import { refuseCrossOrigin } from './admin.ts';
 import { ChainJsonCache } from './chain-cache.ts';
@@ -120,7 +120,7 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
         { name: 'p2p', description: 'The peer protocol between nodes (docs/PROTOCOL.md §11)' },
       ],
       // The payloads of the server-sent events (GET /api/v1/events), which no route answer carries.
-      components: { schemas: { PostEvent, BlockEvent, ReorgEvent } },
+      components: { schemas: { PostEvent, BlockEvent, ReorgEvent, EvictedEvent } },
     },
   });
 

@@ -3,7 +3,17 @@ import { utf8Length } from '#core/bytes.ts';
 import { POST_LIMITS } from '#core/post.ts';
 import { nameProblem } from '../lib/identity-format.ts';
 import { paths } from '../router.ts';
-import { store, useStore } from '../store.ts';
+import { describeWorkTime } from '../state/hash-rate.ts';
+import { type StampPlan, store, useStore } from '../store.ts';
+
+/** Progress renders at most this often: workers report thousands of chunks a second. */
+const PROGRESS_EVERY_MS = 100;
+
+interface Stamping {
+  readonly plan: StampPlan;
+  /** Hashes tried over hashes expected, capped below 1 (a stamp may take longer than expected). */
+  readonly fraction: number;
+}
 
 interface Props {
   replyTo?: string;
@@ -12,7 +22,11 @@ interface Props {
   onCancel?: () => void;
 }
 
-/** The tutorial's form: a textarea, "Your name", "Post"; signs with the browser's key. */
+/**
+ * The tutorial's form: a textarea, "Your name", "Post". Stamps the post when the node asks for
+ * work (expected time, progress bar, Cancel; the work runs in Web Workers), then signs it with
+ * the browser's key and sends it.
+ */
 export function Composer({ replyTo, replyingTo, onDone, onCancel }: Props) {
   const app = useStore();
   const [content, setContent] = useState('');
@@ -20,7 +34,11 @@ export function Composer({ replyTo, replyingTo, onDone, onCancel }: Props) {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
+  const [stamping, setStamping] = useState<Stamping | undefined>();
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const stampingController = useRef<AbortController | undefined>(undefined);
+  // Leaving the page (or closing a reply box) stops the workers.
+  useEffect(() => () => stampingController.current?.abort(), []);
   const bytes = utf8Length(content);
   const max = POST_LIMITS.contentMaxBytes;
   const over = bytes > max;
@@ -40,10 +58,25 @@ export function Composer({ replyTo, replyingTo, onDone, onCancel }: Props) {
     if (over) return setError(`The post is ${bytes - max} bytes too long.`);
     const firstKey = app.identity === undefined;
     setSending(true);
-    const result = await store.publish(content, name.trim() === name ? name : name.trim(), replyTo);
+    const controller = new AbortController();
+    stampingController.current = controller;
+    let shown = 0;
+    const result = await store.publish(content, name.trim() === name ? name : name.trim(), replyTo, {
+      signal: controller.signal,
+      onStamping: (plan) => setStamping({ plan, fraction: 0 }),
+      onProgress: ({ hashes, expected }) => {
+        const now = performance.now();
+        if (now - shown < PROGRESS_EVERY_MS) return;
+        shown = now;
+        setStamping((current) => current && { ...current, fraction: Math.min(0.99, hashes / expected) });
+      },
+    });
+    stampingController.current = undefined;
+    setStamping(undefined);
     setSending(false);
     if (!result.ok) {
-      setError(result.message);
+      if (result.cancelled) setNotice(result.message);
+      else setError(result.message);
       return;
     }
     setContent('');
@@ -98,6 +131,20 @@ export function Composer({ replyTo, replyingTo, onDone, onCancel }: Props) {
           {sending ? 'Posting…' : 'Post'}
         </button>
       </div>
+      {stamping ? (
+        <div class="stamping" role="status">
+          <span>Stamping: {describeWorkTime(stamping.plan.seconds)} of work on this device</span>
+          <progress max={1} value={stamping.fraction} aria-label="Stamping progress" />
+          <button
+            type="button"
+            class="secondary"
+            aria-label="Cancel stamping"
+            onClick={() => stampingController.current?.abort()}
+          >
+            Cancel
+          </button>
+        </div>
+      ) : null}
       {error ? (
         <p class="error" role="alert">
           {error}

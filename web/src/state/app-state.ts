@@ -4,25 +4,51 @@
  * actions that touch more than one owner (a post arriving, a block confirming posts, publishing,
  * switching node) live here, each as one batch so components see one change.
  */
+
+import { bitsForWork } from '#core/stamp.ts';
 import { ApiError, type BlockSummary, type NodeApi, type PostView } from '../api.ts';
 import type { Identity } from '../lib/identity-format.ts';
 import { storage } from '../lib/storage.ts';
 import { ConnectionStore } from './connection.ts';
 import { FeedStore } from './feed.ts';
+import { hashRate } from './hash-rate.ts';
 import { StateHub } from './hub.ts';
 import { IdentityStore, storedIdentity } from './identity.ts';
 import { type BlockEvent, postEventView } from './live-events.ts';
 import { idleMining, MiningStore } from './mining.ts';
 import { fetchConfiguredNode } from './node-config.ts';
 import { emptyList } from './post-lists.ts';
-import { signNewPost } from './signed-post.ts';
+import {
+  draftPost,
+  expectedSeconds,
+  pricedSize,
+  type StampProgress,
+  signDraft,
+  stampInWorkers,
+} from './signed-post.ts';
 import { storedTheme, ThemeStore } from './theme.ts';
 import { ThreadsStore } from './threads.ts';
 import type { AppState, Theme } from './types.ts';
 
 const CLOCK_TICK_MS = 30_000;
 
-export type PublishResult = { ok: true; id: string } | { ok: false; message: string };
+export type PublishResult = { ok: true; id: string } | { ok: false; message: string; cancelled?: true };
+
+/** The stamp a post is about to be ground for, as the Composer shows it before the work starts. */
+export interface StampPlan {
+  /** Expected hashes. */
+  readonly work: number;
+  /** Expected seconds on this device (measured hash rate, all cores). */
+  readonly seconds: number;
+}
+
+export interface PublishOptions {
+  /** Cancels the stamping (the post is then not sent). */
+  readonly signal?: AbortSignal;
+  /** The node asks for work: called once, before the workers start. */
+  readonly onStamping?: (plan: StampPlan) => void;
+  readonly onProgress?: (progress: StampProgress) => void;
+}
 
 export class AppStore {
   private readonly hub: StateHub<AppState>;
@@ -52,6 +78,8 @@ export class AppStore {
       loadLatest: () => this.feed.load(true),
       onPost: (data) => this.onPostEvent(data),
       onBlock: (event) => void this.onBlockEvent(event),
+      // Evicted posts will not be mined from this pool: they leave the feed and the threads.
+      onEvicted: (id) => this.removePost(id),
     });
     this.feed = new FeedStore(this.hub, this.connection);
     this.threads = new ThreadsStore(this.hub, this.connection);
@@ -146,24 +174,73 @@ export class AppStore {
   }
 
   /**
-   * Signs and sends a post; the first post creates the key. The post shows as pending at once
-   * (optimistic) and is taken back if the node refuses it. Returns the node's reason on refusal.
+   * Stamps, signs and sends a post; the first post creates the key. The node's policy says how
+   * much stamp work the post needs (none on a quiet regtest node: sent at once); the work is done
+   * in Web Workers, never on the page's thread. The post shows as pending once sent (optimistic)
+   * and is taken back if the node refuses it. Returns the node's reason on refusal.
    */
-  async publish(content: string, name: string, replyTo?: string): Promise<PublishResult> {
+  async publish(
+    content: string,
+    name: string,
+    replyTo?: string,
+    options: PublishOptions = {},
+  ): Promise<PublishResult> {
     const identity = this.identity.ensure();
     this.identity.setName(name);
-    const signed = signNewPost(identity, name, content, replyTo, Date.now());
+    const now = Date.now();
+    const draft = draftPost(identity, name, content, replyTo, now);
+    // The form check first, so a post the node would refuse costs no work.
+    let signed = signDraft(identity, draft, now);
     if (!signed.ok) return signed;
-    this.addPost(signed.view);
+    let work: number;
     try {
-      await this.connection.api.submit(signed.post);
-      return { ok: true, id: signed.id };
+      work = await this.stampWork(pricedSize(draft));
     } catch (error) {
-      this.removePost(signed.id);
+      return { ok: false, message: `The post was not sent: ${this.connection.failed(error)}` };
+    }
+    if (work > 0) {
+      const bits = bitsForWork(BigInt(work));
+      options.onStamping?.({ work, seconds: expectedSeconds(bits, hashRate.estimate()) });
+      try {
+        const stamped = await stampInWorkers(draft, bits, {
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        });
+        hashRate.observe(stamped.hashes, stamped.seconds);
+        signed = signDraft(identity, draft, now, stamped.stamp);
+      } catch (error) {
+        if (error instanceof DOMException && error.name === 'AbortError') {
+          return { ok: false, cancelled: true, message: 'Stamping cancelled: the post was not sent.' };
+        }
+        return { ok: false, message: `The post could not be stamped: ${(error as Error).message}` };
+      }
+      if (!signed.ok) return signed;
+    }
+    const sent = signed;
+    this.addPost(sent.view);
+    try {
+      await this.connection.api.submit(sent.post);
+      return { ok: true, id: sent.id };
+    } catch (error) {
+      this.removePost(sent.id);
       if (error instanceof ApiError && error.kind === 'http') {
         return { ok: false, message: `The node refused the post: ${error.message}` };
       }
       return { ok: false, message: `The post was not sent: ${this.connection.failed(error)}` };
+    }
+  }
+
+  /**
+   * The stamp work to put in a post of `bytes`: the node's estimate for the next block (at least
+   * what its pool asks now). A node without the policy route (older) asks for none.
+   */
+  private async stampWork(bytes: number): Promise<number> {
+    try {
+      const policy = await this.connection.api.policy(bytes);
+      return Math.max(policy.required_work, policy.next_block_work);
+    } catch (error) {
+      if (error instanceof ApiError && error.kind === 'http' && error.status === 404) return 0;
+      throw error;
     }
   }
 

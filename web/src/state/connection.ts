@@ -30,6 +30,8 @@ export interface ConnectionHooks {
   onPost(data: unknown): void;
   /** A block joined the best chain. */
   onBlock(event: BlockEvent): void;
+  /** A pending post was evicted from the node's full pool. */
+  onEvicted(id: string): void;
 }
 
 type Owned =
@@ -174,6 +176,7 @@ export class ConnectionStore implements Session {
       post: (data) => this.hooks.onPost(data),
       block: (event) => this.hooks.onBlock(event),
       reorg: () => void this.resync(),
+      evicted: (id) => this.hooks.onEvicted(id),
       error: (closed) => {
         // The browser reconnects by itself; check whether the node is still there.
         if (closed) this.events = undefined;

@@ -9,6 +9,8 @@ export interface LiveHandlers {
   post(data: unknown): void;
   block(data: BlockEvent): void;
   reorg(): void;
+  /** A pending post left the node's full pool for denser ones. */
+  evicted(id: string): void;
   /** The stream failed; `closed` when the browser gave up and will not reconnect. */
   error(closed: boolean): void;
 }
@@ -39,6 +41,13 @@ export function openEventStream(
       // The node sends the BlockSummary of /api/v1/blocks; the app needs its hash, height and size.
       const block = data as BlockSummaryEvent;
       handlers.block({ hash: block.hash, height: block.height, posts: block.post_count });
+    }),
+  );
+  source.addEventListener(
+    'evicted',
+    live((data) => {
+      const id = (data as { id?: unknown }).id;
+      if (typeof id === 'string') handlers.evicted(id);
     }),
   );
   source.addEventListener(

@@ -11,6 +11,26 @@ export type SignedPost =
   | { readonly ok: true; readonly id: string; readonly post: Post; readonly view: PostView }
   | { readonly ok: false; readonly message: string };
 
+/**
+ * The post as it will be stamped and signed: its key set (the stamp commits to it, §12), no
+ * stamp, no signature.
+ */
+export function draftPost(
+  identity: Identity,
+  name: string,
+  content: string,
+  replyTo: string | undefined,
+  now: number,
+): UnsignedPost {
+  return {
+    author: name,
+    content,
+    timestamp: Math.round(now) / 1000,
+    pubkey: identity.publicKey,
+    ...(replyTo !== undefined ? { reply_to: replyTo } : {}),
+  };
+}
+
 /** Signs a new post; refuses one the node would refuse for its form (the reason in words). */
 export function signNewPost(
   identity: Identity,
@@ -18,13 +38,14 @@ export function signNewPost(
   content: string,
   replyTo: string | undefined,
   now: number,
+  stamp?: Stamp,
 ): SignedPost {
-  const unsigned: UnsignedPost = {
-    author: name,
-    content,
-    timestamp: Math.round(now) / 1000,
-    ...(replyTo !== undefined ? { reply_to: replyTo } : {}),
-  };
+  return signDraft(identity, draftPost(identity, name, content, replyTo, now), now, stamp);
+}
+
+/** Signs a draft (with its stamp, when it has one) and checks it as the node will. */
+export function signDraft(identity: Identity, draft: UnsignedPost, now: number, stamp?: Stamp): SignedPost {
+  const unsigned: UnsignedPost = stamp === undefined ? draft : { ...draft, stamp };
   const post = signPost(unsigned, fromHex(identity.privateKey), nobleCrypto);
   const checked = checkPost(post, nobleCrypto);
   if (!checked.ok) return { ok: false, message: checked.message };

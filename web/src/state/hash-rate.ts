@@ -1,0 +1,60 @@
+/**
+ * This device's stamping speed, for the Composer's "≈ 0.8 s of work on this device": a short
+ * probe on first use (one core, scaled by the core count), replaced by what each real stamping
+ * run measured (all workers together), which is the figure that counts.
+ */
+import { nobleCrypto } from '#core/crypto-noble.ts';
+import type { Post } from '#core/post.ts';
+import { bitsForWork, grindStamp, stampDigest } from '#core/stamp.ts';
+
+/** Attempts of the probe: a few ms on a phone, enough to time. */
+const PROBE_HASHES = 2048;
+/** A target no probe meets (work 2^200), so the probe always runs its full count. */
+const PROBE_BITS = bitsForWork(1n << 200n);
+const PROBE_POST: Post = { author: 'probe', content: 'probe', timestamp: 0, pubkey: '00'.repeat(32) };
+
+export function deviceCores(): number {
+  return Math.max(1, (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) || 2);
+}
+
+/** Hashes per second of one probe on this thread. */
+export function probeHashRate(now: () => number = () => performance.now()): number {
+  const digest = stampDigest(PROBE_POST, nobleCrypto);
+  const started = now();
+  grindStamp(PROBE_POST, PROBE_BITS, nobleCrypto, { count: PROBE_HASHES }, digest);
+  const seconds = Math.max(1e-4, (now() - started) / 1000);
+  return PROBE_HASHES / seconds;
+}
+
+export class HashRate {
+  private measured: number | undefined;
+
+  constructor(
+    private readonly probe: () => number = probeHashRate,
+    private readonly cores: () => number = deviceCores,
+  ) {}
+
+  /** Hashes per second of the whole device (all its stamping workers). */
+  estimate(): number {
+    this.measured ??= this.probe() * this.cores();
+    return this.measured;
+  }
+
+  /** Records a real run; runs too short to time (lucky stamps) are ignored. */
+  observe(hashes: number, seconds: number): void {
+    if (seconds >= 0.2 && hashes > 0) this.measured = hashes / seconds;
+  }
+}
+
+/** The app's one measure of this device. */
+export const hashRate = new HashRate();
+
+/** "≈ 0.8 s", "≈ 12 s", "≈ 3 min", "< 0.1 s": the expected time of a stamp, in words. */
+export function describeWorkTime(seconds: number): string {
+  if (!Number.isFinite(seconds)) return 'too long';
+  if (seconds < 0.1) return '< 0.1 s';
+  if (seconds < 10) return `≈ ${seconds.toFixed(1)} s`;
+  if (seconds < 120) return `≈ ${Math.round(seconds)} s`;
+  if (seconds < 7200) return `≈ ${Math.round(seconds / 60)} min`;
+  return `≈ ${Math.round(seconds / 3600)} h`;
+}
