@@ -86,8 +86,13 @@ export function validateHeaderStateless(
   return ok({ hash, target });
 }
 
-/** Form of a whole block (§4.1); posts are checked for form, not signature. */
-export function parseBlock(input: unknown): Result<Block> {
+/**
+ * The envelope of a block (§4.1): an object of known fields with a `hash` and a `transactions`
+ * array; splits it into the posts (unchecked) and the header fields.
+ */
+function splitBlock(
+  input: unknown,
+): Result<{ transactions: unknown[]; headerPart: Record<string, unknown> }> {
   if (!isPlainObject(input)) return fail(ErrorCode.BLOCK_NOT_OBJECT, 'a block must be a JSON object');
   for (const key of Object.keys(input)) {
     if (!BLOCK_FIELDS.has(key))
@@ -99,6 +104,14 @@ export function parseBlock(input: unknown): Result<Block> {
   if (!Array.isArray(input.transactions))
     return fail(ErrorCode.BLOCK_BAD_FIELD, 'transactions must be an array');
   const { transactions, ...headerPart } = input;
+  return ok({ transactions, headerPart });
+}
+
+/** Form of a whole block (§4.1); posts are checked for form, not signature. */
+export function parseBlock(input: unknown): Result<Block> {
+  const envelope = splitBlock(input);
+  if (!envelope.ok) return envelope;
+  const { transactions, headerPart } = envelope.value;
   const header = parseHeader(headerPart);
   if (!header.ok) return header;
   const posts: Post[] = [];
@@ -228,18 +241,9 @@ export interface CheckedHeader {
  * posts cost nothing until the header (and the node's own header checks) passed.
  */
 export function checkBlockHeader(input: unknown, params: NetworkParams): Result<CheckedHeader> {
-  if (!isPlainObject(input)) return fail(ErrorCode.BLOCK_NOT_OBJECT, 'a block must be a JSON object');
-  for (const key of Object.keys(input)) {
-    if (!BLOCK_FIELDS.has(key))
-      return fail(ErrorCode.BLOCK_UNKNOWN_FIELD, `unknown field "${key.slice(0, 40)}"`);
-  }
-  if (input.hash === undefined) return fail(ErrorCode.BLOCK_MISSING_FIELD, 'missing field "hash"');
-  if (input.transactions === undefined)
-    return fail(ErrorCode.BLOCK_MISSING_FIELD, 'missing field "transactions"');
-  if (!Array.isArray(input.transactions))
-    return fail(ErrorCode.BLOCK_BAD_FIELD, 'transactions must be an array');
-  const { transactions: _transactions, ...headerPart } = input;
-  const parsed = parseHeader(headerPart);
+  const envelope = splitBlock(input);
+  if (!envelope.ok) return envelope;
+  const parsed = parseHeader(envelope.value.headerPart);
   if (!parsed.ok) return parsed;
   const header = parsed.value as BlockHeader & { hash: string };
   const checked = validateHeaderStateless(header, header.hash, params);

@@ -39,11 +39,19 @@ export type GrindOutcome =
   /** `stopped`: shouldStop said so; otherwise every nonce of the range was tried. */
   | { readonly found: false; readonly stopped: boolean };
 
+/** What a grinder hashes with: one compression per nonce on a precomputed midstate. */
+export interface NonceHasher {
+  hashWith(nonce: number): Uint32Array;
+  /** The hex hash of the last {@link hashWith} call. */
+  digestHex(): string;
+}
+
 /**
- * Tries the nonces [start, start + count) in order on `header` (its timestamp as given, its own
- * nonce ignored) and returns the first whose hash is ≤ `target`.
+ * The one nonce-search loop: tries the nonces [start, start + count) in order with `hasher` and
+ * returns the first whose hash is ≤ `target`. Block headers ({@link grindNonce}) and post stamps
+ * (stamp.ts `grindStamp`) both search through it.
  */
-export function grindNonce(header: BlockHeader, target: bigint, options: GrindOptions = {}): GrindOutcome {
+export function grindWith(hasher: NonceHasher, target: bigint, options: GrindOptions = {}): GrindOutcome {
   const start = options.start ?? 0;
   const count = options.count ?? NONCE_LIMIT - start;
   const batch = options.batch ?? GRIND_BATCH;
@@ -54,7 +62,6 @@ export function grindNonce(header: BlockHeader, target: bigint, options: GrindOp
   const end = start + count;
   if (!(Number.isSafeInteger(batch) && batch > 0)) throw new RangeError('batch must be a positive integer');
   const { onProgress, shouldStop } = options;
-  const hasher = new HeaderHasher(header);
   const words = targetWords(target);
   for (let nonce = start; nonce < end; ) {
     const batchStart = nonce;
@@ -69,4 +76,12 @@ export function grindNonce(header: BlockHeader, target: bigint, options: GrindOp
     if (shouldStop?.()) return { found: false, stopped: true };
   }
   return { found: false, stopped: false };
+}
+
+/**
+ * Tries the nonces [start, start + count) in order on `header` (its timestamp as given, its own
+ * nonce ignored) and returns the first whose hash is ≤ `target`.
+ */
+export function grindNonce(header: BlockHeader, target: bigint, options: GrindOptions = {}): GrindOutcome {
+  return grindWith(new HeaderHasher(header), target, options);
 }

@@ -3,7 +3,7 @@ import { canonicalJson } from './canonical.ts';
 import { decodeBits, encodeBits } from './compact.ts';
 import type { CryptoPort } from './crypto.ts';
 import { ErrorCode, fail, ok, type Result } from './errors.ts';
-import { NONCE_LIMIT } from './grind.ts';
+import { type GrindOptions, grindWith } from './grind.ts';
 import type { Post } from './post.ts';
 import { blockWork, targetWords, wordsMeetTarget } from './pow.ts';
 import { compress, readBlockWords, SHA256_IV, writeDigest } from './sha256-fixed.ts';
@@ -137,14 +137,8 @@ export function checkStamp(post: Post, crypto: CryptoPort): Result<bigint> {
   return ok(blockWork(target));
 }
 
-export interface StampGrindOptions {
-  readonly start?: number;
-  readonly count?: number;
-  /** Attempts between progress calls; default 4096. */
-  readonly batch?: number;
-  readonly onProgress?: (hashes: number) => void;
-  readonly shouldStop?: () => boolean;
-}
+/** The nonce range, progress and cancellation of a stamp search (the same as a block's). */
+export type StampGrindOptions = GrindOptions;
 
 export type StampGrindOutcome =
   | { readonly found: true; readonly stamp: Stamp; readonly hash: string }
@@ -164,29 +158,8 @@ export function grindStamp(
 ): StampGrindOutcome {
   const target = decodeBits(bits);
   if (target === undefined) throw new RangeError(`bits 0x${bits.toString(16)} do not encode a target`);
-  const start = options.start ?? 0;
-  const count = options.count ?? NONCE_LIMIT - start;
-  const batch = options.batch ?? 4096;
-  if (!(Number.isSafeInteger(start) && start >= 0 && Number.isInteger(count) && count >= 0))
-    throw new RangeError(`bad nonce range: start ${start}, count ${count}`);
-  if (count > NONCE_LIMIT - start) throw new RangeError(`nonce range from ${start} passes 2^53`);
-  const end = start + count;
-  const words = targetWords(target);
-  const hasher = new StampHasher(digest, bits);
-  const { onProgress, shouldStop } = options;
-  for (let nonce = start; nonce < end; ) {
-    const batchStart = nonce;
-    const batchEnd = Math.min(end, nonce + batch);
-    for (; nonce < batchEnd; nonce++) {
-      if (wordsMeetTarget(hasher.hashWith(nonce), words)) {
-        onProgress?.(nonce - batchStart + 1);
-        return { found: true, stamp: { bits, nonce }, hash: hasher.digestHex() };
-      }
-    }
-    onProgress?.(batchEnd - batchStart);
-    if (shouldStop?.()) return { found: false, stopped: true };
-  }
-  return { found: false, stopped: false };
+  const outcome = grindWith(new StampHasher(digest, bits), target, options);
+  return outcome.found ? { found: true, stamp: { bits, nonce: outcome.nonce }, hash: outcome.hash } : outcome;
 }
 
 /** Expected attempts for `bits`, as a float: for time estimates ("≈ 0.8 s on this device"). */
