@@ -5,10 +5,11 @@ import {
   type KeyObject,
   randomBytes,
   sign,
-  verify,
 } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isAcceptablePubkey } from '../../core/post.ts';
+import { nodeCrypto } from '../crypto-node.ts';
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -60,18 +61,15 @@ export class NodeIdentity {
 
 /** Whether `signature` (hex) is `publicKey`'s (hex) over `message`; false for any malformed input. */
 export function verifySignature(publicKey: string, message: string, signature: unknown): boolean {
-  if (!isHex32(publicKey) || typeof signature !== 'string' || !/^[0-9a-f]{128}$/.test(signature))
+  // A small-order key "signs" anything (PROTOCOL §2.1 step 10): never an identity.
+  if (!isAcceptablePubkey(publicKey) || typeof signature !== 'string' || !/^[0-9a-f]{128}$/.test(signature))
     return false;
-  try {
-    const key = createPublicKey({
-      key: Buffer.concat([SPKI_PREFIX, Buffer.from(publicKey, 'hex')]),
-      format: 'der',
-      type: 'spki',
-    });
-    return verify(null, Buffer.from(message, 'utf8'), key, Buffer.from(signature, 'hex'));
-  } catch {
-    return false;
-  }
+  // The node's crypto port: one Ed25519 verifier (with its key cache) for posts and handshakes.
+  return nodeCrypto.verify(
+    Buffer.from(signature, 'hex'),
+    Buffer.from(message, 'utf8'),
+    Buffer.from(publicKey, 'hex'),
+  );
 }
 
 /**
