@@ -277,6 +277,12 @@ describe('/api/v1', () => {
     assert.match(response.body, new RegExp(`^yournet_chain_height ${height}$`, 'm'));
     assert.match(response.body, /^# TYPE yournet_posts_accepted_total counter$/m);
     assert.match(response.body, /^yournet_posts_rejected_total [1-9]\d*$/m);
+    // Peers by state, the same figures as the status: connected by direction, then known addresses.
+    const status = JSON.parse((await inject({ method: 'GET', url: '/api/v1/status' })).body);
+    const { inbound, outbound, known } = status.connections;
+    assert.match(response.body, new RegExp(`^yournet_peers_inbound ${inbound}$`, 'm'));
+    assert.match(response.body, new RegExp(`^yournet_peers_outbound ${outbound}$`, 'm'));
+    assert.match(response.body, new RegExp(`^yournet_peer_addresses ${known}$`, 'm'));
   });
 
   it('admin actions from another machine need the token; mining requests follow the open policy', async () => {
