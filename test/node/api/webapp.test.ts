@@ -106,6 +106,23 @@ describe('web app serving (src/node/api/webapp.ts, cors.ts)', () => {
     assert.equal(plain.body, 'console.log(1)');
   });
 
+  it("index.html preloads what the app fetches first: the config, and its node's status and first feed page", async () => {
+    const home = (await app.inject('/')).headers.link as string;
+    assert.match(home, /<\/config\.json>; rel=preload; as=fetch; crossorigin=anonymous/);
+    assert.match(home, /<\/api\/v1\/status>; rel=preload; as=fetch/);
+    assert.match(home, /<\/api\/v1\/posts\?limit=50>; rel=preload; as=fetch/);
+    const explorer = (await app.inject('/explorer')).headers.link as string;
+    assert.match(explorer, /\/api\/v1\/status/);
+    assert.doesNotMatch(explorer, /\/api\/v1\/posts/, 'the feed only where it is shown');
+    // An app server for another node (yournet app --node) cannot preload that node's answers.
+    const other = await appWith(dist, 'http://127.0.0.1:8000');
+    assert.equal(
+      (await other.inject('/')).headers.link,
+      '</config.json>; rel=preload; as=fetch; crossorigin=anonymous',
+    );
+    await other.close();
+  });
+
   it('index.html, the service worker and the manifest are revalidated on every load', async () => {
     assert.equal((await app.inject('/')).headers['cache-control'], 'no-cache');
     const worker = await app.inject('/sw.js');
