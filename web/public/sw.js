@@ -74,8 +74,7 @@ async function cacheShell() {
   const cache = await caches.open(SHELL);
   const index = await fetch('/', { cache: 'reload' });
   if (!index.ok) throw new Error(`index.html: ${index.status}`);
-  const html = await index.clone().text();
-  const assets = [...new Set(html.match(/\/assets\/[\w.-]+/g) ?? [])];
+  const assets = [...assetPaths(await index.clone().text())];
   await cache.put('/', index);
   await Promise.all([...assets, ...ROOT_FILES].map((path) => cache.add(path).catch(() => undefined)));
 }
@@ -83,16 +82,34 @@ async function cacheShell() {
 async function navigation(request) {
   try {
     const response = await fetch(request);
-    if (response.ok) {
-      const copy = response.clone();
-      caches.open(SHELL).then((cache) => cache.put('/', copy));
-    }
+    if (response.ok) refreshShell(response.clone()).catch(() => undefined);
     return response;
   } catch (error) {
     // Every app route is the same index.html (history routing).
     const cached = await caches.match('/', { cacheName: SHELL });
     if (cached) return cached;
     throw error;
+  }
+}
+
+const assetPaths = (html) => new Set(html.match(/\/assets\/[\w.-]+/g) ?? []);
+
+/**
+ * Keeps the latest index.html; when it names other bundles (a new build), the old build's
+ * files leave the cache (the new ones are cached as they are fetched).
+ */
+async function refreshShell(response) {
+  const cache = await caches.open(SHELL);
+  const html = await response.clone().text();
+  const previous = await cache.match('/');
+  await cache.put('/', response);
+  if (previous === undefined) return;
+  const before = assetPaths(await previous.text());
+  const now = assetPaths(html);
+  if ([...now].every((path) => before.has(path))) return;
+  for (const key of await cache.keys()) {
+    const path = new URL(key.url).pathname;
+    if (path.startsWith('/assets/') && !now.has(path)) await cache.delete(key);
   }
 }
 
