@@ -222,7 +222,7 @@ describe('app delivery: compression, speed, offline, search', () => {
     assert.deepEqual(errors, []);
   });
 
-  it('one search box: a height, a block hash, a post id jump to their page; words match as prefixes', async () => {
+  it('one search box: a height, a block hash, a post id, a key jump to their page; words match as prefixes', async () => {
     const { page, errors } = await newPage();
     await page.goto(`${node.url}/search`);
     const box = page.getByRole('searchbox', { name: 'Search posts' });
@@ -241,6 +241,12 @@ describe('app delivery: compression, speed, offline, search', () => {
     await go(seedId);
     await page.waitForURL(`**/post/${seedId}`);
     await article(page, 'a giraffe at dawn').waitFor();
+    // 64 hex digits that are no post id and no block hash: a key, its author page.
+    const key = 'cd'.repeat(32);
+    await page.goto(`${node.url}/search`);
+    await go(key);
+    await page.waitForURL(`**/author/${key}`);
+    await page.getByText(key).waitFor();
     await page.goto(`${node.url}/search`);
     await go('gira');
     await page.waitForURL('**/search?q=gira');
