@@ -182,7 +182,7 @@ describe('ChainQueries.posts full-text search', () => {
       ['-x', [p[5]]],
       ['x -x', [p[5]]],
       ['hello*', [p[6], p[0]]],
-      ['hel*', []],
+      ['hel*', [p[6], p[0]]], // a prefix search for "hel": the `*` itself is dropped
       ['^hello', [p[6], p[0]]],
       ['"hello" "world"', [p[0]]],
       ['"hello world"', [p[0]]],
@@ -220,10 +220,10 @@ describe('ChainQueries.posts full-text search', () => {
     assert.deepEqual(queries.posts({ limit: 5, q: 'a'.repeat(QUERY_LIMITS.searchMaxChars) }).items, []);
   });
 
-  it('quotes every term and ANDs them', () => {
-    assert.equal(ftsQuery('hello'), '"hello"');
-    assert.equal(ftsQuery(' a  OR b '), '"a" AND "OR" AND "b"');
-    assert.equal(ftsQuery('say "hi"'), '"say" AND """hi"""');
+  it('quotes every term, makes it a prefix from two characters on, and ANDs them', () => {
+    assert.equal(ftsQuery('hello'), '"hello"*');
+    assert.equal(ftsQuery(' a  OR b '), '"a" AND "OR"* AND "b"');
+    assert.equal(ftsQuery('say "hi"'), '"say"* AND """hi"""*');
     assert.equal(ftsQuery('* " -'), undefined);
   });
 
