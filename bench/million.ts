@@ -93,9 +93,10 @@ async function measureSize(shape: StoreShape): Promise<{ results: BenchResult[];
     const ids = JSON.parse((await node.get('/api/v1/posts?limit=200')).body).items.map(
       (post: { id: string }) => post.id,
     ) as string[];
-    const threads = JSON.parse((await node.get('/api/v1/posts?limit=200')).body)
-      .items.filter((post: { reply_to?: string }) => post.reply_to !== undefined)
-      .map((post: { reply_to: string }) => post.reply_to) as string[];
+    const threads = (
+      JSON.parse((await node.get('/api/v1/posts?limit=200')).body).items as { post: { reply_to?: string } }[]
+    ).flatMap((view) => (view.post.reply_to === undefined ? [] : [view.post.reply_to]));
+    if (threads.length === 0) throw new Error('no replies among the newest 200 posts');
     const authorOf = (i: number) => (i * 7_919) % shape.authors;
     const pubkeys = new Map<number, string>();
     const pubkey = (a: number) => {
