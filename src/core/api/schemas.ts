@@ -326,6 +326,19 @@ export const FeedQuery = Type.Object({
   pubkey: Type.Optional(Hex64),
   reply_to: Type.Optional(Hex64),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'full-text search' })),
+  replies: Type.Optional(
+    Type.Union([Type.Literal('include'), Type.Literal('exclude')], {
+      description:
+        'replies in the page or not; default: exclude on the unfiltered feed (top-level posts, each with its reply count), include with any filter',
+    }),
+  ),
+  after: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description:
+        'thread cursor, with reply_to only: replies oldest first above this seq (0 starts the thread); `next` is the following `after`',
+    }),
+  ),
 });
 
 /** GET /api/v1/blocks. */
