@@ -173,6 +173,16 @@ export const StampPolicySummary = Type.Object({
   floor_work: Type.Number({ description: "the network's consensus floor: stamp work every post carries" }),
 });
 
+/** Who may ask this node to mine a block now (POST /api/v1/mine; the node's --mine-requests). */
+export const MineRequests = Type.Object({
+  policy: Type.Union([Type.Literal('open'), Type.Literal('token'), Type.Literal('off')], {
+    description: 'open: anyone, rate-limited per address; token: the admin token; off: the operator only',
+  }),
+  operator: Type.Boolean({
+    description: 'this request proved the operator (loopback, or the admin token): it may always mine',
+  }),
+});
+
 /** GET /api/v1/policy?bytes=N: what a post of N bytes needs. */
 export const StampPolicy = Type.Object({
   ...StampPolicySummary.properties,
@@ -181,6 +191,7 @@ export const StampPolicy = Type.Object({
   required_bits: Type.Integer({ description: 'the easiest stamp bits crediting required_work' }),
   next_block_work: Type.Number({ description: 'estimated stamp work to be in the next block' }),
   next_block_bits: Type.Integer({ description: 'the easiest stamp bits crediting next_block_work' }),
+  mine_requests: Type.Optional(MineRequests),
 });
 
 export const PolicyQuery = Type.Object(
@@ -383,6 +394,7 @@ export type PendingPage = Static<typeof PendingPage>;
 export type NodeStatus = Static<typeof NodeStatus>;
 export type StampPolicySummary = Static<typeof StampPolicySummary>;
 export type StampPolicy = Static<typeof StampPolicy>;
+export type MineRequests = Static<typeof MineRequests>;
 export type SubmitAnswer = Static<typeof SubmitAnswer>;
 export type MineResult = Static<typeof MineResult>;
 export type PostEvent = Static<typeof PostEvent>;
