@@ -14,6 +14,16 @@ interface FeedItem {
 
 const REPLIES = 121;
 
+/** Polls `find` every 100 ms for up to 5 s (the app shows a post before the node has stored it). */
+async function eventually<T>(find: () => Promise<T | undefined>): Promise<T | undefined> {
+  for (let i = 0; i < 50; i++) {
+    const found = await find();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
+}
+
 /** An unsigned post through the API (regtest asks no stamp of it). */
 async function submit(nodeUrl: string, content: string, extra: { reply_to?: string } = {}): Promise<string> {
   const response = await postJson(`${nodeUrl}/api/v1/posts`, {
@@ -183,8 +193,10 @@ describe('app features: conversations, threads, onboarding, keys, recovery', () 
     };
     assert.equal(file.public_key, stored.publicKey);
     await notice.waitFor({ state: 'detached' });
-    const reply = (await feed(`&reply_to=${rootId}&after=0`)).find(
-      (item) => item.post.content === 'my first words are a reply',
+    const reply = await eventually(async () =>
+      (await feed(`&reply_to=${rootId}&after=0`)).find(
+        (item) => item.post.content === 'my first words are a reply',
+      ),
     );
     assert.equal(reply?.post.pubkey, stored.publicKey, 'the reply is signed with the new key');
     await page.reload();
@@ -224,7 +236,9 @@ describe('app features: conversations, threads, onboarding, keys, recovery', () 
     await unlock.waitFor({ state: 'detached' });
     await composer.getByRole('button', { name: 'Post' }).click();
     await card('posted after unlocking').getByText('Signed').waitFor();
-    const posted = (await feed()).find((item) => item.post.content === 'posted after unlocking');
+    const posted = await eventually(async () =>
+      (await feed()).find((item) => item.post.content === 'posted after unlocking'),
+    );
     assert.equal(posted?.post.pubkey, before.publicKey, 'the same key, unlocked');
   });
 
@@ -250,7 +264,10 @@ describe('app features: conversations, threads, onboarding, keys, recovery', () 
     const row = page.locator('table.blocks tr[data-height="1"]');
     assert.equal(await row.count(), 0);
     node = await startNodeProcess({ dataDir: node.dataDir, port });
-    await row.waitFor({ timeout: 20_000 });
+    // Not waiting for the backoff's next try: the point is what the explorer does once online.
+    await page.getByTestId('offline-banner').getByRole('button', { name: 'Retry now' }).click();
+    await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
+    await row.waitFor({ timeout: 10_000 });
     await screenshot(page, 'features-explorer-recovered-desktop');
     assert.deepEqual(errors, []);
   });
