@@ -116,7 +116,8 @@ static napi_value search(napi_env env, napi_callback_info info) {
   if (!bytes_arg(env, argv[1], 32, &target))
     return fail(env, "ERR_INVALID_ARG_TYPE", "target must be a Uint8Array of 32 bytes", 0);
   double start, count;
-  if (!integer_arg(env, argv[2], &start) || !integer_arg(env, argv[3], &count) || start + count > NONCE_LIMIT)
+  /* count > 2^53 - start, not start + count > 2^53: the sum would round (2^53 - 1 + 2 == 2^53). */
+  if (!integer_arg(env, argv[2], &start) || !integer_arg(env, argv[3], &count) || count > NONCE_LIMIT - start)
     return fail(env, "ERR_OUT_OF_RANGE", "start and count must be integers with start + count <= 2^53", 1);
   yn_job job;
   yn_prepare(&job, header, target);
