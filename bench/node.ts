@@ -8,16 +8,22 @@
  *  3. GET /api/v1/status latency while the miner runs on every core (network main, where the
  *     easiest target still takes ~2^20 hashes a block), and the miner's hash rate;
  *  4. feed queries on a store of 100,000 confirmed posts (bench/node-queries.ts), in-process and
- *     over HTTP, and the RSS of the node process serving that store.
+ *     over HTTP, and the RSS of the node process serving that store;
+ *  5. the native miner (issue 13, part `miner`): `--mine` with its default workers (every core),
+ *     status latency and hash rate, side by side with `openssl speed -evp sha256`.
  *
  * Every loop is bounded in count and time; every node is stopped by its pid and every data
  * directory deleted, also when a step fails. See bench/README.md for the targets.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHex } from '#core/bytes.ts';
+import { grindNonce } from '#core/grind.ts';
+import { encodeHeader } from '#core/header.ts';
 import { type Post, signPost } from '#core/post.ts';
+import { loadNativeMiner, targetBytes } from '#node/miner/native.ts';
 import { type BenchResult, log, median, round } from './harness.ts';
 import { buildCli, NodeProcess } from './node-process.ts';
 import {
@@ -55,6 +61,7 @@ const TARGETS = {
   rssMb: { op: '<=', value: 200 },
   mineMs: { op: '<=', value: 1_000 },
   statusMs: { op: '<=', value: 50 },
+  hashRatio: { op: '>=', value: 0.5 },
 } as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -420,6 +427,142 @@ async function queriesAndMemory(): Promise<BenchResult[]> {
   }
 }
 
+/**
+ * `openssl speed -evp sha256 -bytes <bytes> -seconds 3`: messages of `bytes` per second, per
+ * core. openssl times with its user CPU time (not wall time), so other processes on the machine
+ * do not lower it. undefined when openssl is missing.
+ */
+function opensslSpeed(bytes: number): number | undefined {
+  const out = spawnSync('openssl', ['speed', '-evp', 'sha256', '-bytes', String(bytes), '-seconds', '3'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  const kilobytes = /^sha256\s+([\d.]+)k/m.exec(out.stdout ?? '');
+  return kilobytes ? (Number(kilobytes[1]) * 1000) / bytes : undefined;
+}
+
+/** Hashes per CPU-second of one search on this thread (CPU time, so load elsewhere does not count). */
+function perCpuSecond(hashes: number, search: () => unknown): number {
+  const start = process.cpuUsage();
+  search();
+  const used = process.cpuUsage(start);
+  return hashes / ((used.user + used.system) / 1e6);
+}
+
+/**
+ * Result 5 (issue 13): a main node with `--mine` and its default workers (every core, nice 19):
+ * status p99 while it mines, its hash rate, and the ratio to what the machine's SHA-256 can do,
+ * `openssl speed` (bulk: 16 KiB messages, one compression per 64 bytes; and the 64-byte messages
+ * of the issue's command, two compressions and the EVP calls each) measured in the same run.
+ */
+async function nativeMiner(): Promise<BenchResult[]> {
+  const cores = availableParallelism();
+  const native = loadNativeMiner();
+  log(`[node] miner: ${native.ok ? `native ${native.miner.backend}` : `JavaScript (${native.reason})`}`);
+  log('[node] openssl speed -evp sha256 -bytes 64 and -bytes 16384, 3 s each');
+  const messages64 = opensslSpeed(64);
+  const bulk = opensslSpeed(16_384);
+  const compressions = bulk === undefined ? undefined : (bulk * 16_384) / 64;
+  // One thread of this process: the JavaScript search and the addon on the same header.
+  const template = {
+    version: 1,
+    index: 1,
+    previous_hash: '11'.repeat(32),
+    merkle_root: '22'.repeat(32),
+    timestamp: 1_700_000_000,
+    bits: 0,
+    nonce: 0,
+  };
+  const jsRate = perCpuSecond(2 ** 20, () => grindNonce(template, 0n, { count: 2 ** 20 }));
+  const nativeRate = native.ok
+    ? perCpuSecond(2 ** 24, () => native.miner.search(encodeHeader(template), targetBytes(0n), 0, 2 ** 24))
+    : undefined;
+
+  const feedCount = Math.ceil(((STATUS_SECONDS_LIMIT + STATUS_WARMUP_SECONDS + 5) * 1000) / FEED_GAP_MS);
+  const feed = signedBodies(feedCount, 'native', Date.now() / 1000 - 60);
+  const dataDir = tempDir('native');
+  let node: NodeProcess | undefined;
+  let feeding = true;
+  let feeder: Promise<void> | undefined;
+  try {
+    node = await NodeProcess.start({ dataDir, network: 'main', args: ['--mine'], sockets: 4 });
+    const target = node;
+    log(`[node] main node pid ${node.pid}, --mine (default workers): a post every ${FEED_GAP_MS} ms`);
+    feeder = (async () => {
+      for (let i = 0; i < feed.length && feeding; i++) {
+        await target.post('/api/v1/posts', feed[i]!);
+        await sleep(FEED_GAP_MS);
+      }
+    })();
+    await sleep(STATUS_WARMUP_SECONDS * 1000);
+    const first = JSON.parse((await node.get('/api/v1/status')).body) as StatusBody;
+    const hashesBefore = await hashesTotal(node);
+    const cpuBefore = node.cpuSeconds();
+    const start = process.hrtime.bigint();
+    const deadline = Date.now() + STATUS_SECONDS_LIMIT * 1000;
+    const latencies: number[] = [];
+    while (latencies.length < STATUS_REQUESTS && Date.now() < deadline) {
+      const t = process.hrtime.bigint();
+      const answer = await node.get('/api/v1/status');
+      latencies.push(ms(t));
+      if (answer.status !== 200) throw new Error(`status answered ${answer.status}`);
+      await sleep(STATUS_GAP_MS);
+    }
+    const seconds = ms(start) / 1000;
+    const hashes = (await hashesTotal(node)) - hashesBefore;
+    const cpuAfter = node.cpuSeconds();
+    const last = JSON.parse((await node.get('/api/v1/status')).body) as StatusBody;
+    feeding = false;
+    await feeder;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const rate = hashes / seconds;
+    // CPU of the miner threads: all threads but the main one (the signature verifier is idle here).
+    const minerCpu =
+      cpuBefore && cpuAfter ? cpuAfter.total - cpuAfter.main - (cpuBefore.total - cpuBefore.main) : undefined;
+    const perCpu = minerCpu ? hashes / minerCpu : undefined;
+    log(
+      `[node] status p99 ${percentile(sorted, 0.99).toFixed(2)} ms with ${last.mining.workers} workers; ` +
+        `${(rate / 1e6).toFixed(2)} M hashes/s; openssl bulk ${((compressions ?? 0) / 1e6).toFixed(2)} M compressions/s per core`,
+    );
+    const ratio = compressions ? rate / (compressions * cores) : 0;
+    return [
+      {
+        name: `GET /api/v1/status p99 while mining (main, --mine with its default ${last.mining.workers} workers)`,
+        value: round(percentile(sorted, 0.99)),
+        unit: 'ms',
+        target: TARGETS.statusMs,
+        p50: round(percentile(sorted, 0.5)),
+        max: round(sorted[sorted.length - 1]!),
+        requests: latencies.length,
+        blocks_mined: last.height - first.height,
+      },
+      {
+        name: `native miner hash rate ÷ (openssl bulk SHA-256 compressions/s × ${cores} cores)`,
+        value: round(ratio, 3),
+        unit: 'ratio',
+        target: TARGETS.hashRatio,
+        backend: native.ok ? native.miner.backend : 'js',
+        node_hashes_per_second: round(rate),
+        openssl_bulk_compressions_per_cpu_second: round(compressions ?? 0),
+        openssl_64_byte_messages_per_cpu_second: round(messages64 ?? 0),
+        ratio_to_openssl_64_byte_messages: messages64 ? round(rate / (messages64 * cores), 3) : 0,
+        node_miner_hashes_per_cpu_second: perCpu ? round(perCpu) : 0,
+        ratio_per_cpu_second: perCpu && compressions ? round(perCpu / compressions, 3) : 0,
+        one_thread_js_hashes_per_cpu_second: round(jsRate),
+        one_thread_native_hashes_per_cpu_second: nativeRate ? round(nativeRate) : 0,
+        seconds: round(seconds),
+        statistic:
+          'hashes counted by the workers / wall time (gaps between blocks included) ÷ openssl (user CPU time) × cores',
+      },
+    ];
+  } finally {
+    feeding = false;
+    await feeder?.catch(() => undefined);
+    await node?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<BenchResult[]> {
   if (!process.env.YOURNET_BENCH_NO_BUILD) buildCli();
   const only = process.env.YOURNET_BENCH_NODE_ONLY?.split(',');
@@ -427,6 +570,7 @@ export async function run(): Promise<BenchResult[]> {
     ['posts', postsAndMining],
     ['status', statusWhileMining],
     ['queries', queriesAndMemory],
+    ['miner', nativeMiner],
   ];
   const results: BenchResult[] = [];
   for (const [name, part] of parts) if (!only || only.includes(name)) results.push(...(await part()));
