@@ -8,16 +8,24 @@
  *  3. GET /api/v1/status latency while the miner runs on every core (network main, where the
  *     easiest target still takes ~2^20 hashes a block), and the miner's hash rate;
  *  4. feed queries on a store of 100,000 confirmed posts (bench/node-queries.ts), in-process and
- *     over HTTP, and the RSS of the node process serving that store.
+ *     over HTTP, and the RSS of the node process serving that store;
+ *  5. the native miner (issue 13, part `miner`): `--mine` with its default workers (every core),
+ *     status latency and hash rate, side by side with `openssl speed -evp sha256`.
  *
  * Every loop is bounded in count and time; every node is stopped by its pid and every data
  * directory deleted, also when a step fails. See bench/README.md for the targets.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHex } from '#core/bytes.ts';
+import { nobleCrypto } from '#core/crypto-noble.ts';
+import { grindNonce } from '#core/grind.ts';
 import { type Post, signPost } from '#core/post.ts';
+import { bitsForWork, grindStamp } from '#core/stamp.ts';
+import { loadNativeMiner } from '#node/miner/native.ts';
+import { MinerPool } from '#node/miner/pool.ts';
 import { type BenchResult, log, median, round } from './harness.ts';
 import { buildCli, NodeProcess } from './node-process.ts';
 import {
@@ -55,6 +63,7 @@ const TARGETS = {
   rssMb: { op: '<=', value: 200 },
   mineMs: { op: '<=', value: 1_000 },
   statusMs: { op: '<=', value: 50 },
+  hashRatio: { op: '>=', value: 0.5 },
 } as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -420,6 +429,220 @@ async function queriesAndMemory(): Promise<BenchResult[]> {
   }
 }
 
+/** Hashes per CPU-second of one search on this thread (CPU time, so load elsewhere does not count). */
+function perCpuSecond(hashes: number, search: () => unknown): number {
+  const start = process.cpuUsage();
+  search();
+  const used = process.cpuUsage(start);
+  return hashes / ((used.user + used.system) / 1e6);
+}
+
+/** Seconds the bench's own MinerPool hashes against an unreachable target. */
+const POOL_SECONDS = 5;
+
+/** `openssl speed -evp sha256 -bytes <bytes> -seconds 3` (with `-elapsed`: timed on the wall clock). */
+function opensslRate(bytes: number, elapsed: boolean): number | undefined {
+  const args = [
+    'speed',
+    ...(elapsed ? ['-elapsed'] : []),
+    '-evp',
+    'sha256',
+    '-bytes',
+    String(bytes),
+    '-seconds',
+    '3',
+  ];
+  const out = spawnSync('openssl', args, { encoding: 'utf8', timeout: 30_000 });
+  const kilobytes = /^sha256\s+([\d.]+)k/m.exec(out.stdout ?? '');
+  return kilobytes ? (Number(kilobytes[1]) * 1000) / bytes : undefined;
+}
+
+interface StatusRun {
+  readonly sorted: number[];
+  readonly active: number;
+  readonly blocks: number;
+  readonly workers: number;
+  readonly hashes: number;
+  readonly seconds: number;
+  /** CPU seconds of every thread but the main one (the miner's, and the nearly idle verifier's). */
+  readonly workerCpu: number | undefined;
+}
+
+/**
+ * A main node started with `args`, fed a stamped post every FEED_GAP_MS (main asks every post for
+ * a stamp, §12.3: 2^14 hashes, a few ms each, ground as it is fed), then STATUS_REQUESTS status
+ * requests STATUS_GAP_MS apart.
+ */
+async function statusUnderFeed(label: string, args: readonly string[]): Promise<StatusRun> {
+  const key = benchKey(`yournet node bench ${label}`);
+  const pubkey = toHex(signingCrypto.publicKey(key));
+  const stampBits = bitsForWork(2n ** 14n);
+  const now = Date.now() / 1000 - 60;
+  const stampedBody = (i: number) => {
+    const draft: Post = {
+      author: label,
+      content: `${label} bench post ${i}`,
+      timestamp: now + i / 1000,
+      pubkey,
+    };
+    const ground = grindStamp(draft, stampBits, nobleCrypto);
+    if (!ground.found) throw new Error('no stamp found');
+    return Buffer.from(JSON.stringify(signPost({ ...draft, stamp: ground.stamp }, key, signingCrypto)));
+  };
+  let refused: string | undefined;
+  const dataDir = tempDir(label);
+  let node: NodeProcess | undefined;
+  let feeding = true;
+  let feeder: Promise<void> | undefined;
+  try {
+    node = await NodeProcess.start({ dataDir, network: 'main', args, sockets: 4 });
+    const target = node;
+    log(`[node] main node pid ${node.pid} ${args.join(' ')}: a stamped post every ${FEED_GAP_MS} ms`);
+    feeder = (async () => {
+      for (let i = 0; i < 10_000 && feeding; i++) {
+        const answer = await target.post('/api/v1/posts', stampedBody(i));
+        if (answer.status !== 201) refused ??= `${answer.status} ${answer.body.slice(0, 200)}`;
+        await sleep(FEED_GAP_MS);
+      }
+    })();
+    await sleep(STATUS_WARMUP_SECONDS * 1000);
+    if (refused) throw new Error(`the node refused a stamped post: ${refused}`);
+    const first = JSON.parse((await node.get('/api/v1/status')).body) as StatusBody;
+    const hashesBefore = await hashesTotal(node);
+    const cpuBefore = node.cpuSeconds();
+    const start = process.hrtime.bigint();
+    const deadline = Date.now() + STATUS_SECONDS_LIMIT * 1000;
+    const latencies: number[] = [];
+    let active = 0;
+    while (latencies.length < STATUS_REQUESTS && Date.now() < deadline) {
+      const t = process.hrtime.bigint();
+      const answer = await node.get('/api/v1/status');
+      latencies.push(ms(t));
+      if (answer.status !== 200) throw new Error(`status answered ${answer.status}`);
+      if ((JSON.parse(answer.body) as StatusBody).mining.active) active++;
+      await sleep(STATUS_GAP_MS);
+    }
+    const seconds = ms(start) / 1000;
+    const hashes = (await hashesTotal(node)) - hashesBefore;
+    const cpuAfter = node.cpuSeconds();
+    const last = JSON.parse((await node.get('/api/v1/status')).body) as StatusBody;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    log(
+      `[node] ${label}: status p50 ${percentile(sorted, 0.5).toFixed(2)} ms, p99 ${percentile(sorted, 0.99).toFixed(2)} ms; ` +
+        `${last.height - first.height} blocks`,
+    );
+    return {
+      sorted,
+      active,
+      blocks: last.height - first.height,
+      workers: last.mining.workers,
+      hashes,
+      seconds,
+      workerCpu:
+        cpuBefore && cpuAfter
+          ? cpuAfter.total - cpuAfter.main - (cpuBefore.total - cpuBefore.main)
+          : undefined,
+    };
+  } finally {
+    feeding = false;
+    await feeder?.catch(() => undefined);
+    await node?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Result 5 (issue 13). (a) The miner's hash rate with its default workers (every core), as a ratio
+ * to the machine's SHA-256, `openssl speed` measured in the same run: bulk (16 KiB messages, one
+ * compression per 64 bytes) timed on the wall clock like the pool, and on CPU time (openssl's
+ * default, immune to other processes); the issue's 64-byte messages (two compressions and the EVP
+ * calls each). The pool runs at nice 0 here, as openssl does, so both get the same share of a busy
+ * machine. (b) Status p99 on a main node with `--mine` and its default workers (nice 19), next to
+ * the same node and feed without mining: the difference is what mining costs the API.
+ */
+async function nativeMiner(): Promise<BenchResult[]> {
+  const cores = availableParallelism();
+  const native = loadNativeMiner();
+  log(`[node] miner: ${native.ok ? `native ${native.miner.backend}` : `JavaScript (${native.reason})`}`);
+  log('[node] openssl speed -evp sha256: -bytes 64, -bytes 16384, -bytes 16384 -elapsed (3 s each)');
+  const messages64 = opensslRate(64, false);
+  const bulkCpu = opensslRate(16_384, false);
+  const bulkWall = opensslRate(16_384, true);
+  const perBlock = (rate: number | undefined) => (rate === undefined ? undefined : (rate * 16_384) / 64);
+  const compressionsCpu = perBlock(bulkCpu);
+  const compressionsWall = perBlock(bulkWall);
+
+  const pool = new MinerPool({ nice: 0 });
+  const backend = await pool.ready();
+  const abort = new AbortController();
+  const template = {
+    version: 1,
+    index: 1,
+    previous_hash: '11'.repeat(32),
+    merkle_root: '22'.repeat(32),
+    timestamp: 1_700_000_000,
+    bits: 0,
+    nonce: 0,
+  };
+  const before = pool.totalHashes;
+  const cpuStart = process.cpuUsage();
+  const poolStart = process.hrtime.bigint();
+  const job = pool.mine({ header: template, target: 0n }, abort.signal);
+  await sleep(POOL_SECONDS * 1000);
+  const poolHashes = pool.totalHashes - before;
+  const poolSeconds = ms(poolStart) / 1000;
+  const poolCpu = process.cpuUsage(cpuStart);
+  abort.abort();
+  await job;
+  await pool.close();
+  const poolRate = poolHashes / poolSeconds;
+  const poolPerCpu = poolHashes / ((poolCpu.user + poolCpu.system) / 1e6);
+  const jsRate = perCpuSecond(2 ** 20, () => grindNonce(template, 0n, { count: 2 ** 20 }));
+  log(
+    `[node] pool of ${pool.workerCount} workers (${backend?.backend}): ${(poolRate / 1e6).toFixed(2)} M hashes/s, ` +
+      `${(poolPerCpu / 1e6).toFixed(2)} M per CPU-second; openssl bulk ${((compressionsWall ?? 0) / 1e6).toFixed(2)} M ` +
+      `compressions/s, ${((compressionsCpu ?? 0) / 1e6).toFixed(2)} M per CPU-second`,
+  );
+
+  const idle = await statusUnderFeed('no-mining', []);
+  const mining = await statusUnderFeed('mining', ['--mine']);
+  const p = (run: StatusRun, q: number) => round(percentile(run.sorted, q));
+  return [
+    {
+      name: `native miner hash rate ÷ (openssl bulk SHA-256 compressions/s × ${cores} cores)`,
+      value: compressionsWall ? round(poolRate / (compressionsWall * cores), 3) : 0,
+      unit: 'ratio',
+      target: TARGETS.hashRatio,
+      backend: backend?.backend ?? 'none',
+      workers: pool.workerCount,
+      pool_hashes_per_second: round(poolRate),
+      openssl_bulk_compressions_per_second: round(compressionsWall ?? 0),
+      pool_hashes_per_cpu_second: round(poolPerCpu),
+      openssl_bulk_compressions_per_cpu_second: round(compressionsCpu ?? 0),
+      ratio_per_cpu_second: compressionsCpu ? round(poolPerCpu / compressionsCpu, 3) : 0,
+      openssl_64_byte_messages_per_cpu_second: round(messages64 ?? 0),
+      ratio_to_openssl_64_byte_messages_per_cpu_second: messages64 ? round(poolPerCpu / messages64, 3) : 0,
+      one_thread_js_hashes_per_cpu_second: round(jsRate),
+      statistic: `MinerPool (nice 0) hashes over ${POOL_SECONDS} s ÷ (openssl -elapsed × cores), both on the wall clock`,
+    },
+    {
+      name: `GET /api/v1/status p99 while mining (main, --mine with its default ${mining.workers} workers)`,
+      value: p(mining, 0.99),
+      unit: 'ms',
+      target: TARGETS.statusMs,
+      p50: p(mining, 0.5),
+      max: p(mining, 1),
+      requests: mining.sorted.length,
+      without_mining_p99: p(idle, 0.99),
+      without_mining_p50: p(idle, 0.5),
+      miner_active_fraction: round(mining.active / mining.sorted.length),
+      blocks_mined: mining.blocks,
+      node_hashes_per_second: round(mining.hashes / mining.seconds),
+      node_hashes_per_worker_cpu_second: mining.workerCpu ? round(mining.hashes / mining.workerCpu) : 0,
+    },
+  ];
+}
+
 export async function run(): Promise<BenchResult[]> {
   if (!process.env.YOURNET_BENCH_NO_BUILD) buildCli();
   const only = process.env.YOURNET_BENCH_NODE_ONLY?.split(',');
@@ -427,6 +650,7 @@ export async function run(): Promise<BenchResult[]> {
     ['posts', postsAndMining],
     ['status', statusWhileMining],
     ['queries', queriesAndMemory],
+    ['miner', nativeMiner],
   ];
   const results: BenchResult[] = [];
   for (const [name, part] of parts) if (!only || only.includes(name)) results.push(...(await part()));

@@ -21,7 +21,7 @@ export function registerNodeCommand(program: Command): void {
     .option('--data <dir>', 'data directory', './data')
     .addOption(new Option('--network <name>', 'network').choices(['main', 'regtest']).default('main'))
     .option('--mine', 'mine continuously while posts are pending', false)
-    .option('--workers <n>', 'miner worker threads (default: cores - 1)', positive)
+    .option('--workers <n>', 'miner worker threads (default: every core, at the lowest priority)', positive)
     .option('--peer <url>', 'a peer to connect to (repeatable)', collect, [])
     .option('--public-url <url>', 'the URL peers reach this node at (default: http://host:port)')
     .option('--seed <url>', "a seed node, replacing the network's seed list (repeatable)", collect)

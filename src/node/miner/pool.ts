@@ -8,6 +8,7 @@ import {
   createSharedState,
   type FromWorker,
   GENERATION,
+  type MinerBackend,
   type SharedState,
   type ToWorker,
   type WorkerInit,
@@ -40,9 +41,17 @@ export interface MinedHeader {
 }
 
 export interface MinerPoolOptions {
-  /** Worker threads; default max(1, availableParallelism() − 1), leaving a core to the main thread. */
+  /**
+   * Worker threads; default availableParallelism(): every core mines, and the main thread still
+   * answers promptly because the workers run at {@link MinerPoolOptions.nice}.
+   */
   readonly workers?: number;
+  /** Nice value of the worker threads on Linux, 0–19; default 19 (the lowest priority). */
+  readonly nice?: number;
 }
+
+/** Default nice value of the mining threads: any other work on the machine comes first. */
+export const MINER_NICE = 19;
 
 /** A worker that dies before it reports ready this many times in a row is not started again. */
 const MAX_STARTUP_FAILURES = 3;
@@ -112,11 +121,17 @@ export class MinerPool {
   private active: ActiveJob | undefined;
   private closing = false;
   private closed: Promise<void> | undefined;
+  private readonly nice: number;
+  private searchBackend: { backend: MinerBackend; fallback?: string } | undefined;
 
   constructor(options: MinerPoolOptions = {}) {
-    const workers = options.workers ?? Math.max(1, availableParallelism() - 1);
+    const workers = options.workers ?? availableParallelism();
     if (!Number.isSafeInteger(workers) || workers < 1)
       throw new RangeError('workers must be a positive integer');
+    const nice = options.nice ?? MINER_NICE;
+    if (!Number.isInteger(nice) || nice < 0 || nice > 19)
+      throw new RangeError('nice must be an integer in [0, 19]');
+    this.nice = nice;
     this.workerCount = workers;
     this.init = createSharedState(workers);
     this.control = new Int32Array(this.init.control);
@@ -130,6 +145,22 @@ export class MinerPool {
       failed: false,
     }));
     for (const slot of this.slots) this.spawn(slot);
+  }
+
+  /**
+   * The search the workers run ('sha-ni', 'armv8-sha2' or 'js'), and why not native when 'js';
+   * undefined until a worker has started.
+   */
+  get backend(): { readonly backend: MinerBackend; readonly fallback?: string } | undefined {
+    return this.searchBackend;
+  }
+
+  /** Resolves once every worker has started (or given up), with {@link backend}. */
+  async ready(timeoutMs = 10_000): Promise<MinerPool['backend']> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !this.slots.every((slot) => slot.ready || slot.failed))
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    return this.searchBackend;
   }
 
   /** True while a job runs. */
@@ -234,7 +265,7 @@ export class MinerPool {
   }
 
   private spawn(slot: Slot): void {
-    const workerData: WorkerInit = { shared: this.init, slot: slot.index };
+    const workerData: WorkerInit = { shared: this.init, slot: slot.index, nice: this.nice };
     const worker = new Worker(workerUrl(), {
       workerData,
       execArgv: WORKER_EXEC_ARGV,
@@ -260,6 +291,10 @@ export class MinerPool {
     if (message.type === 'ready') {
       slot.ready = true;
       slot.startupFailures = 0;
+      this.searchBackend = {
+        backend: message.backend,
+        ...(message.fallback !== undefined ? { fallback: message.fallback } : {}),
+      };
       return;
     }
     const job = this.active;

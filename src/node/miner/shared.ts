@@ -24,7 +24,15 @@ export interface WorkerInit {
   readonly shared: SharedState;
   /** This worker's slot in the counters array. */
   readonly slot: number;
+  /**
+   * Nice value the worker gives its own thread (Linux only: there setpriority on thread id 0
+   * renices the calling thread alone; elsewhere it would renice the whole node, so it is skipped).
+   */
+  readonly nice: number;
 }
+
+/** Which search a worker runs: the addon's backend, or 'js'. */
+export type MinerBackend = 'sha-ni' | 'armv8-sha2' | 'js';
 
 export function createSharedState(workers: number): SharedState {
   return {
@@ -58,7 +66,14 @@ export type ToWorker = JobMessage | CrashMessage;
 /** Worker → pool. */
 export type FromWorker =
   /** Sent once the worker's code is loaded: from then on a crash is not a startup failure. */
-  | { readonly type: 'ready' }
+  | {
+      readonly type: 'ready';
+      readonly backend: MinerBackend;
+      /** Why the native search is not used (backend 'js'). */
+      readonly fallback?: string;
+      /** The nice value the thread runs at, when it could set it. */
+      readonly nice?: number;
+    }
   /** A nonce (with the timestamp it was found at) the worker believes meets the target. */
   | {
       readonly type: 'found';
