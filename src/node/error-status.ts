@@ -100,6 +100,9 @@ export const HTTP_STATUS: Record<AnyErrorCode, number> = {
   P2P_BAD_HANDSHAKE: 400,
   P2P_ADDRESS_REFUSED: 400,
   P2P_STALLING: 502,
+  /** Not a refusal (the full block is fetched instead); never answered over HTTP. */
+  P2P_COMPACT_MISMATCH: 502,
+  P2P_COMPACT_UNSERVED: 502,
 };
 
 /** The HTTP status of `code`. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { REGTEST } from '#core/params.ts';
+import { NodeErrorCode } from '#node/errors.ts';
 import { P2PErrorCode, PeerError } from '#node/p2p/errors.ts';
-import type { Hello, Inv, TipInfo, Unchecked } from '#node/p2p/messages.ts';
+import type { CompactBlock, Hello, Inv, PendingPage, TipInfo, Unchecked } from '#node/p2p/messages.ts';
 import type { PeerBook } from '#node/p2p/ports.ts';
 import type { Handshake, PeerTransport } from '#node/p2p/transport.ts';
 import type { BanKind, PeerRow, PeerSource } from '#node/store/peers.ts';
@@ -20,7 +21,15 @@ export type FakeCall =
   | { readonly method: 'announce'; readonly peer: string; readonly inv: Inv }
   | { readonly method: 'addresses'; readonly peer: string }
   | { readonly method: 'identify'; readonly peer: string }
-  | { readonly method: 'ping'; readonly peer: string };
+  | { readonly method: 'ping'; readonly peer: string }
+  | { readonly method: 'compactBlock'; readonly peer: string; readonly hash: string }
+  | {
+      readonly method: 'blockPosts';
+      readonly peer: string;
+      readonly hash: string;
+      readonly indexes: readonly number[];
+    }
+  | { readonly method: 'pendingIds'; readonly peer: string; readonly after: number };
 
 /** What each method of a FakeTransport answers; a missing one rejects as unreachable. */
 export interface FakeHandlers {
@@ -34,6 +43,10 @@ export interface FakeHandlers {
   /** Default: the key of fakeHello(peer). */
   identify?(peer: string): Promise<string>;
   ping?(peer: string): Promise<TipInfo>;
+  /** Compact relay and pending sync: a missing handler answers 404 NOT_FOUND, as an older peer. */
+  compactBlock?(peer: string, hash: string): Promise<CompactBlock>;
+  blockPosts?(peer: string, hash: string, indexes: readonly number[]): Promise<readonly Unchecked[]>;
+  pendingIds?(peer: string, after: number): Promise<PendingPage>;
 }
 
 /** The fake node key of the peer at `url` (stable per URL). */
@@ -43,6 +56,10 @@ export function fakeKey(url: string): string {
 
 const unreachable = (peer: string) =>
   Promise.reject(new PeerError(P2PErrorCode.UNREACHABLE, `${peer}: no fake answer`));
+
+/** What a peer older than compact relay answers its routes (the API's not-found refusal). */
+const noRoute = (peer: string) =>
+  Promise.reject(new PeerError(NodeErrorCode.NOT_FOUND, `${peer}: the peer answered 404 NOT_FOUND`));
 
 /** `answer`, or P2P_TIMEOUT after `ms` (as HttpTransport's AbortSignal.timeout). */
 function withTimeout<T>(answer: Promise<T>, ms: number, peer: string): Promise<T> {
@@ -111,6 +128,21 @@ export class FakeTransport implements PeerTransport {
   addresses(peer: string): Promise<string[]> {
     this.calls.push({ method: 'addresses', peer });
     return this.handlers.addresses?.(peer) ?? unreachable(peer);
+  }
+
+  compactBlock(peer: string, hash: string): Promise<CompactBlock> {
+    this.calls.push({ method: 'compactBlock', peer, hash });
+    return this.handlers.compactBlock?.(peer, hash) ?? noRoute(peer);
+  }
+
+  blockPosts(peer: string, hash: string, indexes: readonly number[]): Promise<readonly Unchecked[]> {
+    this.calls.push({ method: 'blockPosts', peer, hash, indexes });
+    return this.handlers.blockPosts?.(peer, hash, indexes) ?? noRoute(peer);
+  }
+
+  pendingIds(peer: string, after: number): Promise<PendingPage> {
+    this.calls.push({ method: 'pendingIds', peer, after });
+    return this.handlers.pendingIds?.(peer, after) ?? noRoute(peer);
   }
 }
 

@@ -18,6 +18,10 @@ export function postLookup(posts: PostReader): PostLookup {
       if (row === undefined || !(posts.isPending(row.seq) || posts.isConfirmed(row.seq))) return undefined;
       return postFromRow(row);
     },
+    storedPost: (id) => {
+      const row = posts.byId(id);
+      return row === undefined ? undefined : postFromRow(row);
+    },
   };
 }
 
@@ -26,5 +30,6 @@ export function pendingPool(mempool: Mempool): PendingPool {
   return {
     submit: (input) => mempool.submit(input),
     onAdded: (listener) => mempool.onAdded(listener),
+    page: (limit, afterSeq) => mempool.list(limit, afterSeq),
   };
 }

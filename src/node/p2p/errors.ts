@@ -41,6 +41,13 @@ export const P2PErrorCode = {
   ADDRESS_REFUSED: 'P2P_ADDRESS_REFUSED',
   /** A peer that announced blocks it then did not serve, or stalled body downloads. */
   STALLING: 'P2P_STALLING',
+  /**
+   * Not a refusal: a compact block rebuilt from the pool whose merkle root differs from its
+   * header's (a short-id collision here, or a lying peer): the full block is fetched instead.
+   */
+  COMPACT_MISMATCH: 'P2P_COMPACT_MISMATCH',
+  /** A peer that relayed a compact block and then did not serve its posts at the positions asked. */
+  COMPACT_UNSERVED: 'P2P_COMPACT_UNSERVED',
 } as const;
 
 export type P2PErrorCode = (typeof P2PErrorCode)[keyof typeof P2PErrorCode];

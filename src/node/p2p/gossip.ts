@@ -1,4 +1,5 @@
 import { NodeError } from '../errors.ts';
+import type { CompactRelay } from './compact-relay.ts';
 import { P2PErrorCode } from './errors.ts';
 import type { BlockIntake } from './intake.ts';
 import { claimedHash, type Inv, LIMITS, type Unchecked } from './messages.ts';
@@ -10,6 +11,8 @@ import type { PeerTransport } from './transport.ts';
 
 /** Most recently connected block hashes announced in one inv (the rest come by sync). */
 const ANNOUNCE_BLOCKS = 8;
+/** Announcements of more new blocks than this are fetched whole (a catch-up, not a relay). */
+const COMPACT_MAX_BLOCKS = 4;
 
 interface Outbox {
   posts: Set<string>;
@@ -21,8 +24,8 @@ interface Outbox {
 
 export interface GossipOptions {
   readonly chain: Pick<ChainView, 'tip' | 'hasBlock'>;
-  readonly posts: PostLookup;
-  readonly mempool: PendingPool;
+  readonly posts: Pick<PostLookup, 'hasPost'>;
+  readonly mempool: Pick<PendingPool, 'submit'>;
   readonly peers: PeerManager;
   readonly transport: PeerTransport;
   readonly intake: Pick<BlockIntake, 'accept'>;
@@ -30,6 +33,8 @@ export interface GossipOptions {
   readonly log: Log;
   /** Ask for a headers-first sync with a peer (an announcement that does not connect). */
   readonly requestSync: (url: string) => void;
+  /** Compact relay (§11.8); without it every announced block is fetched whole. */
+  readonly compact?: Pick<CompactRelay, 'receive'>;
 }
 
 /**
@@ -132,7 +137,11 @@ export class Gossip {
     }
   }
 
-  private async fetchPosts(url: string, ids: readonly string[]): Promise<void> {
+  /**
+   * Fetches the posts of `ids` this node lacks and is not already fetching from the peer, 100
+   * per request, through the pool's admission; announcements and mempool sync both use it.
+   */
+  async fetchPosts(url: string, ids: readonly string[]): Promise<void> {
     const posts = this.options.posts;
     const wanted = ids.filter((id) => !this.requested.has(id) && !posts.hasPost(id));
     for (let start = 0; start < wanted.length && !this.stopped; start += LIMITS.postsPerRequest) {
@@ -177,12 +186,36 @@ export class Gossip {
     );
     if (wanted.length === 0 || this.stopped) return;
     for (const hash of wanted) this.requested.add(hash);
+    const whole = await this.fetchCompact(url, wanted);
+    if (whole !== undefined && whole.length > 0) await this.fetchWhole(url, whole);
+    // Asked but not stored: let another announcement try again.
+    for (const hash of wanted) if (!chain.hasBlock(hash) && !orphans.has(hash)) this.requested.delete(hash);
+  }
+
+  /**
+   * Tries each block compactly, in order (a child after its parent); answers the hashes to fetch
+   * whole, or undefined once the peer failed or misbehaved.
+   */
+  private async fetchCompact(url: string, wanted: readonly string[]): Promise<string[] | undefined> {
+    const compact = this.options.compact;
+    if (compact === undefined || wanted.length > COMPACT_MAX_BLOCKS) return [...wanted];
+    const whole: string[] = [];
+    for (const hash of wanted) {
+      if (this.stopped) return undefined;
+      const outcome = await compact.receive(url, hash);
+      if (outcome === 'failed') return undefined;
+      if (outcome === 'fallback') whole.push(hash);
+    }
+    return whole;
+  }
+
+  /** Fetches blocks whole (§4.1 form) and hands them to the intake. */
+  private async fetchWhole(url: string, wanted: readonly string[]): Promise<void> {
     let list: readonly Unchecked[];
     try {
       list = await this.options.transport.blocks(url, wanted);
       this.options.peers.succeeded(url);
     } catch (error) {
-      for (const hash of wanted) this.requested.delete(hash);
       this.options.peers.failed(url, error);
       return;
     }
@@ -201,8 +234,6 @@ export class Gossip {
     }
     // An announcement that does not connect: fetch the missing ancestors headers-first.
     if (orphaned) this.options.requestSync(url);
-    // Asked but not delivered: let another announcement try again.
-    for (const hash of wanted) if (!chain.hasBlock(hash) && !orphans.has(hash)) this.requested.delete(hash);
     // It announced blocks and then served none of them: it wastes our time (issue 9, finding 9).
     if (list.length === 0) {
       this.options.peers.misbehaved(url, P2PErrorCode.STALLING, 'announced blocks it then did not serve');

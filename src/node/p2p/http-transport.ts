@@ -14,15 +14,20 @@ import {
   verifySignature,
 } from './identity.ts';
 import {
+  type CompactBlock,
   type Hello,
   type Inv,
   LIMITS,
   type Parsed,
+  type PendingPage,
   parseAddrAnswer,
+  parseBlockPostsAnswer,
   parseBlocksAnswer,
+  parseCompactAnswer,
   parseHandshakeAnswer,
   parseHeadersAnswer,
   parseIdentifyAnswer,
+  parsePendingAnswer,
   parsePostsAnswer,
   parseTip,
   type TipInfo,
@@ -193,6 +198,41 @@ export class HttpTransport implements PeerTransport {
     return typed('addr', parseAddrAnswer(answer));
   }
 
+  async compactBlock(peer: string, hash: string): Promise<CompactBlock> {
+    const answer = await this.request(
+      peer,
+      `/p2p/compact?hash=${hash}`,
+      undefined,
+      LIMITS.compactBytes,
+      this.timeoutMs,
+    );
+    return typed('compact', parseCompactAnswer(answer, hash, MAIN.maxBlockPosts));
+  }
+
+  async blockPosts(peer: string, hash: string, indexes: readonly number[]): Promise<readonly Unchecked[]> {
+    const answer = await this.request(
+      peer,
+      '/p2p/blocktxn',
+      { hash, indexes },
+      LIMITS.blockPostsBytes,
+      this.bodyTimeoutMs,
+      undefined,
+      (text) => parseBlocksJson(text, blocksAnswerLimits(this.blockLimits, 1, text.length), '/p2p/blocktxn'),
+    );
+    return typed('blocktxn', parseBlockPostsAnswer(answer, indexes.length));
+  }
+
+  async pendingIds(peer: string, after: number): Promise<PendingPage> {
+    const answer = await this.request(
+      peer,
+      `/p2p/pending?after=${after}`,
+      undefined,
+      LIMITS.pendingBytes,
+      this.timeoutMs,
+    );
+    return typed('pending', parsePendingAnswer(answer));
+  }
+
   private async request(
     peer: string,
     path: string,
@@ -211,7 +251,7 @@ export class HttpTransport implements PeerTransport {
     if (payload !== undefined) headers['content-type'] = 'application/json';
     if (session !== undefined) headers.authorization = `${SESSION_SCHEME} ${session}`;
     stats.requestsSent++;
-    stats.bytesSent += (payload === undefined ? 0 : Buffer.byteLength(payload)) + path.length + 64;
+    stats.count(path, (payload === undefined ? 0 : Buffer.byteLength(payload)) + path.length + 64, 0);
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       const response = await fetch(url, {
@@ -226,7 +266,7 @@ export class HttpTransport implements PeerTransport {
         throw new PeerError(P2PErrorCode.REDIRECT, `${path}: the peer answered a redirect, never followed`);
       }
       const text = await readCapped(response, maxBytes, path);
-      stats.bytesReceived += Buffer.byteLength(text);
+      stats.count(path, 0, Buffer.byteLength(text));
       // An error answer is small and never a block list: the plain parser reads it.
       const json = text === '' ? undefined : response.ok ? parse(text) : parseJson(text, path);
       if (!response.ok) {
@@ -288,14 +328,14 @@ function parseJson(text: string, path: string): unknown {
   }
 }
 
-/** A block answer, scanned within `limits` before it is parsed (issue 9, finding 3). */
-function parseBlocksJson(text: string, limits: JsonLimits): unknown {
+/** A block (or block posts) answer, scanned within `limits` before it is parsed (issue 9, finding 3). */
+function parseBlocksJson(text: string, limits: JsonLimits, path = '/p2p/blocks'): unknown {
   const parsed = parseBoundedJson(text, limits);
   if (parsed.ok) return parsed.value;
   if (parsed.code === NodeErrorCode.PAYLOAD_TOO_COMPLEX) {
-    throw new PeerError(P2PErrorCode.TOO_LARGE, `/p2p/blocks: ${parsed.message}`);
+    throw new PeerError(P2PErrorCode.TOO_LARGE, `${path}: ${parsed.message}`);
   }
-  throw new PeerError(P2PErrorCode.BAD_MESSAGE, '/p2p/blocks: the answer is not JSON');
+  throw new PeerError(P2PErrorCode.BAD_MESSAGE, `${path}: the answer is not JSON`);
 }
 
 /** The parsed answer, or the PeerError (P2P_BAD_MESSAGE, 100 points) for one of the wrong form. */

@@ -3,8 +3,11 @@ import { normalizePeerAddress } from './address.ts';
 import { isHex32 } from './identity.ts';
 import { MAX_HEADERS_PER_ANSWER, MAX_LOCATOR_HASHES } from './locator.ts';
 
-/** Version of the peer protocol spoken here (docs/PROTOCOL.md §11): 2 added node keys and sessions. */
-export const PROTOCOL_VERSION = 2;
+/**
+ * Version of the peer protocol spoken here (docs/PROTOCOL.md §11): 2 added node keys and sessions,
+ * 3 compact relay and pending sync (§11.8; found by trying: an older peer answers 404).
+ */
+export const PROTOCOL_VERSION = 3;
 
 /** Limits of the peer protocol (docs/PROTOCOL.md §11.3). */
 export const LIMITS = {
@@ -15,6 +18,9 @@ export const LIMITS = {
   invPosts: 1000,
   invBlocks: 64,
   addrPerAnswer: 100,
+  /** Pending post ids per /p2p/pending page, and pages read per mempool sync. */
+  pendingPerPage: 1000,
+  pendingPages: 100,
   /** Response caps, enforced while reading the stream. */
   handshakeBytes: 16 * 1024,
   headersBytes: 1024 * 1024,
@@ -22,7 +28,15 @@ export const LIMITS = {
   postsBytes: 8 * 1024 * 1024,
   addrBytes: 64 * 1024,
   smallBytes: 16 * 1024,
+  /** A compact block: a header and ≤ maxBlockPosts short ids of 19 bytes each in JSON. */
+  compactBytes: 256 * 1024,
+  /** The posts of one block (≤ 4,000,000 bytes of posts in canonical form, framing aside). */
+  blockPostsBytes: 8 * 1024 * 1024,
+  pendingBytes: 96 * 1024,
 } as const;
+
+/** Hex characters of a short id: the first 8 bytes of a post id (docs/PROTOCOL.md §11.8). */
+export const SHORT_ID_CHARS = 16;
 
 /** The handshake both sides send: who they are, which network, how much work their chain has. */
 export interface Hello {
@@ -252,6 +266,92 @@ export function parseAddrAnswer(value: unknown): Parsed<string[]> {
     if (address.ok) urls.push(address.url);
   }
   return { ok: true, value: urls };
+}
+
+/**
+ * A block as compact relay sends it (docs/PROTOCOL.md §11.8): the header fields with the hash,
+ * still unchecked (core's checkBlockHeader reads them), and the short ids of its posts in block
+ * order.
+ */
+export interface CompactBlock {
+  readonly header: Unchecked;
+  readonly ids: readonly string[];
+}
+
+/** One page of a peer's pending post ids; `next` continues it, null at the end. */
+export interface PendingPage {
+  readonly ids: readonly string[];
+  readonly next: number | null;
+}
+
+const SHORT_ID = new RegExp(`^[0-9a-f]{${SHORT_ID_CHARS}}$`);
+const isCursor = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * The answer to GET /p2p/compact: `{header, ids}` with at most `maxPosts` short ids (the
+ * network's posts per block). The header must name the hash asked; its form is core's to check.
+ */
+export function parseCompactAnswer(value: unknown, hash: string, maxPosts: number): Parsed<CompactBlock> {
+  if (!isObject(value) || !isObject(value.header) || !Array.isArray(value.ids)) {
+    return { ok: false, message: 'expected {header, ids}' };
+  }
+  if (value.header.hash !== hash)
+    return { ok: false, message: 'the compact header is not of the block asked' };
+  if (value.ids.length > maxPosts) return { ok: false, message: `ids holds at most ${maxPosts} short ids` };
+  for (const id of value.ids) {
+    if (typeof id !== 'string' || !SHORT_ID.test(id)) {
+      return { ok: false, message: `ids must hold ${SHORT_ID_CHARS}-character lowercase hex short ids` };
+    }
+  }
+  return { ok: true, value: { header: value.header, ids: value.ids as string[] } };
+}
+
+/**
+ * POST /p2p/blocktxn: `{hash, indexes}`, at most `maxPosts` positions, strictly ascending (so
+ * each is asked once and the list is bounded by the block's post count).
+ */
+export function parseBlockPostsRequest(
+  value: unknown,
+  maxPosts: number,
+): Parsed<{ hash: string; indexes: number[] }> {
+  if (!isObject(value) || !isHash(value.hash) || !Array.isArray(value.indexes)) {
+    return { ok: false, message: 'expected {hash, indexes: [positions]}' };
+  }
+  const indexes = value.indexes;
+  if (indexes.length === 0 || indexes.length > maxPosts) {
+    return { ok: false, message: `indexes holds 1 to ${maxPosts} positions` };
+  }
+  for (let i = 0; i < indexes.length; i++) {
+    const index = indexes[i];
+    if (!isCursor(index) || index >= maxPosts || (i > 0 && index <= (indexes[i - 1] as number))) {
+      return { ok: false, message: 'indexes must be ascending positions within a block' };
+    }
+  }
+  return { ok: true, value: { hash: value.hash, indexes: indexes as number[] } };
+}
+
+/** The answer to POST /p2p/blocktxn for `asked` positions: `{posts: [≤ asked posts]}`. */
+export function parseBlockPostsAnswer(value: unknown, asked: number): Parsed<readonly Unchecked[]> {
+  return listIn(value, 'posts', asked, 'expected {posts: [...]} of the positions asked');
+}
+
+/** The `after` cursor of GET /p2p/pending (absent: from the start). */
+export function parsePendingCursor(value: unknown): Parsed<number> {
+  if (value === undefined || value === '') return { ok: true, value: 0 };
+  const cursor = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+  if (!isCursor(cursor)) return { ok: false, message: 'after must be a cursor from a previous page' };
+  return { ok: true, value: cursor };
+}
+
+/** The answer to GET /p2p/pending: `{ids: [≤ 1000 post ids], next: cursor | null}`. */
+export function parsePendingAnswer(value: unknown): Parsed<PendingPage> {
+  if (!isObject(value)) return { ok: false, message: 'expected {ids, next}' };
+  const ids = hashList(value.ids, LIMITS.pendingPerPage, 'ids');
+  if (!ids.ok) return ids;
+  const next = value.next;
+  if (next !== null && !isCursor(next)) return { ok: false, message: 'next must be a cursor or null' };
+  return { ok: true, value: { ids: ids.value, next } };
 }
 
 /** The hash a block in an answer claims, to match it against the hashes asked. */

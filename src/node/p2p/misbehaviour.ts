@@ -105,6 +105,9 @@ export const MISBEHAVIOUR_POINTS: Record<AnyErrorCode, number> = {
   P2P_ADDRESS_REFUSED: FREE, // our outbound policy
   /** Headers without bodies, or body downloads stalled past their adaptive timeout. */
   P2P_STALLING: 50,
+  P2P_COMPACT_MISMATCH: FREE, // may be a short-id collision in our own pool: the full block decides
+  /** Posts of a compact block not served, or not those its short ids name: as stalling. */
+  P2P_COMPACT_UNSERVED: 50,
 };
 
 /** Points a peer earns for sending data rejected with `code`. */

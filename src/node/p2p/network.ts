@@ -8,15 +8,17 @@ import type { PostReader } from '../store/store.ts';
 import type { BulkSignatureVerifier } from '../verifier/block-signatures.ts';
 import { chainView, pendingPool, postLookup } from './adapters.ts';
 import { checkOutbound, normalizePeerAddress } from './address.ts';
+import { CompactRelay } from './compact-relay.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
 import { Gossip } from './gossip.ts';
 import { HttpTransport } from './http-transport.ts';
 import { identifyTranscript, NodeIdentity } from './identity.ts';
 import { BlockIntake } from './intake.ts';
+import { MempoolSync } from './mempool-sync.ts';
 import type { IdentifyAnswer } from './messages.ts';
 import { OrphanPool } from './orphans.ts';
 import { type Log, type Peer, PeerManager } from './peer-manager.ts';
-import type { ChainView, PeerBook, PostLookup } from './ports.ts';
+import type { ChainView, PeerBook, PendingPool, PostLookup } from './ports.ts';
 import { SyncProgress } from './progress.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { SyncManager } from './sync.ts';
@@ -74,6 +76,11 @@ export class Network {
   readonly sync: SyncManager;
   readonly orphans = new OrphanPool();
   readonly intake: BlockIntake;
+  /** Compact block relay, both sides (§11.8). */
+  readonly relay: CompactRelay;
+  readonly mempoolSync: MempoolSync;
+  /** The pending pool as the peer layer sees it (GET /p2p/pending pages it). */
+  readonly pending: PendingPool;
   readonly limiter: RateLimiter;
   private selfUrl: string | undefined;
   private log: Log = () => undefined;
@@ -104,6 +111,7 @@ export class Network {
     const chain = chainView(deps.chain);
     const mempool = pendingPool(deps.mempool);
     this.chain = chain;
+    this.pending = mempool;
     this.posts = postLookup(deps.posts);
     this.syncIntervalMs = config.syncIntervalMs ?? 30_000;
     this.maintainIntervalMs = config.maintainIntervalMs ?? 5000;
@@ -133,6 +141,16 @@ export class Network {
       log,
       ...(deps.verifier !== undefined ? { verifier: deps.verifier } : {}),
     });
+    this.relay = new CompactRelay({
+      chain,
+      posts: this.posts,
+      peers: this.peers,
+      transport,
+      intake: this.intake,
+      crypto: deps.crypto,
+      stats: this.stats,
+      log,
+    });
     this.gossip = new Gossip({
       chain,
       posts: this.posts,
@@ -143,10 +161,28 @@ export class Network {
       orphans: this.orphans,
       log,
       requestSync: (url) => void this.sync.request(url),
+      compact: this.relay,
     });
+    this.mempoolSync = new MempoolSync({
+      transport,
+      peers: this.peers,
+      posts: this.posts,
+      fetch: (url, ids) => this.gossip.fetchPosts(url, ids),
+      stats: this.stats,
+    });
+    for (let after = 0, page = mempool.page(1000, 0); page.length > 0; page = mempool.page(1000, after)) {
+      for (const row of page) this.relay.remember(row.id);
+      after = page[page.length - 1]!.seq;
+    }
     // Only valid data reaches these hooks, so only valid data is announced.
-    mempool.onAdded((accepted) => this.gossip.announcePost(accepted.id));
-    chain.on('block', (event) => this.gossip.announceBlock(event.hash));
+    mempool.onAdded((accepted) => {
+      this.relay.remember(accepted.id);
+      this.gossip.announcePost(accepted.id);
+    });
+    chain.on('block', (event) => {
+      this.relay.connected(event.hash, event.postIds);
+      this.gossip.announceBlock(event.hash);
+    });
   }
 
   /** The URL this node announces (set once the server listens). */
@@ -220,6 +256,10 @@ export class Network {
   private onConnected(peer: Peer): void {
     void this.peers.exchangeAddresses(peer).then(() => this.peers.maintain());
     if (peer.chainwork > this.chain.tip.chainwork) void this.sync.request(peer.url);
+    // Pending posts made while apart (§11.8). An inbound peer learns its session only from our
+    // answer to its confirm, so this side waits a moment before using it.
+    const delay = peer.direction === 'inbound' ? 1000 : 0;
+    setTimeout(() => void this.mempoolSync.run(peer.url), delay).unref();
   }
 
   /**

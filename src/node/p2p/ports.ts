@@ -45,12 +45,16 @@ export interface PostLookup {
   hasPost(id: string): boolean;
   /** The post if it is relayable (pending or confirmed on the best chain). */
   relayablePost(id: string): Post | undefined;
+  /** The post in any stored state (evicted and side-branch posts too): what compact relay rebuilds from. */
+  storedPost(id: string): Post | undefined;
 }
 
 /** The pending pool: the one door for posts from peers, and the hook that announces them. */
 export interface PendingPool {
   submit(input: unknown): Promise<AcceptedPost>;
   onAdded(listener: (accepted: AcceptedPost) => void): void;
+  /** Pending post ids in arrival order after the seq `afterSeq` (GET /p2p/pending). */
+  page(limit: number, afterSeq: number): readonly { readonly seq: number; readonly id: string }[];
 }
 
 /** The stored peer addresses, scores and discouragements (the PeerStore methods used). */

@@ -2,17 +2,30 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { httpStatus } from '../error-status.ts';
-import type { AnyErrorCode } from '../errors.ts';
+import { type AnyErrorCode, NodeErrorCode } from '../errors.ts';
 import { isLoopback } from './address.ts';
 import { P2PErrorCode, PeerError, RefusedError } from './errors.ts';
 import { sessionOf } from './http-transport.ts';
 import { isHex32 } from './identity.ts';
 import { headersAfter } from './locator.ts';
-import { LIMITS, parseBlocksRequest, parseHeadersRequest, parseIds, parseInv } from './messages.ts';
+import {
+  LIMITS,
+  parseBlockPostsRequest,
+  parseBlocksRequest,
+  parseHeadersRequest,
+  parseIds,
+  parseInv,
+  parsePendingCursor,
+} from './messages.ts';
 import type { Network } from './network.ts';
 import type { Peer } from './peer-manager.ts';
 
 const TAG = { tags: ['p2p'] };
+
+/** The route a request matched (its message kind in the traffic counters). */
+function routeOf(request: FastifyRequest): string {
+  return request.routeOptions.url ?? 'other';
+}
 
 /** A refusal: the API's error body `{error, message}` with the status of its code (error-status.ts). */
 function refuse(reply: FastifyReply, code: AnyErrorCode, message: string, status = httpStatus(code)) {
@@ -61,13 +74,24 @@ export function registerPeerRoutes(
       return false;
     }
     net.stats.requestsServed++;
+    // The request line and body as received (headers are not counted on either side).
+    const length = Number(request.headers['content-length'] ?? 0);
+    net.stats.count(routeOf(request), 0, request.url.length + (Number.isFinite(length) ? length : 0));
     return true;
   }
 
-  /** Sends a JSON string and counts its bytes as sent. */
+  /** Sends a JSON string and counts its bytes as sent, under the route's message kind. */
   function sendJson(reply: FastifyReply, json: string, status = 200) {
-    net.stats.bytesSent += Buffer.byteLength(json);
+    net.stats.count(routeOf(reply.request), Buffer.byteLength(json), 0);
     return reply.code(status).type('application/json; charset=utf-8').send(json);
+  }
+
+  /** The peer of the request's live session, or a 401 `P2P_NO_SESSION` answered. */
+  function livePeer(request: FastifyRequest, reply: FastifyReply): Peer | undefined {
+    const peer = sessionPeer(request);
+    if (peer === undefined) refuse(reply, P2PErrorCode.NO_SESSION, 'no live session: handshake first');
+    else peer.lastSeen = Date.now();
+    return peer;
   }
 
   app.post(
@@ -234,6 +258,71 @@ export function registerPeerRoutes(
       }
       net.gossip.receive(peer, parsed.value);
       return sendJson(reply, '{}', 202);
+    },
+  );
+
+  app.get(
+    '/p2p/compact',
+    {
+      logLevel: 'warn',
+      schema: {
+        ...TAG,
+        summary: 'A stored block as its header and the short ids of its posts (compact relay, §11.8)',
+        querystring: Type.Object({ hash: Type.String() }),
+      },
+    },
+    async (request, reply) => {
+      if (!admit(request, reply) || livePeer(request, reply) === undefined) return reply;
+      const hash = request.query.hash;
+      if (!isHex32(hash)) return refuse(reply, P2PErrorCode.BAD_MESSAGE, 'hash must be a block hash');
+      const compact = net.relay.compactOf(hash);
+      if (compact === undefined) return refuse(reply, NodeErrorCode.NOT_FOUND, 'no such block stored here');
+      return sendJson(reply, JSON.stringify(compact));
+    },
+  );
+
+  app.post(
+    '/p2p/blocktxn',
+    {
+      logLevel: 'warn',
+      schema: {
+        ...TAG,
+        summary: 'The posts of a stored block at the positions asked, in that order (compact relay, §11.8)',
+      },
+    },
+    async (request, reply) => {
+      if (!admit(request, reply) || livePeer(request, reply) === undefined) return reply;
+      const parsed = parseBlockPostsRequest(request.body, chain.params.maxBlockPosts);
+      if (!parsed.ok) return refuse(reply, P2PErrorCode.BAD_MESSAGE, parsed.message);
+      const posts = net.relay.postsAt(parsed.value.hash, parsed.value.indexes);
+      if (posts === undefined) {
+        return refuse(
+          reply,
+          NodeErrorCode.NOT_FOUND,
+          'no such block stored here, or a position past its end',
+        );
+      }
+      return sendJson(reply, JSON.stringify({ posts }));
+    },
+  );
+
+  app.get(
+    '/p2p/pending',
+    {
+      logLevel: 'warn',
+      schema: {
+        ...TAG,
+        summary: 'One page of pending post ids in arrival order (mempool sync, §11.8)',
+        querystring: Type.Object({ after: Type.Optional(Type.String()) }),
+      },
+    },
+    async (request, reply) => {
+      if (!admit(request, reply) || livePeer(request, reply) === undefined) return reply;
+      const after = parsePendingCursor(request.query.after);
+      if (!after.ok) return refuse(reply, P2PErrorCode.BAD_MESSAGE, after.message);
+      const rows = net.pending.page(LIMITS.pendingPerPage, after.value);
+      const next = rows.length === LIMITS.pendingPerPage ? rows[rows.length - 1]!.seq : null;
+      return sendJson(reply, JSON.stringify({ ids: rows.map((row) => row.id), next }));
     },
   );
 

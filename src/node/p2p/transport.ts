@@ -1,5 +1,5 @@
 import type { WireHeader } from './locator.ts';
-import type { Hello, Inv, TipInfo, Unchecked } from './messages.ts';
+import type { CompactBlock, Hello, Inv, PendingPage, TipInfo, Unchecked } from './messages.ts';
 
 /**
  * How this node talks to a peer. Every method resolves with the peer's answer parsed and
@@ -31,6 +31,15 @@ export interface PeerTransport {
   ping(peer: string): Promise<TipInfo>;
   /** Peer addresses the peer knows (≤ 100), normalised. */
   addresses(peer: string): Promise<string[]>;
+  /**
+   * Compact relay (docs/PROTOCOL.md §11.8), optional: a transport or a peer without it makes
+   * the caller fall back to `blocks`. A block's header and the short ids of its posts.
+   */
+  compactBlock?(peer: string, hash: string): Promise<CompactBlock>;
+  /** The posts of a stored block at the positions asked (≤ its post count), in that order. */
+  blockPosts?(peer: string, hash: string, indexes: readonly number[]): Promise<readonly Unchecked[]>;
+  /** One page of the peer's pending post ids after `after` (a cursor the peer gave). */
+  pendingIds?(peer: string, after: number): Promise<PendingPage>;
 }
 
 /** A completed outbound handshake. */
@@ -42,13 +51,59 @@ export interface Handshake {
   readonly admitted: boolean;
 }
 
-/** Bytes and messages sent and received by this node's peer protocol. */
+/** Traffic of one message kind (the /p2p path without its prefix: `blocks`, `compact`, `inv`...). */
+export interface KindStats {
+  messages: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+/**
+ * Bytes and messages sent and received by this node's peer protocol, in both roles: requests
+ * made and their answers, requests served and their answers. `byKind` splits the bytes by
+ * message kind, so a relay's cost per block can be read from /p2p/status.
+ */
 export class NetStats {
   bytesSent = 0;
   bytesReceived = 0;
   requestsSent = 0;
   requestsFailed = 0;
   requestsServed = 0;
+  readonly byKind: Record<string, KindStats> = {};
+  /** Compact relay and pending sync (docs/PROTOCOL.md §11.8). */
+  readonly relay = {
+    /** Blocks rebuilt from a compact form and handed to the intake. */
+    compactBlocks: 0,
+    /** Their posts found in this node's store, and those fetched by position. */
+    postsFromPool: 0,
+    postsFetched: 0,
+    /** Compact attempts that fell back to the full block. */
+    fallbacks: 0,
+    /** Pending ids read from peers on (re)connect, and the posts they lacked here that were asked for. */
+    pendingIdsRead: 0,
+    pendingPostsAsked: 0,
+  };
+
+  /** Counts `sent` and `received` bytes of one message of `path` (a /p2p path, query ignored). */
+  count(path: string, sent: number, received: number): void {
+    this.bytesSent += sent;
+    this.bytesReceived += received;
+    const kind = kindOf(path);
+    let entry = this.byKind[kind];
+    if (entry === undefined) {
+      entry = { messages: 0, bytesSent: 0, bytesReceived: 0 };
+      this.byKind[kind] = entry;
+    }
+    entry.bytesSent += sent;
+    entry.bytesReceived += received;
+    if (sent > 0) entry.messages++;
+  }
+}
+
+/** The message kind of a /p2p path: `/p2p/handshake/confirm?x` → `handshake/confirm`. */
+function kindOf(path: string): string {
+  const bare = path.split('?', 1)[0]!;
+  return (bare.startsWith('/p2p/') ? bare.slice(5) : bare).slice(0, 32) || 'other';
 }
 
 export type { WireHeader };

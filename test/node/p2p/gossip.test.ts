@@ -66,7 +66,7 @@ async function setup(
   };
   const gossip = new Gossip({
     chain: { tip, hasBlock: (hash) => s.knownBlocks.has(hash) },
-    posts: { hasPost: (id) => s.knownPosts.has(id), relayablePost: () => undefined },
+    posts: { hasPost: (id) => s.knownPosts.has(id) },
     mempool: {
       submit: (input) => {
         s.submitted.push(input);
@@ -74,7 +74,6 @@ async function setup(
           options.submit?.(input) ?? Promise.resolve({ id: (input as { id: string }).id } as AcceptedPost)
         );
       },
-      onAdded: () => undefined,
     },
     peers,
     transport,

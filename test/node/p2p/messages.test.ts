@@ -8,13 +8,18 @@ import {
   LIMITS,
   type Parsed,
   parseAddrAnswer,
+  parseBlockPostsAnswer,
+  parseBlockPostsRequest,
   parseBlocksAnswer,
   parseBlocksRequest,
+  parseCompactAnswer,
   parseHeadersAnswer,
   parseHeadersRequest,
   parseHello,
   parseIds,
   parseInv,
+  parsePendingAnswer,
+  parsePendingCursor,
   parsePostsAnswer,
   parseTip,
 } from '#node/p2p/messages.ts';
@@ -34,6 +39,11 @@ const PARSERS: Record<string, (value: unknown) => Parsed<unknown>> = {
   parseBlocksAnswer: (value) => parseBlocksAnswer(value, 10),
   parsePostsAnswer: (value) => parsePostsAnswer(value, 10),
   parseAddrAnswer,
+  parseCompactAnswer: (value) => parseCompactAnswer(value, h(1), 10),
+  parseBlockPostsRequest: (value) => parseBlockPostsRequest(value, 10),
+  parseBlockPostsAnswer: (value) => parseBlockPostsAnswer(value, 10),
+  parsePendingCursor,
+  parsePendingAnswer,
 };
 
 /** Anything JSON.parse can produce, including `__proto__` and `constructor` keys. */
@@ -180,5 +190,60 @@ describe('peer messages against hostile input', () => {
         },
       ),
     );
+  });
+});
+
+describe('compact relay and pending sync messages (§11.8)', () => {
+  const short = 'ab'.repeat(8);
+
+  it('a compact answer names the block asked, holds at most the posts of a block, and only 16-hex short ids', () => {
+    const header = { hash: h(1) };
+    assert.ok(parseCompactAnswer({ header, ids: [short, short] }, h(1), 2).ok);
+    assert.equal(parseCompactAnswer({ header, ids: [] }, h(2), 2).ok, false, 'another block');
+    assert.equal(parseCompactAnswer({ header, ids: [short, short, short] }, h(1), 2).ok, false);
+    for (const bad of ['AB'.repeat(8), 'ab'.repeat(9), 'ab'.repeat(7), 7, null]) {
+      assert.equal(parseCompactAnswer({ header, ids: [bad] }, h(1), 2).ok, false, String(bad));
+    }
+    assert.equal(parseCompactAnswer({ header: [h(1)], ids: [] }, h(1), 2).ok, false);
+  });
+
+  it('a blocktxn request asks 1 to maxPosts strictly ascending positions within a block', () => {
+    assert.deepEqual(parseBlockPostsRequest({ hash: h(1), indexes: [0, 3, 9] }, 10), {
+      ok: true,
+      value: { hash: h(1), indexes: [0, 3, 9] },
+    });
+    for (const indexes of [
+      [],
+      [1, 1],
+      [3, 2],
+      [10],
+      [-1],
+      [1.5],
+      ['1'],
+      Array.from({ length: 11 }, (_, i) => i),
+    ]) {
+      assert.equal(parseBlockPostsRequest({ hash: h(1), indexes }, 10).ok, false, JSON.stringify(indexes));
+    }
+    assert.equal(parseBlockPostsRequest({ hash: 'x', indexes: [0] }, 10).ok, false);
+    assert.equal(parseBlockPostsAnswer({ posts: [{}, {}] }, 1).ok, false, 'more posts than asked');
+  });
+
+  it('a pending page holds at most 1,000 ids and a cursor that is a whole number or null', () => {
+    assert.deepEqual(parsePendingAnswer({ ids: [h(1)], next: null }), {
+      ok: true,
+      value: { ids: [h(1)], next: null },
+    });
+    assert.ok(parsePendingAnswer({ ids: [], next: 5 }).ok);
+    assert.equal(
+      parsePendingAnswer({ ids: Array(LIMITS.pendingPerPage + 1).fill(h(1)), next: null }).ok,
+      false,
+    );
+    for (const next of [-1, 1.5, '5', undefined]) {
+      assert.equal(parsePendingAnswer({ ids: [], next }).ok, false, String(next));
+    }
+    assert.deepEqual(parsePendingCursor(undefined), { ok: true, value: 0 });
+    assert.deepEqual(parsePendingCursor('42'), { ok: true, value: 42 });
+    for (const bad of ['-1', '1e3', ' 1', '9'.repeat(16), 'x'])
+      assert.equal(parsePendingCursor(bad).ok, false, bad);
   });
 });

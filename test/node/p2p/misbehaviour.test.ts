@@ -44,8 +44,14 @@ const ALL_CODES: AnyErrorCode[] = [
   ...Object.values(P2PErrorCode),
 ];
 
-/** Codes added with node keys and sessions (issue 9), scored on purpose, not as the old function. */
-const SCORED_SINCE: Partial<Record<AnyErrorCode, number>> = { [P2PErrorCode.STALLING]: 50 };
+/**
+ * Codes added with node keys and sessions (issue 9) and compact relay (issue 13), scored on
+ * purpose, not as the old function.
+ */
+const SCORED_SINCE: Partial<Record<AnyErrorCode, number>> = {
+  [P2PErrorCode.STALLING]: 50,
+  [P2PErrorCode.COMPACT_UNSERVED]: 50,
+};
 
 describe('misbehaviour table', () => {
   it('scores every code exactly as the old prefix-and-if-chain function did', () => {

@@ -1,0 +1,195 @@
+import { checkBlockHeader } from '../../core/block.ts';
+import type { CryptoPort } from '../../core/crypto.ts';
+import { merkleRoot } from '../../core/merkle.ts';
+import { checkPost, identifyPost, type Post } from '../../core/post.ts';
+import { NodeErrorCode } from '../errors.ts';
+import { compactForm, rebuild, ShortIdIndex } from './compact-block.ts';
+import { P2PErrorCode, PeerError } from './errors.ts';
+import type { BlockIntake } from './intake.ts';
+import type { CompactBlock, Unchecked } from './messages.ts';
+import type { Log, PeerManager } from './peer-manager.ts';
+import type { ChainView, PostLookup } from './ports.ts';
+import type { NetStats, PeerTransport } from './transport.ts';
+
+/** Blocks whose post ids are kept for serving compact forms (the recent ones peers ask for). */
+const SERVED_IDS_KEPT = 64;
+
+/** What became of a block fetched compactly. */
+export type CompactOutcome =
+  /** It went to the intake (accepted, duplicate or kept as an orphan; a rejection is scored there). */
+  | 'done'
+  /** Fetch the full block instead (an old peer, an unknown parent, a mismatch). */
+  | 'fallback'
+  /** The peer failed or misbehaved: nothing more is asked of it for this block. */
+  | 'failed';
+
+export interface CompactRelayOptions {
+  readonly chain: Pick<ChainView, 'params' | 'hasBlock' | 'blockBody'>;
+  readonly posts: Pick<PostLookup, 'storedPost'>;
+  readonly peers: Pick<PeerManager, 'misbehaved' | 'failed' | 'succeeded' | 'sentBlock'>;
+  readonly transport: PeerTransport;
+  readonly intake: Pick<BlockIntake, 'accept'>;
+  readonly crypto: CryptoPort;
+  readonly stats: NetStats;
+  readonly log: Log;
+  /** Short ids remembered for rebuilding (default 200,000: twice the default pool). */
+  readonly indexCapacity?: number;
+}
+
+/**
+ * Compact block relay, low-bandwidth mode (BIP152's idea, docs/PROTOCOL.md §11.8). Receiving:
+ * the header and short ids, the header checked before anything else, the posts taken from this
+ * node's store, only the missing ones asked of the same peer in one request, the merkle root
+ * compared, then the rebuilt block goes through the intake like any block. Any doubt falls back
+ * to the full block. Serving: the compact form and posts by position of stored blocks.
+ */
+export class CompactRelay {
+  /** Short ids of the posts this node has seen; fed by the pool's `added` hook. */
+  readonly index: ShortIdIndex;
+  /** Post ids of recently connected blocks, so serving a compact form hashes no post. */
+  private readonly servedIds = new Map<string, readonly string[]>();
+
+  constructor(private readonly options: CompactRelayOptions) {
+    this.index = new ShortIdIndex(options.indexCapacity ?? 200_000);
+  }
+
+  /** A post entered the pool (or was there at start): it can fill compact blocks. */
+  remember(id: string): void {
+    this.index.add(id);
+  }
+
+  /** A block connected here: its ids are kept for serving it compactly. */
+  connected(hash: string, ids: readonly string[]): void {
+    this.servedIds.set(hash, ids);
+    if (this.servedIds.size > SERVED_IDS_KEPT) {
+      this.servedIds.delete(this.servedIds.keys().next().value as string);
+    }
+  }
+
+  /** GET /p2p/compact: the compact form of a stored block, or undefined. */
+  compactOf(hash: string): { header: unknown; ids: string[] } | undefined {
+    const block = this.options.chain.blockBody(hash);
+    if (block === undefined) return undefined;
+    let ids = this.servedIds.get(hash);
+    if (ids === undefined || ids.length !== block.transactions.length) {
+      ids = block.transactions.map((post) => identifyPost(post, this.options.crypto).id);
+    }
+    return compactForm(block, ids);
+  }
+
+  /**
+   * POST /p2p/blocktxn: the posts of a stored block at ascending `indexes`; undefined when the
+   * block is not stored or a position is past its end.
+   */
+  postsAt(hash: string, indexes: readonly number[]): Post[] | undefined {
+    const posts = this.options.chain.blockBody(hash)?.transactions;
+    if (posts === undefined || indexes[indexes.length - 1]! >= posts.length) return undefined;
+    return indexes.map((index) => posts[index]!);
+  }
+
+  /** Fetches the block `hash` announced by `url` compactly; never throws. */
+  async receive(url: string, hash: string): Promise<CompactOutcome> {
+    const { transport, peers, chain, stats } = this.options;
+    if (transport.compactBlock === undefined || transport.blockPosts === undefined) return 'fallback';
+    let compact: CompactBlock;
+    try {
+      compact = await transport.compactBlock(url, hash);
+      peers.succeeded(url);
+    } catch (error) {
+      return this.failure(url, error);
+    }
+    // Header before body: form, hash and proof of work cost one hash; a bad one is the sender's.
+    const head = checkBlockHeader({ ...(compact.header as object), transactions: [] }, chain.params);
+    if (!head.ok) {
+      peers.misbehaved(url, head.code, `compact block: ${head.message}`);
+      return 'failed';
+    }
+    const header = head.value.header;
+    if (compact.ids.length > chain.params.maxBlockPosts) {
+      peers.misbehaved(
+        url,
+        P2PErrorCode.BAD_MESSAGE,
+        `compact block: more than ${chain.params.maxBlockPosts} ids`,
+      );
+      return 'failed';
+    }
+    if (chain.hasBlock(hash)) return 'done';
+    // A parent we lack: the orphan path of the full block, then headers-first sync.
+    if (!chain.hasBlock(header.previous_hash)) return 'fallback';
+    const rebuilt = rebuild(compact.ids, this.index, (id) => this.options.posts.storedPost(id));
+    const fromPool = compact.ids.length - rebuilt.missing.length;
+    if (rebuilt.missing.length > 0) {
+      const filled = await this.fillMissing(url, hash, compact.ids, rebuilt);
+      if (filled !== 'done') return filled;
+    }
+    const ids = rebuilt.ids as string[];
+    if (merkleRoot(ids) !== header.merkle_root) {
+      stats.relay.fallbacks++;
+      this.options.log('debug', `compact block ${hash}: ${P2PErrorCode.COMPACT_MISMATCH}, fetching it whole`);
+      return 'fallback';
+    }
+    stats.relay.compactBlocks++;
+    stats.relay.postsFromPool += fromPool;
+    stats.relay.postsFetched += rebuilt.missing.length;
+    const block = { ...header, transactions: rebuilt.posts as Post[] };
+    const outcome = this.options.intake.accept(block, url, JSON.stringify(block).length);
+    if (outcome.ok && outcome.status !== 'duplicate') peers.sentBlock(url);
+    return 'done';
+  }
+
+  /** Asks the peer for the posts at the missing positions (one request) and checks each against its short id. */
+  private async fillMissing(
+    url: string,
+    hash: string,
+    shortIds: readonly string[],
+    rebuilt: ReturnType<typeof rebuild>,
+  ): Promise<CompactOutcome> {
+    const { transport, peers, crypto } = this.options;
+    let list: readonly Unchecked[];
+    try {
+      list = await transport.blockPosts!(url, hash, rebuilt.missing);
+      peers.succeeded(url);
+    } catch (error) {
+      return this.failure(url, error);
+    }
+    if (list.length !== rebuilt.missing.length) {
+      peers.misbehaved(
+        url,
+        P2PErrorCode.COMPACT_UNSERVED,
+        `served ${list.length} of ${rebuilt.missing.length} posts`,
+      );
+      this.options.stats.relay.fallbacks++;
+      return 'fallback';
+    }
+    for (let i = 0; i < list.length; i++) {
+      const position = rebuilt.missing[i]!;
+      const checked = checkPost(list[i], crypto);
+      if (!checked.ok) {
+        peers.misbehaved(url, checked.code, `compact block post ${position}: ${checked.message}`);
+        return 'failed';
+      }
+      if (!checked.value.id.startsWith(shortIds[position]!)) {
+        peers.misbehaved(
+          url,
+          P2PErrorCode.COMPACT_UNSERVED,
+          `post ${position} is not the one its short id names`,
+        );
+        this.options.stats.relay.fallbacks++;
+        return 'fallback';
+      }
+      rebuilt.posts[position] = checked.value.post;
+      rebuilt.ids[position] = checked.value.id;
+    }
+    return 'done';
+  }
+
+  /** A failed request: an old peer (404) falls back quietly; anything else is the peer's failure. */
+  private failure(url: string, error: unknown): CompactOutcome {
+    if (error instanceof PeerError && error.code === NodeErrorCode.NOT_FOUND) {
+      this.options.stats.relay.fallbacks++;
+      return 'fallback';
+    }
+    this.options.peers.failed(url, error);
+    return 'failed';
+  }
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { REGTEST } from '#core/params.ts';
+import { NodeErrorCode } from '#node/errors.ts';
+import { P2PErrorCode, PeerError } from '#node/p2p/errors.ts';
+import { NodeIdentity } from '#node/p2p/identity.ts';
+import { MempoolSync } from '#node/p2p/mempool-sync.ts';
+import { LIMITS, type PendingPage } from '#node/p2p/messages.ts';
+import { PeerManager } from '#node/p2p/peer-manager.ts';
+import { NetStats } from '#node/p2p/transport.ts';
+import type { BlockIndexEntry } from '#node/store/blocks.ts';
+import { FakeTransport, fakeHello, MemoryPeerBook } from '../../helpers/fake-transport.ts';
+
+const A = 'http://a.example';
+const h = (n: number) => n.toString(16).padStart(64, '0');
+
+/** A MempoolSync over a FakeTransport whose peer A pages `pages`; this node stores `known`. */
+async function setup(pages: (after: number) => Promise<PendingPage>, known: ReadonlySet<string> = new Set()) {
+  const transport = new FakeTransport({
+    handshake: async (peer) => fakeHello(peer),
+    pendingIds: (_p, after) => pages(after),
+  });
+  const tip = { hash: REGTEST.genesisHash, height: 0, chainwork: 2n } as BlockIndexEntry;
+  const peers = new PeerManager({
+    chain: { params: REGTEST, tip },
+    store: new MemoryPeerBook(),
+    transport,
+    nonce: 'ab'.repeat(16),
+    selfUrl: () => undefined,
+    identity: NodeIdentity.ephemeral(),
+    maxOutbound: 8,
+    discourageMs: 60_000,
+    agent: 'test',
+    log: () => undefined,
+    onConnected: () => undefined,
+  });
+  await peers.connect(A);
+  const fetched: string[][] = [];
+  const stats = new NetStats();
+  const sync = new MempoolSync({
+    transport,
+    peers,
+    posts: { hasPost: (id) => known.has(id) },
+    fetch: async (url, ids) => {
+      assert.equal(url, A);
+      fetched.push([...ids]);
+    },
+    stats,
+  });
+  return { sync, transport, peers, fetched, stats };
+}
+
+describe('mempool sync', () => {
+  it('reads every page of the peer pending ids and fetches only those never stored here', async () => {
+    const s = await setup(
+      async (after) =>
+        after === 0 ? { ids: [h(1), h(2), h(3)], next: 7 } : { ids: [h(4), h(5)], next: null },
+      new Set([h(2), h(5)]),
+    );
+    assert.equal(await s.sync.run(A), 3);
+    assert.deepEqual(
+      s.transport.callsOf('pendingIds').map((call) => call.after),
+      [0, 7],
+    );
+    assert.deepEqual(s.fetched, [[h(1), h(3)], [h(4)]]);
+    assert.equal(s.stats.relay.pendingIdsRead, 5);
+    assert.equal(s.stats.relay.pendingPostsAsked, 3);
+  });
+
+  it('stops at a cursor that does not advance, and after LIMITS.pendingPages pages whatever the peer says', async () => {
+    const stuck = await setup(async () => ({ ids: [h(1)], next: 0 }));
+    await stuck.sync.run(A);
+    assert.equal(stuck.transport.callsOf('pendingIds').length, 1);
+
+    const endless = await setup(async (after) => ({ ids: [], next: after + 1 }));
+    await endless.sync.run(A);
+    assert.equal(endless.transport.callsOf('pendingIds').length, LIMITS.pendingPages);
+  });
+
+  it('leaves an older peer (404) alone and counts a malformed page against the peer', async () => {
+    const old = await setup(() => Promise.reject(new PeerError(NodeErrorCode.NOT_FOUND, 'no route')));
+    assert.equal(await old.sync.run(A), 0);
+    assert.equal(old.peers.get(A)?.failures, 0);
+    assert.equal(old.peers.get(A)?.score, 0);
+
+    const bad = await setup(() => Promise.reject(new PeerError(P2PErrorCode.BAD_MESSAGE, 'pending: ids')));
+    await bad.sync.run(A);
+    assert.equal(bad.peers.get(A), undefined, 'P2P_BAD_MESSAGE is 100 points');
+  });
+
+  it('runs once per peer at a time', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const s = await setup(async () => {
+      await gate;
+      return { ids: [h(1)], next: null };
+    });
+    const first = s.sync.run(A);
+    assert.equal(await s.sync.run(A), 0, 'the second run returns at once');
+    release();
+    assert.equal(await first, 1);
+    assert.equal(s.transport.callsOf('pendingIds').length, 1);
+  });
+});
