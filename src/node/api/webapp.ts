@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PLACEHOLDER_PAGE } from '../placeholder-page.ts';
 
 /**
@@ -71,6 +71,7 @@ function securityHeaders(reply: FastifyReply): FastifyReply {
  */
 export async function registerWebApp(app: FastifyInstance, options: WebAppOptions = {}): Promise<void> {
   const distDir = options.distDir ?? WEB_DIST;
+  if (existsSync(`${distDir}/index.html`)) appDirs.set(app, distDir);
   const config = { node: options.node ?? null };
   const hide = { schema: { hide: true } };
   app.get('/config.json', hide, async (_request, reply) => {
@@ -111,4 +112,22 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
       securityHeaders(reply).sendFile(file, distDir, { maxAge: 86_400_000 }),
     );
   }
+}
+
+/** The servers that serve the built app, and where its index.html is. */
+const appDirs = new WeakMap<FastifyInstance, string>();
+
+/**
+ * A person's browser asking for a page that does not exist (GET, Accept: text/html) gets the
+ * app with status 404, and the app shows its "page not found"; API clients keep the JSON error.
+ * Returns false when the server serves no app or the request is not a browser's page load.
+ */
+export function sendAppNotFound(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): boolean {
+  const distDir = appDirs.get(app);
+  if (distDir === undefined || request.method !== 'GET') return false;
+  if (!(request.headers.accept ?? '').includes('text/html')) return false;
+  void securityHeaders(reply).code(404).header('cache-control', 'no-cache').sendFile('index.html', distDir, {
+    cacheControl: false,
+  });
+  return true;
 }

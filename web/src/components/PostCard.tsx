@@ -53,7 +53,7 @@ export function AuthorLine({ view }: { view: PostView }) {
   return (
     <span class="author-line">
       <a class="author" href={signed ? paths.author(post.pubkey!) : paths.name(post.author)}>
-        {post.author}
+        <bdi>{post.author}</bdi>
       </a>
       {signed ? (
         <>
@@ -118,7 +118,9 @@ export const PostCard = memo(function PostCard({
             <a href={paths.post(post.reply_to)}>post {shortHash(post.reply_to, 8, 0)}</a>
           </p>
         ) : null}
-        <p class="content">{post.content}</p>
+        <p class="content" dir="auto">
+          {post.content}
+        </p>
         <footer class="post-actions">
           <button
             type="button"
