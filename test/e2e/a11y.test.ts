@@ -21,6 +21,19 @@ interface FeedPage {
   items: { id: string; post: { author: string; content: string; pubkey?: string; reply_to?: string } }[];
 }
 
+/** WCAG contrast ratio of two computed `rgb(r, g, b)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, bl] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
 /** A loopback port nothing listens on (bound, then closed). */
 async function deadPort(): Promise<number> {
   const server = createServer();
@@ -216,7 +229,8 @@ describe('web app accessibility', () => {
 
   it('names are isolated, content takes its own direction, stacked marks stay in their box', async () => {
     const spoofed = article('A plain one-line post');
-    assert.equal(await spoofed.locator('.author bdi').textContent(), SPOOFED_NAME);
+    // The override is shown, not obeyed, and the name is isolated from the text after it.
+    assert.equal(await spoofed.locator('.author bdi').textContent(), 'admin\uFFFDgnp.exe');
     assert.equal(await spoofed.locator('.content').getAttribute('dir'), 'auto');
     const rtl = article(RTL_TEXT).locator('.content');
     const layout = await rtl.evaluate((element) => {
@@ -361,6 +375,50 @@ describe('web app accessibility', () => {
     await page.setViewportSize(DESKTOP);
   });
 
+  it('the focus ring and the field borders stand out at 3:1 in both themes', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(`${node.url}/settings`);
+      await page.locator('#node-url').waitFor();
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      const ring = await page.evaluate(() => {
+        const element = document.activeElement;
+        const style = getComputedStyle(element);
+        return {
+          color: style.outlineColor,
+          width: Number.parseFloat(style.outlineWidth),
+          around: getComputedStyle(element.closest('.site-header')).backgroundColor,
+          page: getComputedStyle(document.body).backgroundColor,
+        };
+      });
+      assert.ok(ring.width >= 2, `a ${ring.width}px focus ring`);
+      for (const background of [ring.around, ring.page]) {
+        const ratio = contrast(ring.color, background);
+        assert.ok(
+          ratio >= 3,
+          `${scheme}: focus ring ${ring.color} on ${background} is ${ratio.toFixed(2)}:1`,
+        );
+      }
+      const field = await page.locator('#node-url').evaluate((element) => {
+        const style = getComputedStyle(element);
+        return {
+          border: style.borderTopColor,
+          inside: style.backgroundColor,
+          outside: getComputedStyle(element.closest('.card')).backgroundColor,
+        };
+      });
+      for (const background of [field.inside, field.outside]) {
+        const ratio = contrast(field.border, background);
+        assert.ok(
+          ratio >= 3,
+          `${scheme}: field border ${field.border} on ${background} is ${ratio.toFixed(2)}:1`,
+        );
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('axe finds no violation on any page, in both themes, at both sizes', async () => {
     const pages: [string, string, string][] = [
       ['home', '/', 'main article.post'],
@@ -371,17 +429,20 @@ describe('web app accessibility', () => {
       ['not-found', '/nope', 'main h2'],
     ];
     const report: string[] = [];
-    for (const [sizeName, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        for (const [name, path, ready] of pages) {
-          await page.goto(`${node.url}${path}`);
-          await page.locator(ready).first().waitFor();
-          await online();
+    // One load per page; sizes and themes switch live (media emulation, viewport), as a person would.
+    for (const [name, path, ready] of pages) {
+      await page.setViewportSize(DESKTOP);
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.goto(`${node.url}${path}`);
+      await page.locator(ready).first().waitFor();
+      await online();
+      for (const [sizeName, viewport] of [
+        ['desktop', DESKTOP],
+        ['phone', PHONE],
+      ] as const) {
+        await page.setViewportSize(viewport);
+        for (const scheme of ['light', 'dark'] as const) {
+          await page.emulateMedia({ colorScheme: scheme });
           const violations = await axeViolations(page);
           if (violations.length > 0)
             report.push(`${name} (${sizeName}, ${scheme}):\n${formatViolations(violations)}`);
@@ -390,6 +451,7 @@ describe('web app accessibility', () => {
         }
       }
     }
+    await page.setViewportSize(DESKTOP);
     assert.equal(report.length, 0, `axe violations:\n${report.join('\n')}`);
     assert.deepEqual(errors, []);
   });

@@ -12,6 +12,7 @@ import {
   relativeTime,
   shortHash,
 } from '../lib/format.ts';
+import { displayName } from '../lib/identity-format.ts';
 import { paths } from '../router.ts';
 import { store, useStore } from '../store.ts';
 
@@ -207,7 +208,7 @@ function PendingList({ items }: { items: readonly PostView[] }) {
             {shortHash(item.id, 8, 0)}
           </a>{' '}
           <strong>
-            <bdi>{item.post.author}</bdi>
+            <bdi>{displayName(item.post.author)}</bdi>
           </strong>
           : <bdi class="clip">{item.post.content}</bdi>
         </li>
@@ -306,7 +307,7 @@ export function BlockPage({ id }: { id: string }) {
                 {shortHash(b.ids[i]!, 8, 0)}
               </a>{' '}
               <strong>
-                <bdi>{post.author}</bdi>
+                <bdi>{displayName(post.author)}</bdi>
               </strong>
               {post.signature ? null : <span class="badge badge-unverified">Unverified</span>}:{' '}
               <bdi class="clip">{post.content}</bdi>
