@@ -425,6 +425,8 @@ describe('web app accessibility', () => {
       ['post', `/post/${signedId}`, '[data-testid="checks"] [data-check="Signature"]'],
       ['author', `/author/${signedKey}`, 'main article.post'],
       ['explorer', '/explorer', '.chart svg'],
+      ['block', '/block/2', 'main .block-posts li'],
+      ['identity', '/identity', '#display-name, main .card button'],
       ['settings', '/settings', '#node-url'],
       ['not-found', '/nope', 'main h2'],
     ];
