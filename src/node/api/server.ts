@@ -88,9 +88,9 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   // Unknown paths are reads too: a flood of 404s meets the same budget.
   app.setNotFoundHandler(
     { preHandler: app.rateLimit({ max: budgets(http.rateLimit).read }) },
-    (request, reply) => {
+    async (request, reply) => {
       // A browser's page load gets the app's own "page not found"; API clients get JSON.
-      if (sendAppNotFound(app, request, reply)) return reply;
+      if (await sendAppNotFound(app, request, reply)) return reply;
       return sendError(
         reply,
         NodeErrorCode.NOT_FOUND,

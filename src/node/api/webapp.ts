@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -120,14 +121,27 @@ const appDirs = new WeakMap<FastifyInstance, string>();
 /**
  * A person's browser asking for a page that does not exist (GET, Accept: text/html) gets the
  * app with status 404, and the app shows its "page not found"; API clients keep the JSON error.
- * Returns false when the server serves no app or the request is not a browser's page load.
+ * Resolves false when the server serves no app or the request is not a browser's page load.
+ * Reads index.html itself: @fastify/static may be registered in a scope the 404 handler is not in.
  */
-export function sendAppNotFound(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): boolean {
+export async function sendAppNotFound(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<boolean> {
   const distDir = appDirs.get(app);
   if (distDir === undefined || request.method !== 'GET') return false;
   if (!(request.headers.accept ?? '').includes('text/html')) return false;
-  void securityHeaders(reply).code(404).header('cache-control', 'no-cache').sendFile('index.html', distDir, {
-    cacheControl: false,
-  });
+  let html: Buffer;
+  try {
+    html = await readFile(`${distDir}/index.html`);
+  } catch {
+    return false;
+  }
+  securityHeaders(reply)
+    .code(404)
+    .header('cache-control', 'no-cache')
+    .type('text/html; charset=utf-8')
+    .send(html);
   return true;
 }

@@ -10,8 +10,8 @@ import { APP_CSP, registerWebApp, sendAppNotFound } from '#node/api/webapp.ts';
 function appWith(distDir: string, node?: string): Promise<FastifyInstance> {
   const app = Fastify();
   // As the node's server does (src/node/api/server.ts): browsers get the app, clients JSON.
-  app.setNotFoundHandler((request, reply) =>
-    sendAppNotFound(app, request, reply)
+  app.setNotFoundHandler(async (request, reply) =>
+    (await sendAppNotFound(app, request, reply))
       ? reply
       : reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
   );
