@@ -32,6 +32,23 @@ export const CONFIRMED_POSTS = 100_000;
 const POSTS_PER_BLOCK = 1_000;
 export const PENDING_POSTS = 1_000;
 export const AUTHORS = 100;
+
+/** The size of a query store: the `node` suite's default, and bench/million.ts's larger ones. */
+export interface StoreShape {
+  readonly confirmed: number;
+  /** Posts per block (≤ 10,000, the consensus limit). */
+  readonly perBlock: number;
+  readonly pending: number;
+  /** Distinct signing keys; post i is by author i mod authors. */
+  readonly authors: number;
+}
+
+export const DEFAULT_SHAPE: StoreShape = {
+  confirmed: CONFIRMED_POSTS,
+  perBlock: POSTS_PER_BLOCK,
+  pending: PENDING_POSTS,
+  authors: AUTHORS,
+};
 const ITERATIONS = 2_000;
 const WARMUP = 100;
 const LATENCY_TARGET = { op: '<=', value: 10 } as const;
@@ -63,19 +80,27 @@ function rng(seed: number): () => number {
   };
 }
 
-/** The authors' private keys (seeds); author `author-<a>` signs with keys[a]. */
-export const keys = Array.from({ length: AUTHORS }, (_, a) =>
-  nodeCrypto.sha256(utf8(`yournet queries bench key ${a}`)),
-);
+/** Author `author-<a>`'s private key (seed). */
+export function authorKey(a: number): Uint8Array {
+  return nodeCrypto.sha256(utf8(`yournet queries bench key ${a}`));
+}
+
+/** The default shape's authors' private keys; author `author-<a>` signs with keys[a]. */
+export const keys = Array.from({ length: AUTHORS }, (_, a) => authorKey(a));
 
 /** Post number `i`: ~20 words, a reply to an earlier post one time in four. */
-function makePost(i: number, random: () => number, earlierIds: readonly string[]): Post {
+function makePost(
+  i: number,
+  random: () => number,
+  earlierIds: readonly string[],
+  authorKeys: readonly Uint8Array[],
+): Post {
   const words: string[] = [];
   const count = 10 + Math.floor(random() * 20);
   for (let w = 0; w < count; w++) words.push(WORDS[Math.floor(random() * WORDS.length)]!);
   if (random() < 0.5) words.splice(Math.floor(random() * words.length), 0, COMMON_WORD);
   if (i % 5_000 === 17) words.push(RARE_WORD);
-  const author = i % AUTHORS;
+  const author = i % authorKeys.length;
   const reply = earlierIds.length > 0 && random() < 0.25;
   const post = {
     author: `author-${author}`,
@@ -84,7 +109,7 @@ function makePost(i: number, random: () => number, earlierIds: readonly string[]
     timestamp: REGTEST.genesis.timestamp - 86_400 * 30 + i * 0.5,
     ...(reply ? { reply_to: earlierIds[Math.floor(random() * earlierIds.length)]! } : {}),
   };
-  return signPost(post, keys[author]!, signingCrypto);
+  return signPost(post, authorKeys[author]!, signingCrypto);
 }
 
 /** A store, its pending pool and chain, wired as src/node/node.ts does (no maintenance). */
@@ -98,24 +123,30 @@ function openChain(dataDir: string): { chain: Chain; store: Store; mempool: Memp
 }
 
 /** Fills `dataDir` (in the child process); returns the load timings. */
-function load(dataDir: string): LoadTimings {
+function load(dataDir: string, shape: StoreShape): LoadTimings {
   const { chain, store } = openChain(dataDir);
+  const authorKeys = Array.from({ length: shape.authors }, (_, a) => authorKey(a));
+  const total = shape.confirmed + shape.pending;
+  if (shape.confirmed % shape.perBlock !== 0 || shape.pending > shape.perBlock)
+    throw new Error(`bad store shape ${JSON.stringify(shape)}: whole blocks, pending ≤ one block`);
+  const logEvery = Math.max(1, Math.floor(total / shape.perBlock / 10));
   const random = rng(0x5eed);
   const allIds: string[] = [];
   let signSeconds = 0;
   let acceptSeconds = 0;
   try {
-    for (let start = 0; start < CONFIRMED_POSTS + PENDING_POSTS; start += POSTS_PER_BLOCK) {
+    for (let start = 0; start < total; start += shape.perBlock) {
       let t = performance.now();
       const posts: Post[] = [];
-      for (let i = start; i < start + POSTS_PER_BLOCK; i++) {
-        const post = makePost(i, random, allIds);
+      const end = Math.min(total, start + shape.perBlock, start < shape.confirmed ? shape.confirmed : total);
+      for (let i = start; i < end; i++) {
+        const post = makePost(i, random, allIds, authorKeys);
         posts.push(post);
         allIds.push(postId(post, nodeCrypto));
       }
       signSeconds += (performance.now() - t) / 1000;
       t = performance.now();
-      if (start < CONFIRMED_POSTS) {
+      if (start < shape.confirmed) {
         const outcome = chain.acceptBlock(mineOn(chain, chain.tip, posts));
         if (!outcome.ok) throw new Error(`bench block refused: ${outcome.code} ${outcome.message}`);
       } else {
@@ -128,10 +159,15 @@ function load(dataDir: string): LoadTimings {
         });
       }
       acceptSeconds += (performance.now() - t) / 1000;
-      if ((start / POSTS_PER_BLOCK) % 20 === 19)
-        log(`[node-queries] loaded ${start + POSTS_PER_BLOCK} posts`);
+      const blocksDone = start / shape.perBlock + 1;
+      if (blocksDone % logEvery === 0 || end === total)
+        log(`[node-queries] loaded ${end} of ${total} posts (${Math.round(performance.now() / 1000)} s)`);
     }
-    return { signSeconds, acceptSeconds };
+    // The full-text backlog, as the node's maintenance would index it between requests.
+    const t = performance.now();
+    while (store.searchIndex.indexBatch(10_000) > 0);
+    const indexSeconds = (performance.now() - t) / 1000;
+    return { signSeconds, acceptSeconds, indexSeconds };
   } finally {
     store.close();
   }
@@ -140,14 +176,17 @@ function load(dataDir: string): LoadTimings {
 export interface LoadTimings {
   readonly signSeconds: number;
   readonly acceptSeconds: number;
+  /** Full-text indexing of every post, after the load. */
+  readonly indexSeconds: number;
 }
 
 const LOAD_FLAG = '--load-into';
 
 /** Runs the loader in a child process (this file as a script) and returns its timings. */
-export function loadInChild(dataDir: string): LoadTimings {
+export function loadInChild(dataDir: string, shape: StoreShape = DEFAULT_SHAPE): LoadTimings {
   const file = fileURLToPath(import.meta.url);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', file, LOAD_FLAG, dataDir], {
+  const args = ['--import', 'tsx', file, LOAD_FLAG, dataDir, JSON.stringify(shape)];
+  const child = spawnSync(process.execPath, args, {
     cwd: join(dirname(file), '..'),
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
@@ -173,7 +212,12 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Times `op(i)` for i in 0..iterations−1 after a warm-up; p99 as the value, p50 and max as extras. */
-function latency(name: string, op: (i: number) => unknown, iterations = ITERATIONS): BenchResult {
+function latency(
+  name: string,
+  op: (i: number) => unknown,
+  iterations = ITERATIONS,
+  target: BenchResult['target'] = LATENCY_TARGET,
+): BenchResult {
   for (let i = 0; i < WARMUP; i++) consume(op(i));
   collectGarbage();
   const times = new Float64Array(iterations);
@@ -190,7 +234,7 @@ function latency(name: string, op: (i: number) => unknown, iterations = ITERATIO
     name: `in-process: ${name} p99`,
     value: round(p99),
     unit: 'ms',
-    target: LATENCY_TARGET,
+    target,
     p50: round(p50),
     max: round(sorted[sorted.length - 1]!),
     iterations,
@@ -209,50 +253,84 @@ export function databaseMegabytes(dataDir: string): number {
   return round(bytes / (1024 * 1024));
 }
 
-/** Measures the queries in-process on a store filled by {@link load}; results are named `in-process: …`. */
-export function measure(dataDir: string): BenchResult[] {
+/**
+ * Measures the queries in-process on a store filled by {@link load}; results are named
+ * `in-process: …`, each judged against `target` (p99 ms).
+ */
+export function measure(
+  dataDir: string,
+  shape: StoreShape = DEFAULT_SHAPE,
+  target: BenchResult['target'] = LATENCY_TARGET,
+): BenchResult[] {
   const { chain, store, mempool } = openChain(dataDir);
   try {
     const queries = new ChainQueries({ store, params: REGTEST, tip: () => chain.tip, pending: mempool });
     const stats = queries.stats();
-    if (stats.posts_confirmed !== CONFIRMED_POSTS || stats.posts_pending !== PENDING_POSTS) {
+    if (stats.posts_confirmed !== shape.confirmed || stats.posts_pending !== shape.pending) {
       throw new Error(`unexpected store contents: ${JSON.stringify(stats)}`);
     }
-    const random = rng(42);
-    const sampleIds = Array.from(
-      { length: ITERATIONS },
-      () => store.posts.bySeq(1 + Math.floor(random() * CONFIRMED_POSTS))!.id,
-    );
-    const pubkeys = keys.map((key) => toHex(nodeCrypto.publicKey(key)));
-    const authors = Array.from({ length: AUTHORS }, (_, a) => `author-${a}`);
+    const samples = sampleStore(store, shape);
     const rare = queries.posts({ limit: 50, q: RARE_WORD }).items.length;
     const common = queries.posts({ limit: 50, q: COMMON_WORD }).items.length;
     if (rare === 0 || common !== 50)
       throw new Error(`search sanity check failed: ${rare} rare, ${common} common`);
-    if (queries.post(sampleIds[0]!)?.proof === undefined) throw new Error('no proof for a confirmed post');
+    if (queries.post(samples.ids[0]!)?.proof === undefined) throw new Error('no proof for a confirmed post');
+    if (queries.posts({ limit: 50, reply_to: samples.threads[0]! }).items.length === 0)
+      throw new Error('a sampled thread has no replies');
 
-    const results: BenchResult[] = [
-      latency('feed newest 50', () => queries.posts({ limit: 50 })),
-      latency('feed newest 50 by author', (i) => queries.posts({ limit: 50, author: authors[i % AUTHORS]! })),
-      latency('feed newest 50 by pubkey', (i) => queries.posts({ limit: 50, pubkey: pubkeys[i % AUTHORS]! })),
-      latency(`search common word ("${COMMON_WORD}", ~50% of posts)`, () =>
+    const time = (name: string, op: (i: number) => unknown) => latency(name, op, ITERATIONS, target);
+    return [
+      time('feed newest 50', () => queries.posts({ limit: 50 })),
+      time('feed newest 50 by author', (i) => queries.posts({ limit: 50, author: samples.authors[i]! })),
+      time('feed newest 50 by pubkey', (i) => queries.posts({ limit: 50, pubkey: samples.pubkeys[i]! })),
+      time('thread: replies to a post, newest 50', (i) =>
+        queries.posts({ limit: 50, reply_to: samples.threads[i]! }),
+      ),
+      time(`search common word ("${COMMON_WORD}", ~50% of posts)`, () =>
         queries.posts({ limit: 50, q: COMMON_WORD }),
       ),
-      latency(`search rare word ("${RARE_WORD}", ${rare} posts)`, () =>
+      time(`search rare word ("${RARE_WORD}", ${rare} posts)`, () =>
         queries.posts({ limit: 50, q: RARE_WORD }),
       ),
-      latency('post(id) with merkle proof (random confirmed post)', (i) => queries.post(sampleIds[i]!)),
-      latency('blocks() first page (20)', () => queries.blocks({ limit: 20 })),
+      time('post(id) with merkle proof (random confirmed post)', (i) => queries.post(samples.ids[i]!)),
+      time('blocks() first page (20)', () => queries.blocks({ limit: 20 })),
     ];
-    return results;
   } finally {
     store.close();
   }
+}
+
+/** ITERATIONS random confirmed post ids, authors (name and key) and thread roots, deterministic. */
+export function sampleStore(
+  store: Store,
+  shape: StoreShape,
+): { ids: string[]; authors: string[]; pubkeys: string[]; threads: string[] } {
+  const random = rng(42);
+  const ids: string[] = [];
+  const threads: string[] = [];
+  // A quarter of the posts are replies: their targets are thread roots with at least one reply.
+  for (
+    let tries = 0;
+    (ids.length < ITERATIONS || threads.length < ITERATIONS) && tries < 40 * ITERATIONS;
+    tries++
+  ) {
+    const row = store.posts.bySeq(1 + Math.floor(random() * shape.confirmed))!;
+    if (ids.length < ITERATIONS) ids.push(row.id);
+    if (row.reply_to !== null && threads.length < ITERATIONS) threads.push(row.reply_to);
+  }
+  const authorNumbers = Array.from({ length: ITERATIONS }, () => Math.floor(random() * shape.authors));
+  return {
+    ids,
+    threads,
+    authors: authorNumbers.map((a) => `author-${a}`),
+    pubkeys: authorNumbers.map((a) => toHex(signingCrypto.publicKey(authorKey(a)))),
+  };
 }
 
 // Run as a script by loadInChild: fill the data directory, print the timings as JSON.
 if (process.argv[2] === LOAD_FLAG && process.argv[1] === fileURLToPath(import.meta.url)) {
   const dataDir = process.argv[3];
   if (dataDir === undefined) throw new Error(`usage: ${LOAD_FLAG} <data dir>`);
-  process.stdout.write(`${JSON.stringify(load(dataDir))}\n`);
+  const shape = process.argv[4] === undefined ? DEFAULT_SHAPE : (JSON.parse(process.argv[4]) as StoreShape);
+  process.stdout.write(`${JSON.stringify(load(dataDir, shape))}\n`);
 }

@@ -92,6 +92,8 @@ export class Mempool implements PendingPoolWriter, PendingReader {
   private listeners: ((accepted: AcceptedPost) => void)[] = [];
   private evictedListeners: ((evicted: EvictedPosts) => void)[] = [];
   private readonly index = new DensityIndex();
+  /** {@link policy}'s next-block estimate, for one version of the index and one minimum. */
+  private nextBlockCache: { version: number; minDensity: number; value: number } | undefined;
   /** Seqs the chain moved in or out since the index last looked at them. */
   private dirty = new Set<number>();
   private readonly rolling: RollingMinimum;
@@ -371,16 +373,19 @@ export class Mempool implements PendingPoolWriter, PendingReader {
   /** What GET /api/v1/policy answers: the minimum, the next-block estimate, the floor. */
   policy(): PoolPolicy {
     const minDensity = this.minDensity();
-    return {
-      minDensity,
-      nextBlockDensity: nextBlockDensity(
+    // The next-block estimate walks up to a block's worth of entries: computed once per change
+    // of the pool (or of the minimum), not on every status or policy request.
+    const cached = this.nextBlockCache;
+    if (cached === undefined || cached.version !== this.index.version || cached.minDensity !== minDensity) {
+      const value = nextBlockDensity(
         this.index,
         this.params.maxBlockPosts,
         this.params.maxBlockBytes,
         minDensity,
-      ),
-      floorWork: this.params.minStampWork,
-    };
+      );
+      this.nextBlockCache = { version: this.index.version, minDensity, value };
+    }
+    return { minDensity, nextBlockDensity: this.nextBlockCache!.value, floorWork: this.params.minStampWork };
   }
 
   /** Stamp work a post of `bytes` needs to enter the pool now. */

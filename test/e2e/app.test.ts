@@ -100,10 +100,18 @@ describe('web app against a node process', () => {
     await form.getByRole('button', { name: 'Post' }).click();
     const thread = card.getByRole('region', { name: 'Replies' });
     await thread.getByText('A reply in the thread').waitFor();
-    const reply = (await feed()).items.find((item) => item.post.content === 'A reply in the thread');
+    const reply = (await feed('&replies=include')).items.find(
+      (item) => item.post.content === 'A reply in the thread',
+    );
     assert.equal(reply?.post.reply_to, myPostId);
-    // In the feed the reply also says what it answers.
-    await article('A reply in the thread').getByText('In reply to').first().waitFor();
+    // The feed shows the conversation, not the fragment: no card of its own for the reply.
+    assert.equal(
+      await page
+        .locator('main .post-list > article.post')
+        .filter({ hasText: 'A reply in the thread' })
+        .count(),
+      0,
+    );
     await screenshot(page, 'thread-desktop');
   });
 

@@ -20,6 +20,7 @@ import {
   mapThreads,
   threadFromPage,
   threadsWithReply,
+  threadWithNextPage,
   UNPAGED_SEQ,
   withConfirmed,
   withoutPost,
@@ -69,17 +70,18 @@ describe('web state: the feed and live posts', () => {
     assert.equal(feedWithPost(feed, view('c', UNPAGED_SEQ)), feed);
   });
 
-  it("counts a reply on its parent, and adds it to the parent's open thread only", () => {
+  it("counts a reply on its parent (once), never as a card of its own, and adds it to the parent's open thread only", () => {
     const feed = loaded([view('p', 1, { replies: 2 }), view('q', 0)]);
     const next = feedWithPost(feed, reply('r', 'p'));
     assert.deepEqual(
       next?.items.map((item) => [item.id, item.replies]),
       [
-        ['r', 0],
         ['p', 3],
         ['q', 0],
       ],
     );
+    assert.equal(feedWithPost(next!, reply('r', 'p'), new Set(['r'])), undefined, 'counted already');
+    assert.equal(feedWithPost(feed, reply('r', 'absent')), feed, 'a parent not shown: nothing to count');
     const threads = { p: loaded([view('r0', 1)]), q: { ...emptyList, loading: true } };
     assert.deepEqual(ids(threadsWithReply(threads, reply('r', 'p'))?.p), ['r0', 'r']);
     assert.equal(
@@ -115,10 +117,24 @@ describe('web state: the feed and live posts', () => {
     assert.equal(feed.loading, false);
   });
 
-  it('reads a thread oldest first', () => {
-    const thread = threadFromPage({ items: [view('r2', 2), view('r1', 1)], next: 1 });
-    assert.deepEqual(ids(thread), ['r1', 'r2']);
-    assert.equal(thread.next, 1);
+  it('reads a thread oldest first, page after page, keeping live replies at the end until a page brings them', () => {
+    const opened = threadFromPage(
+      { ...emptyList, loading: true },
+      { items: [view('r1', 1), view('r2', 2)], next: 2 },
+    );
+    assert.deepEqual(ids(opened), ['r1', 'r2']);
+    assert.equal(opened.next, 2);
+    // A reply sent (or arriving live) while older pages are still unread: shown at once, at the end.
+    const live = threadsWithReply({ p: opened }, reply('mine', 'p'))!.p!;
+    assert.deepEqual(ids(live), ['r1', 'r2', 'mine']);
+    const more = threadWithNextPage(live, { items: [view('r2', 2), view('r3', 3)], next: 3 });
+    assert.deepEqual(ids(more), ['r1', 'r2', 'r3', 'mine'], 'no repeat, the live reply stays last');
+    const last = threadWithNextPage(more, { items: [view('r4', 4), view('mine', 5)] });
+    assert.deepEqual(ids(last), ['r1', 'r2', 'r3', 'r4', 'mine']);
+    assert.equal(last.items.at(-1)?.seq, 5, "the page's copy replaces the live one");
+    assert.equal(last.next, undefined);
+    // Reopening keeps the live replies no page has brought yet.
+    assert.deepEqual(ids(threadFromPage(live, { items: [view('r1', 1)], next: 1 })), ['r1', 'mine']);
   });
 
   it("marks a block's posts confirmed with their position, everywhere they are shown", () => {

@@ -8,6 +8,7 @@ import type {
   BlockDetail,
   BlockSummary,
   FeedQuery,
+  MineRequests,
   MineResult,
   NodeStatus,
   Page,
@@ -164,6 +165,14 @@ export class NodeClient {
   /** The stamp work a post of `bytes` (canonical JSON, signed and stamped) needs now (§12.4). */
   policy(bytes: number): Promise<StampPolicy> {
     return this.get(`/api/v1/policy${queryString({ bytes })}`);
+  }
+
+  /**
+   * Who may ask this node for a block, as this client (with `token`, the admin token): the
+   * `mine_requests` of GET /api/v1/policy; undefined from a node that does not say.
+   */
+  async mineRequests(token?: string): Promise<MineRequests | undefined> {
+    return (await this.fetch<StampPolicy>('/api/v1/policy', token ? { token } : {})).data.mine_requests;
   }
 
   async submit(post: Post): Promise<SubmitAnswer> {

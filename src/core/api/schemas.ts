@@ -173,6 +173,16 @@ export const StampPolicySummary = Type.Object({
   floor_work: Type.Number({ description: "the network's consensus floor: stamp work every post carries" }),
 });
 
+/** Who may ask this node to mine a block now (POST /api/v1/mine; the node's --mine-requests). */
+export const MineRequests = Type.Object({
+  policy: Type.Union([Type.Literal('open'), Type.Literal('token'), Type.Literal('off')], {
+    description: 'open: anyone, rate-limited per address; token: the admin token; off: the operator only',
+  }),
+  operator: Type.Boolean({
+    description: 'this request proved the operator (loopback, or the admin token): it may always mine',
+  }),
+});
+
 /** GET /api/v1/policy?bytes=N: what a post of N bytes needs. */
 export const StampPolicy = Type.Object({
   ...StampPolicySummary.properties,
@@ -181,6 +191,7 @@ export const StampPolicy = Type.Object({
   required_bits: Type.Integer({ description: 'the easiest stamp bits crediting required_work' }),
   next_block_work: Type.Number({ description: 'estimated stamp work to be in the next block' }),
   next_block_bits: Type.Integer({ description: 'the easiest stamp bits crediting next_block_work' }),
+  mine_requests: Type.Optional(MineRequests),
 });
 
 export const PolicyQuery = Type.Object(
@@ -326,6 +337,19 @@ export const FeedQuery = Type.Object({
   pubkey: Type.Optional(Hex64),
   reply_to: Type.Optional(Hex64),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'full-text search' })),
+  replies: Type.Optional(
+    Type.Union([Type.Literal('include'), Type.Literal('exclude')], {
+      description:
+        'replies in the page or not; default: exclude on the unfiltered feed (top-level posts, each with its reply count), include with any filter',
+    }),
+  ),
+  after: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description:
+        'thread cursor, with reply_to only: replies oldest first above this seq (0 starts the thread); `next` is the following `after`',
+    }),
+  ),
 });
 
 /** GET /api/v1/blocks. */
@@ -370,6 +394,7 @@ export type PendingPage = Static<typeof PendingPage>;
 export type NodeStatus = Static<typeof NodeStatus>;
 export type StampPolicySummary = Static<typeof StampPolicySummary>;
 export type StampPolicy = Static<typeof StampPolicy>;
+export type MineRequests = Static<typeof MineRequests>;
 export type SubmitAnswer = Static<typeof SubmitAnswer>;
 export type MineResult = Static<typeof MineResult>;
 export type PostEvent = Static<typeof PostEvent>;

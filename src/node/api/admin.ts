@@ -20,6 +20,18 @@ export function isLoopback(request: FastifyRequest): boolean {
   return LOOPBACK.test(request.socket.remoteAddress ?? '');
 }
 
+const LOCAL_HOST = /^(localhost|[^[\]]*\.localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
+
+/**
+ * True when the request names this machine in its Host header. A page of another site that
+ * re-resolves its own name to 127.0.0.1 (DNS rebinding) reaches the node from loopback with
+ * the same origin as its Host, so loopback alone must not make it the operator: its Host still
+ * names the other site.
+ */
+export function namesThisMachine(request: FastifyRequest): boolean {
+  return LOCAL_HOST.test(request.host ?? '');
+}
+
 function tokenMatches(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -48,9 +60,12 @@ export function isCrossOrigin(request: FastifyRequest): boolean {
   }
 }
 
-/** True when the request proves the operator: loopback (without --trust-proxy) or the token. */
+/**
+ * True when the request proves the operator: loopback with a Host naming this machine (without
+ * --trust-proxy), or the token.
+ */
 export function isAdmin(request: FastifyRequest, policy: AdminPolicy): boolean {
-  if (!policy.trustProxy && isLoopback(request)) return true;
+  if (!policy.trustProxy && isLoopback(request) && namesThisMachine(request)) return true;
   const token = bearerToken(request);
   return token !== undefined && tokenMatches(token, policy.adminToken);
 }
@@ -67,7 +82,7 @@ export function refuseCrossOrigin(request: FastifyRequest, what: string): void {
 
 /**
  * Admin actions (register_with, peer management, configuration): never from a page of another
- * origin; otherwise from loopback (unless --trust-proxy) or with the admin token.
+ * origin; otherwise from loopback naming this machine (unless --trust-proxy) or with the token.
  */
 export function requireAdmin(request: FastifyRequest, policy: AdminPolicy): void {
   refuseCrossOrigin(request, 'an admin action');
@@ -77,7 +92,9 @@ export function requireAdmin(request: FastifyRequest, policy: AdminPolicy): void
       NodeErrorCode.UNAUTHORIZED,
       policy.trustProxy
         ? 'admin actions need the admin token (the node runs behind a proxy)'
-        : 'admin actions from other machines need the admin token',
+        : isLoopback(request)
+          ? 'admin actions addressed to another host name than this machine need the admin token'
+          : 'admin actions from other machines need the admin token',
     );
   }
   throw new NodeError(NodeErrorCode.FORBIDDEN, 'wrong admin token');

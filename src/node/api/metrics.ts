@@ -12,7 +12,10 @@ const GAUGES: readonly [name: string, help: string, read: Read][] = [
   ['yournet_chain_height', 'Height of the best chain tip', (ctx) => ctx.chain.tip.height],
   ['yournet_pending_posts', 'Posts in the pending pool', (ctx) => ctx.mempool.size.count],
   ['yournet_pending_bytes', 'Bytes of the posts in the pending pool', (ctx) => ctx.mempool.size.bytes],
-  ['yournet_peers', 'Known peers', (ctx) => ctx.peers.count()],
+  // Connected peers by direction, and the addresses known (the table discovery draws from).
+  ['yournet_peers_inbound', 'Connected inbound peers', (ctx) => ctx.network.peerCounts().inbound],
+  ['yournet_peers_outbound', 'Connected outbound peers', (ctx) => ctx.network.peerCounts().outbound],
+  ['yournet_peer_addresses', 'Known peer addresses', (ctx) => ctx.network.peerCounts().known],
   ['yournet_miner_hashrate', 'Hashes per second of all miner workers', (ctx) => ctx.minerPool.hashRate()],
   ['yournet_event_streams', 'Open server-sent event streams', (ctx) => ctx.events.clientCount],
 ];

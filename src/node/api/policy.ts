@@ -8,7 +8,9 @@ import {
 } from '../../core/api/schemas.ts';
 import { bitsForWork } from '../../core/stamp.ts';
 import { workFor } from '../pool/policy.ts';
+import { isAdmin } from './admin.ts';
 import type { ApiContext } from './context.ts';
+import type { HttpPolicy } from './http-policy.ts';
 
 /** A typical signed post with a stamp: the size GET /api/v1/policy prices without `bytes`. */
 const DEFAULT_BYTES = 300;
@@ -39,7 +41,7 @@ export function stampPolicy(ctx: ApiContext, bytes: number): StampPolicy {
 }
 
 /** GET /api/v1/policy?bytes=N (docs/PROTOCOL.md §12.4). */
-export function registerPolicyRoute(fastify: FastifyInstance, ctx: ApiContext): void {
+export function registerPolicyRoute(fastify: FastifyInstance, ctx: ApiContext, http?: HttpPolicy): void {
   fastify.withTypeProvider<TypeBoxTypeProvider>().get(
     '/api/v1/policy',
     {
@@ -50,6 +52,13 @@ export function registerPolicyRoute(fastify: FastifyInstance, ctx: ApiContext): 
         response: { 200: StampPolicy, ...ERROR_RESPONSES },
       },
     },
-    async (request) => stampPolicy(ctx, request.query.bytes ?? DEFAULT_BYTES),
+    async (request) => ({
+      ...stampPolicy(ctx, request.query.bytes ?? DEFAULT_BYTES),
+      // Who may ask for a block (--mine-requests), so that the app shows "Request to mine" only
+      // when it can work: `operator` is true for loopback or a valid admin token.
+      ...(http
+        ? { mine_requests: { policy: http.mine.policy, operator: isAdmin(request, http.admin) } }
+        : {}),
+    }),
   );
 }

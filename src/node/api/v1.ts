@@ -54,7 +54,7 @@ export function nodeStatus(ctx: ApiContext): NodeStatus {
 /** The documented, versioned API; every answer has its schema in src/core/api/schemas.ts. */
 export function registerV1Routes(fastify: FastifyInstance, ctx: ApiContext, policy: HttpPolicy): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  registerPolicyRoute(fastify, ctx);
+  registerPolicyRoute(fastify, ctx, policy);
 
   app.get(
     '/api/v1/status',

@@ -43,8 +43,23 @@ export const APP_ROUTES = [
   '/block/:id',
 ] as const;
 
-/** Files of web/dist's root (from web/public) served as they are. */
-const ROOT_FILES = ['favicon.svg'] as const;
+const DAY_MS = 86_400_000;
+/** The app's routes stay out of the OpenAPI document. */
+const HIDE = { schema: { hide: true } } as const;
+
+/**
+ * Files of web/dist's root (from web/public) served as they are, with how long a browser may
+ * keep them: the service worker and the manifest are checked on every load (a new build must
+ * reach the app), the icons for a day.
+ */
+const ROOT_FILES: readonly { readonly file: string; readonly maxAge: number }[] = [
+  { file: 'favicon.svg', maxAge: DAY_MS },
+  { file: 'icon.svg', maxAge: DAY_MS },
+  { file: 'icon-192.png', maxAge: DAY_MS },
+  { file: 'icon-512.png', maxAge: DAY_MS },
+  { file: 'manifest.webmanifest', maxAge: 0 },
+  { file: 'sw.js', maxAge: 0 },
+];
 
 export interface WebAppOptions {
   /** Where the built app is; default {@link WEB_DIST}. */
@@ -66,27 +81,60 @@ function securityHeaders(reply: FastifyReply): FastifyReply {
 
 /**
  * Serves the web app: index.html at `/` and at every client-side route (so reloading
- * /post/<id> works), hashed bundles under /assets/ (cached for a year), /config.json. Any other
- * path falls through to the server's own 404 handler, so API 404s stay JSON errors. Without a
+ * /post/<id> works), hashed bundles under /assets/ (cached for a year, sent brotli or gzip from
+ * the build's precompressed siblings when the browser accepts them), the manifest, icons and
+ * service worker, /config.json. Any other path falls through to the server's own 404 handler, so API 404s stay JSON errors. Without a
  * build, `/` keeps the placeholder page that says how to build.
  */
 export async function registerWebApp(app: FastifyInstance, options: WebAppOptions = {}): Promise<void> {
   const distDir = options.distDir ?? WEB_DIST;
   if (existsSync(`${distDir}/index.html`)) appDirs.set(app, distDir);
   const config = { node: options.node ?? null };
-  const hide = { schema: { hide: true } };
-  app.get('/config.json', hide, async (_request, reply) => {
+  app.get('/config.json', HIDE, async (_request, reply) => {
     securityHeaders(reply).header('cache-control', 'no-cache');
     return config;
   });
 
   if (!existsSync(`${distDir}/index.html`)) {
-    app.get('/', hide, async (_request, reply) =>
+    app.get('/', HIDE, async (_request, reply) =>
       reply.type('text/html; charset=utf-8').send(PLACEHOLDER_PAGE),
     );
     return;
   }
 
+  // One scope for the app's files, so the Vary hook touches no API route.
+  await app.register(async (scope) => serveFiles(scope, distDir, config.node === null));
+}
+
+/** The feed page the app asks first (web/src/state/feed.ts FEED_PAGE): preloaded with the page. */
+export const FIRST_FEED_PATH = '/api/v1/posts?limit=50';
+
+/**
+ * What the app fetches before it can show a post, preloaded while its bundle downloads (a
+ * `Link` header, as index.html can carry no inline script): /config.json always, and when this
+ * server is the app's node, its status and (on the feed page) the first feed page. On a slow
+ * phone network this takes two round trips off the first post on screen.
+ */
+export function preloadLinks(route: string, sameNode: boolean): string {
+  const paths = ['/config.json'];
+  if (sameNode) paths.push('/api/v1/status');
+  if (sameNode && route === '/') paths.push(FIRST_FEED_PATH);
+  return paths.map((path) => `<${path}>; rel=preload; as=fetch; crossorigin=anonymous`).join(', ');
+}
+
+/** The same URL answers brotli, gzip or identity by Accept-Encoding: caches must key on it. */
+function varyOnEncoding(reply: FastifyReply): void {
+  const vary = reply.getHeader('vary');
+  const list = Array.isArray(vary) ? vary.join(', ') : vary === undefined ? '' : String(vary);
+  if (/(^|,)\s*accept-encoding\s*(,|$)/i.test(list)) return;
+  reply.header('vary', list === '' ? 'Accept-Encoding' : `${list}, Accept-Encoding`);
+}
+
+async function serveFiles(app: FastifyInstance, distDir: string, sameNode: boolean): Promise<void> {
+  app.addHook('onSend', async (_request, reply, payload) => {
+    varyOnEncoding(reply);
+    return payload;
+  });
   await app.register(fastifyStatic, {
     root: `${distDir}/assets`,
     prefix: '/assets/',
@@ -95,23 +143,34 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
     dotfiles: 'ignore',
     schemaHide: true,
     // File names carry a content hash: cache for a year.
-    maxAge: 365 * 24 * 3600 * 1000,
+    maxAge: 365 * DAY_MS,
     immutable: true,
+    // scripts/compress-web.mjs wrote name.br and name.gz next to each text asset at build time.
+    preCompressed: true,
     setHeaders: (res) => {
       res.setHeader('content-security-policy', APP_CSP);
       res.setHeader('x-content-type-options', 'nosniff');
     },
   });
 
-  const sendIndex = async (_request: unknown, reply: FastifyReply) =>
-    securityHeaders(reply).header('cache-control', 'no-cache').sendFile('index.html', distDir, {
-      cacheControl: false,
-    });
-  for (const route of APP_ROUTES) app.get(route, hide, sendIndex);
-  for (const file of ROOT_FILES) {
-    app.get(`/${file}`, hide, async (_request, reply) =>
-      securityHeaders(reply).sendFile(file, distDir, { maxAge: 86_400_000 }),
+  for (const route of APP_ROUTES) {
+    const link = preloadLinks(route, sameNode);
+    app.get(route, HIDE, async (_request, reply) =>
+      securityHeaders(reply)
+        .header('cache-control', 'no-cache')
+        .header('link', link)
+        .sendFile('index.html', distDir, { cacheControl: false }),
     );
+  }
+  for (const { file, maxAge } of ROOT_FILES) {
+    if (!existsSync(`${distDir}/${file}`)) continue;
+    app.get(`/${file}`, HIDE, async (_request, reply) => {
+      securityHeaders(reply);
+      if (file.endsWith('.webmanifest')) reply.type('application/manifest+json');
+      if (maxAge === 0)
+        return reply.header('cache-control', 'no-cache').sendFile(file, distDir, { cacheControl: false });
+      return reply.sendFile(file, distDir, { maxAge });
+    });
   }
 }
 

@@ -22,6 +22,12 @@ export class DensityIndex {
   private chunks: DensityEntry[][] = [];
   private readonly bySeq = new Map<number, DensityEntry>();
   private totalBytes = 0;
+  private changes = 0;
+
+  /** Counts every change: a derived figure cached with it is current while it is unchanged. */
+  get version(): number {
+    return this.changes;
+  }
 
   get count(): number {
     return this.bySeq.size;
@@ -44,6 +50,7 @@ export class DensityIndex {
     if (this.bySeq.has(entry.seq)) this.remove(entry.seq);
     this.bySeq.set(entry.seq, entry);
     this.totalBytes += entry.size;
+    this.changes++;
     const chunks = this.chunks;
     if (chunks.length === 0) {
       chunks.push([entry]);
@@ -69,6 +76,7 @@ export class DensityIndex {
     if (entry === undefined) return undefined;
     this.bySeq.delete(seq);
     this.totalBytes -= entry.size;
+    this.changes++;
     const chunks = this.chunks;
     let lo = 0;
     let hi = chunks.length - 1;
@@ -107,6 +115,7 @@ export class DensityIndex {
     this.chunks = [];
     this.bySeq.clear();
     this.totalBytes = 0;
+    this.changes++;
   }
 }
 

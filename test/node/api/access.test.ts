@@ -39,6 +39,27 @@ describe('admin actions cannot be borrowed (issue 9, finding 8)', () => {
     assert.equal(node.context.peers.count(), 0);
   });
 
+  it('a DNS-rebinding page (loopback, but Host and Origin its own site) is not the operator', async () => {
+    // The page's name now resolves to 127.0.0.1: same origin as the Host it sends, from loopback.
+    const headers = { host: 'evil.example:8000', origin: 'http://evil.example:8000' };
+    const answer = await node.server.inject({
+      method: 'POST',
+      url: '/register_with',
+      headers,
+      payload: { node_address: 'http://198.51.100.9:8000' },
+    });
+    assert.equal(answer.statusCode, 401);
+    assert.equal(answer.json().error, 'UNAUTHORIZED');
+    assert.match(answer.json().message, /another host name/);
+    const status = (await node.server.inject({ method: 'GET', url: '/p2p/status', headers })).json();
+    assert.equal(typeof status.known, 'number', 'peer details are for the operator only');
+    for (const host of ['localhost:8000', '127.0.0.1:8000', '[::1]:8000', 'node.localhost']) {
+      const local = await node.server.inject({ method: 'GET', url: '/p2p/status', headers: { host } });
+      assert.ok(Array.isArray(local.json().known), `${host} names this machine`);
+    }
+    assert.equal(node.context.peers.count(), 0);
+  });
+
   it('a page of another origin cannot make the node handshake through /p2p either', async () => {
     const answer = await node.server.inject({
       method: 'POST',

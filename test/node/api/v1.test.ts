@@ -192,7 +192,7 @@ describe('/api/v1', () => {
     };
     assert.equal((await submit(unsigned)).statusCode, 201);
 
-    const feed = (await inject({ method: 'GET', url: '/api/v1/posts?limit=3' })).json();
+    const feed = (await inject({ method: 'GET', url: '/api/v1/posts?limit=3&replies=include' })).json();
     assert.deepEqual(
       feed.items.map((item: { post: Post }) => item.post.content),
       [unsigned.content, reply.content, root.content],
@@ -205,6 +205,26 @@ describe('/api/v1', () => {
         feed.items.some((first: { id: string }) => first.id === item.id),
       ),
     );
+
+    // The default feed: top-level posts, each with its reply count; a thread pages oldest first.
+    const top = (await inject({ method: 'GET', url: '/api/v1/posts?limit=2' })).json();
+    assert.deepEqual(
+      top.items.map((item: { post: Post; replies: number }) => [item.post.content, item.replies]),
+      [
+        [unsigned.content, 0],
+        [root.content, 1],
+      ],
+    );
+    const thread = (await inject({ method: 'GET', url: `/api/v1/posts?reply_to=${rootId}&after=0` })).json();
+    assert.deepEqual(
+      thread.items.map((item: { id: string }) => item.id),
+      [idOf(reply)],
+    );
+    for (const query of ['replies=none', 'after=0', `reply_to=${rootId}&replies=exclude`, 'after=-1']) {
+      const refused = await inject({ method: 'GET', url: `/api/v1/posts?${query}` });
+      assert.equal(refused.statusCode, 400, query);
+      assert.equal(refused.json().error, 'BAD_REQUEST', query);
+    }
 
     const byAuthor = (await inject({ method: 'GET', url: '/api/v1/posts?author=bob' })).json();
     assert.deepEqual(
@@ -277,6 +297,12 @@ describe('/api/v1', () => {
     assert.match(response.body, new RegExp(`^yournet_chain_height ${height}$`, 'm'));
     assert.match(response.body, /^# TYPE yournet_posts_accepted_total counter$/m);
     assert.match(response.body, /^yournet_posts_rejected_total [1-9]\d*$/m);
+    // Peers by state, the same figures as the status: connected by direction, then known addresses.
+    const status = JSON.parse((await inject({ method: 'GET', url: '/api/v1/status' })).body);
+    const { inbound, outbound, known } = status.connections;
+    assert.match(response.body, new RegExp(`^yournet_peers_inbound ${inbound}$`, 'm'));
+    assert.match(response.body, new RegExp(`^yournet_peers_outbound ${outbound}$`, 'm'));
+    assert.match(response.body, new RegExp(`^yournet_peer_addresses ${known}$`, 'm'));
   });
 
   it('admin actions from another machine need the token; mining requests follow the open policy', async () => {

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerCors } from '#node/api/cors.ts';
 import { APP_CSP, registerWebApp, sendAppNotFound } from '#node/api/webapp.ts';
@@ -20,6 +21,9 @@ function appWith(distDir: string, node?: string): Promise<FastifyInstance> {
   return registerWebApp(app, { distDir, ...(node !== undefined ? { node } : {}) }).then(() => app);
 }
 
+/** A bundle big enough to be worth compressing, as scripts/compress-web.mjs would leave it. */
+const BUNDLE = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `word${i % 37}`))};\n`;
+
 describe('web app serving (src/node/api/webapp.ts, cors.ts)', () => {
   let dist: string;
   let app: FastifyInstance;
@@ -30,6 +34,11 @@ describe('web app serving (src/node/api/webapp.ts, cors.ts)', () => {
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>app</title>');
     writeFileSync(join(dist, 'assets', 'index-abc.js'), 'console.log(1)');
     writeFileSync(join(dist, 'favicon.svg'), '<svg/>');
+    writeFileSync(join(dist, 'assets', 'app-def.js'), BUNDLE);
+    writeFileSync(join(dist, 'assets', 'app-def.js.br'), brotliCompressSync(BUNDLE));
+    writeFileSync(join(dist, 'assets', 'app-def.js.gz'), gzipSync(BUNDLE));
+    writeFileSync(join(dist, 'manifest.webmanifest'), '{"name":"YourNet"}');
+    writeFileSync(join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {})');
     app = await appWith(dist);
   });
   after(async () => {
@@ -67,6 +76,69 @@ describe('web app serving (src/node/api/webapp.ts, cors.ts)', () => {
     const other = await appWith(dist, 'http://127.0.0.1:8000');
     assert.deepEqual((await other.inject('/config.json')).json(), { node: 'http://127.0.0.1:8000' });
     await other.close();
+  });
+
+  it('sends the precompressed bundle the browser accepts (brotli, then gzip), identity otherwise', async () => {
+    const cases = [
+      { accept: 'gzip, deflate, br, zstd', encoding: 'br', decode: brotliDecompressSync },
+      { accept: 'br;q=1.0, gzip;q=0.8', encoding: 'br', decode: brotliDecompressSync },
+      { accept: 'gzip, deflate', encoding: 'gzip', decode: gunzipSync },
+      { accept: 'identity', encoding: undefined, decode: (body: Buffer) => body },
+      { accept: undefined, encoding: undefined, decode: (body: Buffer) => body },
+    ];
+    for (const { accept, encoding, decode } of cases) {
+      const response = await app.inject({
+        url: '/assets/app-def.js',
+        headers: accept === undefined ? {} : { 'accept-encoding': accept },
+      });
+      assert.equal(response.statusCode, 200, accept);
+      assert.equal(response.headers['content-encoding'], encoding, accept);
+      assert.match(response.headers.vary as string, /accept-encoding/i, accept);
+      assert.match(response.headers['content-type'] as string, /javascript/, accept);
+      assert.equal(response.headers['cache-control'], 'public, max-age=31536000, immutable', accept);
+      assert.equal(response.headers['content-security-policy'], APP_CSP);
+      assert.equal(decode(response.rawPayload).toString(), BUNDLE, accept);
+      if (encoding !== undefined) assert.ok(response.rawPayload.length < BUNDLE.length / 2, accept);
+    }
+    // A file without compressed siblings is sent as it is, whatever the browser accepts.
+    const plain = await app.inject({
+      url: '/assets/index-abc.js',
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(plain.body, 'console.log(1)');
+  });
+
+  it("index.html preloads what the app fetches first: the config, and its node's status and first feed page", async () => {
+    const home = (await app.inject('/')).headers.link as string;
+    assert.match(home, /<\/config\.json>; rel=preload; as=fetch; crossorigin=anonymous/);
+    assert.match(home, /<\/api\/v1\/status>; rel=preload; as=fetch/);
+    assert.match(home, /<\/api\/v1\/posts\?limit=50>; rel=preload; as=fetch/);
+    const explorer = (await app.inject('/explorer')).headers.link as string;
+    assert.match(explorer, /\/api\/v1\/status/);
+    assert.doesNotMatch(explorer, /\/api\/v1\/posts/, 'the feed only where it is shown');
+    // An app server for another node (yournet app --node) cannot preload that node's answers.
+    const other = await appWith(dist, 'http://127.0.0.1:8000');
+    assert.equal(
+      (await other.inject('/')).headers.link,
+      '</config.json>; rel=preload; as=fetch; crossorigin=anonymous',
+    );
+    await other.close();
+  });
+
+  it('index.html, the service worker and the manifest are revalidated on every load', async () => {
+    assert.equal((await app.inject('/')).headers['cache-control'], 'no-cache');
+    const worker = await app.inject('/sw.js');
+    assert.equal(worker.statusCode, 200);
+    assert.equal(worker.headers['cache-control'], 'no-cache');
+    assert.match(worker.headers['content-type'] as string, /javascript/);
+    const manifest = await app.inject('/manifest.webmanifest');
+    assert.equal(manifest.statusCode, 200);
+    assert.equal(manifest.headers['cache-control'], 'no-cache');
+    assert.match(manifest.headers['content-type'] as string, /application\/manifest\+json/);
+    assert.deepEqual(manifest.json(), { name: 'YourNet' });
+    // Root files missing from a build are 404s, not 500s.
+    assert.equal((await app.inject('/icon-192.png')).statusCode, 404);
   });
 
   it('does not swallow 404s: unknown API paths and files keep the JSON error', async () => {

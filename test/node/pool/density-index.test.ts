@@ -11,6 +11,25 @@ function reference(entries: Iterable<DensityEntry>): number[] {
 }
 
 describe('DensityIndex', () => {
+  it('changes its version on every add, remove and clear, and only then', () => {
+    const index = new DensityIndex();
+    const seen = [index.version];
+    index.add({ seq: 1, id: 'a', density: 5, size: 100 });
+    seen.push(index.version);
+    index.get(1);
+    index.has(1);
+    assert.equal(index.version, seen[1], 'reads leave the version alone');
+    index.add({ seq: 1, id: 'a', density: 7, size: 100 });
+    seen.push(index.version);
+    index.remove(1);
+    seen.push(index.version);
+    index.remove(1);
+    assert.equal(index.version, seen[3], 'removing an absent seq changes nothing');
+    index.clear();
+    seen.push(index.version);
+    assert.equal(new Set(seen).size, seen.length, `versions repeat: ${seen.join(', ')}`);
+  });
+
   it('keeps the densest-first order through any adds and removes (property)', () => {
     const op = fc.oneof(
       fc.record({

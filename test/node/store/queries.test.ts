@@ -59,7 +59,7 @@ describe('ChainQueries.posts (the feed)', () => {
     const { queries, p } = scenario();
     const expected = ids([p[7], p[6], p[5], p[4], p[3], p[2], p[1], p[0]]);
     for (const limit of [1, 2, 3, 7, 8, 9, 200]) {
-      const pages = allPages(queries, { limit });
+      const pages = allPages(queries, { limit, replies: 'include' });
       assert.deepEqual(
         pages.flatMap((page) => page.map((view) => view.id)),
         expected,
@@ -73,7 +73,7 @@ describe('ChainQueries.posts (the feed)', () => {
 
   it('shows status, block, confirmations, signed, received_at and visible replies', () => {
     const { queries, p, b1, b2 } = scenario();
-    const items = queries.posts({ limit: 200 }).items;
+    const items = queries.posts({ limit: 200, replies: 'include' }).items;
     const byId = new Map(items.map((view) => [view.id, view]));
     const v1 = byId.get(idOf(p[0]))!;
     assert.equal(v1.status, 'confirmed');
@@ -106,6 +106,41 @@ describe('ChainQueries.posts (the feed)', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(items)), items);
   });
 
+  it('shows top-level posts only on the unfiltered feed, each with its reply count', () => {
+    const { queries, p } = scenario();
+    const top = ids([p[7], p[5], p[4], p[2], p[1], p[0]]);
+    for (const limit of [1, 2, 5, 200]) assert.deepEqual(feedIds(queries, { limit }), top, `limit ${limit}`);
+    assert.deepEqual(feedIds(queries, { limit: 3, replies: 'exclude' }), top);
+    const root = queries.posts({ limit: 200 }).items.find((view) => view.id === idOf(p[0]));
+    assert.equal(root?.replies, 2);
+    // Filters include replies unless told otherwise.
+    assert.deepEqual(feedIds(queries, { limit: 2, author: 'bob' }), ids([p[6], p[3], p[1]]));
+    assert.deepEqual(feedIds(queries, { limit: 2, author: 'bob', replies: 'exclude' }), ids([p[1]]));
+    assert.deepEqual(feedIds(queries, { limit: 50, q: 'hello', replies: 'exclude' }), ids([p[0]]));
+  });
+
+  it('pages a thread oldest first with the after cursor; refuses contradictory thread queries', () => {
+    const { queries, p } = scenario();
+    const parent = idOf(p[0]);
+    for (const limit of [1, 2, 200]) {
+      const seen: string[] = [];
+      let after = 0;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = queries.posts({ limit, reply_to: parent, after });
+        seen.push(...page.items.map((view) => view.id));
+        if (page.next === undefined) break;
+        after = page.next;
+      }
+      assert.deepEqual(seen, ids([p[3], p[6]]), `limit ${limit}`);
+    }
+    assertBadRequest(() => queries.posts({ limit: 5, after: 0 }));
+    assertBadRequest(() => queries.posts({ limit: 5, reply_to: parent, after: 0, before: 9 }));
+    assertBadRequest(() => queries.posts({ limit: 5, reply_to: parent, after: 0, q: 'hello' }));
+    assertBadRequest(() => queries.posts({ limit: 5, reply_to: parent, after: -1 }));
+    assertBadRequest(() => queries.posts({ limit: 5, reply_to: parent, replies: 'exclude' }));
+    assertBadRequest(() => queries.posts({ limit: 5, replies: 'none' as 'include' }));
+  });
+
   it('filters by author, pubkey and reply_to, alone and together, with paging', () => {
     const { queries, p } = scenario();
     for (const limit of [1, 2, 50]) {
@@ -130,16 +165,16 @@ describe('ChainQueries.posts (the feed)', () => {
 
   it('honours the before cursor and refuses bad limits and cursors', () => {
     const { queries, p } = scenario();
-    const all = queries.posts({ limit: 200 }).items;
+    const all = queries.posts({ limit: 200, replies: 'include' }).items;
     const cut = all[3]!.seq;
     assert.deepEqual(
-      queries.posts({ limit: 200, before: cut }).items.map((view) => view.id),
+      queries.posts({ limit: 200, before: cut, replies: 'include' }).items.map((view) => view.id),
       all.slice(4).map((view) => view.id),
     );
-    assert.deepEqual(queries.posts({ limit: 200, before: 1 }).items, []);
-    assert.deepEqual(queries.posts({ limit: 200, before: 0 }).items, []);
-    assert.equal(queries.posts({ limit: 8 }).next, undefined, 'exactly one full page');
-    assert.equal(queries.posts({ limit: 7 }).next, all[6]!.seq);
+    assert.deepEqual(queries.posts({ limit: 200, before: 1, replies: 'include' }).items, []);
+    assert.deepEqual(queries.posts({ limit: 200, before: 0, replies: 'include' }).items, []);
+    assert.equal(queries.posts({ limit: 8, replies: 'include' }).next, undefined, 'exactly one full page');
+    assert.equal(queries.posts({ limit: 7, replies: 'include' }).next, all[6]!.seq);
     assert.equal(all[7]!.id, idOf(p[0]));
     for (const limit of [0, -1, 201, 1.5, Number.NaN]) assertBadRequest(() => queries.posts({ limit }));
     for (const before of [-1, 1.5, Number.NaN]) assertBadRequest(() => queries.posts({ limit: 5, before }));
@@ -182,7 +217,7 @@ describe('ChainQueries.posts full-text search', () => {
       ['-x', [p[5]]],
       ['x -x', [p[5]]],
       ['hello*', [p[6], p[0]]],
-      ['hel*', []],
+      ['hel*', [p[6], p[0]]], // a prefix search for "hel": the `*` itself is dropped
       ['^hello', [p[6], p[0]]],
       ['"hello" "world"', [p[0]]],
       ['"hello world"', [p[0]]],
@@ -202,7 +237,7 @@ describe('ChainQueries.posts full-text search', () => {
       assert.deepEqual(feedIds(queries, { limit: 50, q }), ids(expected), JSON.stringify(q));
     }
     // The store is intact afterwards.
-    assert.equal(queries.posts({ limit: 200 }).items.length, 8);
+    assert.equal(queries.posts({ limit: 200, replies: 'include' }).items.length, 8);
   });
 
   it('refuses empty and too long queries with BAD_REQUEST', () => {
@@ -220,10 +255,10 @@ describe('ChainQueries.posts full-text search', () => {
     assert.deepEqual(queries.posts({ limit: 5, q: 'a'.repeat(QUERY_LIMITS.searchMaxChars) }).items, []);
   });
 
-  it('quotes every term and ANDs them', () => {
-    assert.equal(ftsQuery('hello'), '"hello"');
-    assert.equal(ftsQuery(' a  OR b '), '"a" AND "OR" AND "b"');
-    assert.equal(ftsQuery('say "hi"'), '"say" AND """hi"""');
+  it('quotes every term, makes it a prefix from two characters on, and ANDs them', () => {
+    assert.equal(ftsQuery('hello'), '"hello"*');
+    assert.equal(ftsQuery(' a  OR b '), '"a" AND "OR"* AND "b"');
+    assert.equal(ftsQuery('say "hi"'), '"say"* AND """hi"""*');
     assert.equal(ftsQuery('* " -'), undefined);
   });
 
@@ -287,6 +322,28 @@ describe('ChainQueries bounded pages', () => {
     assert.equal(feedIds(queries, { limit: 200, author: 'other' }).length, 300);
   });
 
+  it('the unfiltered feed skips thousands of replies in budgeted pages: every top-level post once', () => {
+    const { queries, root, other } = bigScenario();
+    assert.deepEqual(feedIds(queries, { limit: 50 }), ids([...other].reverse().concat(root)));
+    const withRoot = feedIds(queries, { limit: 200 }).at(-1);
+    assert.equal(withRoot, idOf(root));
+  });
+
+  it('pages a thread of 6,000 replies oldest first with the after cursor: none dropped, none twice', () => {
+    const { queries, root, bulk } = bigScenario();
+    const seen: string[] = [];
+    let after = 0;
+    for (let pages = 0; pages < 100; pages++) {
+      const page = queries.posts({ limit: 200, reply_to: idOf(root), after });
+      seen.push(...page.items.map((view) => view.id));
+      if (page.next === undefined) break;
+      assert.ok(page.next > after, 'the cursor advances');
+      after = page.next;
+    }
+    assert.equal(seen.length, bulk.length);
+    assert.deepEqual(seen, ids(bulk));
+  });
+
   it('counts replies up to the cap', () => {
     const { queries, root } = bigScenario();
     assert.equal(queries.post(idOf(root))?.replies, QUERY_LIMITS.repliesCountCap);
@@ -297,7 +354,7 @@ describe('ChainQueries visibility across reorganisations', () => {
   it('hides side-branch posts, shows them when their branch wins, and keeps displaced posts as pending', () => {
     const { chain, queries, p, b1, b2, s1 } = scenario();
     const view = (post: Post): PostView | undefined =>
-      queries.posts({ limit: 200 }).items.find((item) => item.id === idOf(post));
+      queries.posts({ limit: 200, replies: 'include' }).items.find((item) => item.id === idOf(post));
     assert.equal(view(p[8]), undefined);
     assert.equal(queries.post(idOf(p[8])), undefined);
     assert.equal(queries.posts({ limit: 200, reply_to: idOf(p[0]) }).items.length, 2);
@@ -306,7 +363,7 @@ describe('ChainQueries visibility across reorganisations', () => {
     const s2 = extend(chain, s1, [], 1);
     assert.equal(chain.tip.hash, s2.hash);
     assert.deepEqual(
-      feedIds(queries, { limit: 3 }),
+      feedIds(queries, { limit: 3, replies: 'include' }),
       ids([p[8], p[7], p[6], p[5], p[4], p[3], p[2], p[1], p[0]]),
     );
     assert.deepEqual(view(p[8])?.block, { hash: s1.hash, height: 2, position: 0 });
@@ -344,7 +401,7 @@ describe('ChainQueries visibility across reorganisations', () => {
       ids([p[6], p[7], p[8]]),
     );
     assert.deepEqual(
-      feedIds(queries, { limit: 4 }),
+      feedIds(queries, { limit: 4, replies: 'include' }),
       ids([p[8], p[7], p[6], p[5], p[4], p[3], p[2], p[1], p[0]]),
     );
   });
@@ -606,6 +663,7 @@ describe('ChainQueries query plans', () => {
       );
     const params = {
       before: 10,
+      after: 3,
       limit: 51,
       budget: 5000,
       offset: 4999,
@@ -624,7 +682,8 @@ describe('ChainQueries query plans', () => {
         /^SCAN \(subquery-\d+\)$/.test(detail) ||
         /VIRTUAL TABLE INDEX \d+:=?M/.test(detail));
     const plans = queries.feedPlans();
-    assert.equal(Object.keys(plans).length, 20);
+    // 5 drivers x 4 statements, the top-level feed, and a thread's page and probe.
+    assert.equal(Object.keys(plans).length, 23);
     for (const [label, sql] of Object.entries(plans)) {
       const details = plan(sql, params);
       const shown = `${label}: ${details.join(' | ')}`;
@@ -636,7 +695,7 @@ describe('ChainQueries query plans', () => {
           : driver === 'fts'
             ? /^SCAN posts_fts VIRTUAL TABLE INDEX \d+:M/
             : new RegExp(
-                `^SEARCH posts USING COVERING INDEX posts_by_${driver === 'reply_to' ? 'reply' : driver} \\(${driver}=\\? AND seq<\\?\\)$`,
+                `^SEARCH posts USING COVERING INDEX posts_by_${driver === 'reply_to' ? 'reply' : driver} \\(${driver}=\\? AND seq[<>]\\?\\)$`,
               );
       assert.ok(
         details.some((detail) => expected.test(detail)),

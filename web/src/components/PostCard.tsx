@@ -73,6 +73,46 @@ export function AuthorLine({ view }: { view: PostView }) {
   );
 }
 
+/** Over this many characters, or lines, a post is collapsed in lists ("Show more"). */
+const LONG_CHARS = 600;
+const LONG_LINES = 12;
+
+/** True for content that would take more than ~12 lines of a card: it collapses in lists. */
+export function isLongContent(content: string): boolean {
+  if (content.length > LONG_CHARS) return true;
+  let lines = 1;
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) {
+    if (++lines > LONG_LINES) return true;
+  }
+  return false;
+}
+
+/** The content as text; a long one collapsed to ~12 lines with "Show more", unless `full`. */
+function Content({ id, content, full }: { id: string; content: string; full: boolean }) {
+  const [expanded, setExpanded] = useState(false);
+  const long = !full && isLongContent(content);
+  const collapsed = long && !expanded;
+  const contentId = `content-${id.slice(0, 12)}`;
+  return (
+    <>
+      <p id={contentId} class={`content${collapsed ? ' content-collapsed' : ''}`} dir="auto">
+        {content}
+      </p>
+      {long ? (
+        <button
+          type="button"
+          class="link-button show-more"
+          aria-expanded={expanded}
+          aria-controls={contentId}
+          onClick={() => setExpanded(!expanded)}
+        >
+          {expanded ? 'Show less' : 'Show more'}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
 interface CardProps {
   view: PostView;
   now: number;
@@ -81,6 +121,8 @@ interface CardProps {
   threads?: boolean;
   /** Nested inside a thread: no thread of its own. */
   nested?: boolean;
+  /** The post's own page: long content shown whole. */
+  full?: boolean;
 }
 
 /** One post: avatar, author, key, time, state, content (as text), Reply and its thread. */
@@ -90,6 +132,7 @@ export const PostCard = memo(function PostCard({
   tipHeight,
   threads = true,
   nested = false,
+  full = false,
 }: CardProps) {
   const [replying, setReplying] = useState(false);
   const [open, setOpen] = useState(false);
@@ -115,12 +158,13 @@ export const PostCard = memo(function PostCard({
         {post.reply_to !== undefined && !nested ? (
           <p class="in-reply-to">
             <span aria-hidden="true">↪ </span>In reply to{' '}
-            <a href={paths.post(post.reply_to)}>post {shortHash(post.reply_to, 8, 0)}</a>
+            <a href={paths.post(post.reply_to)}>post {shortHash(post.reply_to, 8, 0)}</a> ·{' '}
+            <a href={paths.post(post.reply_to)} data-testid="thread-link">
+              See the conversation
+            </a>
           </p>
         ) : null}
-        <p class="content" dir="auto">
-          {post.content}
-        </p>
+        <Content id={view.id} content={post.content} full={full} />
         <footer class="post-actions">
           <button
             type="button"
@@ -155,21 +199,26 @@ export const PostCard = memo(function PostCard({
             />
           </div>
         ) : null}
-        {threads && !nested && open ? <Thread parent={view.id} now={now} tipHeight={tipHeight} /> : null}
+        {threads && !nested && open ? (
+          <Thread parent={view.id} now={now} tipHeight={tipHeight} total={view.replies} />
+        ) : null}
       </div>
     </article>
   );
 });
 
-/** The replies to a post, oldest first, under it. */
+/** The replies to a post, oldest first, under it, page by page ("Load more replies"). */
 export function Thread({
   parent,
   now,
   tipHeight,
+  total,
 }: {
   parent: string;
   now: number;
   tipHeight: number | undefined;
+  /** The parent's reply count, when known: how many are still to load. */
+  total?: number;
 }) {
   const { threads } = useStore();
   const thread = threads[parent];
@@ -177,12 +226,32 @@ export function Thread({
     return <p class="muted thread">Loading replies…</p>;
   if (thread.error !== undefined && !thread.loaded)
     return <p class="error thread">Replies could not be loaded: {thread.error}</p>;
+  const left = total !== undefined ? total - thread.items.length : undefined;
   return (
-    <section class="thread" aria-label="Replies">
-      {thread.items.length === 0 ? <p class="muted">No replies yet.</p> : null}
+    <section class="thread" aria-label="Replies" aria-busy={thread.loading}>
+      {thread.items.length === 0 && thread.next === undefined ? <p class="muted">No replies yet.</p> : null}
       {thread.items.map((reply) => (
         <PostCard key={reply.id} view={reply} now={now} tipHeight={tipHeight} nested />
       ))}
+      {thread.error !== undefined ? (
+        <p class="error" role="alert">
+          More replies could not be loaded: {thread.error}
+        </p>
+      ) : null}
+      {thread.next !== undefined ? (
+        <button
+          type="button"
+          class="secondary load-more-replies"
+          disabled={thread.loading}
+          onClick={() => void store.moreReplies(parent)}
+        >
+          {thread.loading
+            ? 'Loading replies…'
+            : left !== undefined && left > 0
+              ? `Load more replies (${left.toLocaleString('en')} more)`
+              : 'Load more replies'}
+        </button>
+      ) : null}
     </section>
   );
 }

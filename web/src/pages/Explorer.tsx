@@ -92,8 +92,13 @@ export function Explorer() {
   const app = useStore();
   const status = app.status;
   const tip = status?.tip;
-  const recent = useAsync(() => store.nodeApi.blocks(CHART_BLOCKS), [tip, app.nodeUrl]);
-  const pending = useAsync(() => store.nodeApi.pending(20), [tip, status?.pending.count, app.nodeUrl]);
+  // Refetched when the node comes back too (app-features, issue 12 item 6), not only on a new block.
+  const online = app.connection === 'online';
+  const recent = useAsync(() => store.nodeApi.blocks(CHART_BLOCKS), [tip, app.nodeUrl, online]);
+  const pending = useAsync(
+    () => store.nodeApi.pending(20),
+    [tip, status?.pending.count, app.nodeUrl, online],
+  );
   const [older, setOlder] = useState<{ items: BlockSummary[]; next?: number }>({ items: [] });
   useEffect(() => setOlder({ items: [] }), [tip]);
   const blocks = recent.data?.items ?? [];
@@ -222,7 +227,7 @@ export function PendingPage() {
   const app = useStore();
   const pending = useAsync(
     () => store.nodeApi.pending(200),
-    [app.status?.tip, app.status?.pending.count, app.nodeUrl],
+    [app.status?.tip, app.status?.pending.count, app.nodeUrl, app.connection === 'online'],
   );
   const items = pending.data?.items ?? [];
   return (
@@ -244,7 +249,10 @@ export function PendingPage() {
 /** A block: its header, and its posts. */
 export function BlockPage({ id }: { id: string }) {
   const app = useStore();
-  const block = useAsync<BlockDetail>(() => store.nodeApi.block(id), [id, app.nodeUrl, app.status?.tip]);
+  const block = useAsync<BlockDetail>(
+    () => store.nodeApi.block(id),
+    [id, app.nodeUrl, app.status?.tip, app.connection === 'online'],
+  );
   if (block.error && !block.data)
     return (
       <p class="error" role="alert">

@@ -1,29 +1,60 @@
+import { useState } from 'preact/hooks';
 import { Composer } from '../components/Composer.tsx';
+import { Intro, KeyNotice, UnlockPrompt } from '../components/Onboarding.tsx';
 import { PostListView } from '../components/PostList.tsx';
 import { absoluteTime } from '../lib/format.ts';
 import { paths } from '../router.ts';
+import { mineAvailability } from '../state/mine-access.ts';
 import { store, useStore } from '../store.ts';
 
-/** The tutorial's page, kept: the form, "Request to mine", "Resync", and the posts. */
+/** What Resync says: nothing yet, working, or where the node stands once done. */
+type SyncFeedback = { state: 'idle' } | { state: 'syncing' } | { state: 'done'; at: number };
+
+/**
+ * The tutorial's page, kept: the form, "Request to mine" (when this node takes the request from
+ * this browser), "Resync" (with feedback), and the conversations: top-level posts with their
+ * reply counts. First visits get the explainer; a new key, the backup notice.
+ */
 export function Home() {
   const app = useStore();
   const { mining } = app;
+  const [sync, setSync] = useState<SyncFeedback>({ state: 'idle' });
+  const access = mineAvailability(app.mineAccess);
+  const resync = async () => {
+    setSync({ state: 'syncing' });
+    await store.resync();
+    setSync({ state: 'done', at: Date.now() });
+  };
+  const syncing = app.syncing || sync.state === 'syncing';
+  const blocks = app.status ? app.status.height + 1 : undefined;
   return (
     <>
+      <Intro />
+      <UnlockPrompt />
       <section class="card" aria-label="Write a post">
         <Composer />
       </section>
+      <KeyNotice />
       <section class="toolbar" aria-label="Node actions">
+        {access.can ? (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => void store.mine()}
+            disabled={mining.state === 'mining'}
+            title="Ask the node to make a block now: pending posts are confirmed at once"
+          >
+            {mining.state === 'mining' ? 'Mining…' : 'Request to mine'}
+          </button>
+        ) : null}
         <button
           type="button"
           class="secondary"
-          onClick={() => void store.mine()}
-          disabled={mining.state === 'mining'}
+          onClick={() => void resync()}
+          disabled={syncing}
+          title="Fetch the node's newest state again"
         >
-          {mining.state === 'mining' ? 'Mining…' : 'Request to mine'}
-        </button>
-        <button type="button" class="secondary" onClick={() => void store.resync()} disabled={app.syncing}>
-          {app.syncing ? 'Resyncing…' : 'Resync'}
+          {syncing ? 'Resyncing…' : 'Resync'}
         </button>
         <p
           class={`toolbar-status${mining.state === 'error' ? ' error' : ''}`}
@@ -40,7 +71,25 @@ export function Home() {
           ) : (
             mining.message
           )}
-          {mining.state === 'idle' && app.lastSync ? (
+          {mining.state === 'idle' && !access.can ? (
+            <span class="muted" data-testid="mine-unavailable">
+              {access.why} <a href={paths.settings}>Settings</a>
+            </span>
+          ) : null}
+        </p>
+        <p class="toolbar-status" role="status" aria-live="polite" data-testid="sync-status">
+          {syncing ? (
+            <>
+              <span class="spinner" aria-hidden="true" /> Resyncing…
+            </>
+          ) : sync.state === 'done' && app.connection === 'online' && blocks !== undefined ? (
+            <span>
+              Up to date · {blocks === 1 ? '1 block' : `${blocks.toLocaleString('en')} blocks`} · checked at{' '}
+              {absoluteTime(sync.at)}
+            </span>
+          ) : sync.state === 'done' ? (
+            <span class="error">The node could not be reached: {app.connectionError ?? 'no answer'}</span>
+          ) : app.lastSync ? (
             <span class="muted">Synced at {absoluteTime(app.lastSync)}</span>
           ) : null}
         </p>

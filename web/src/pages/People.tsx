@@ -1,9 +1,10 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Avatar } from '../components/PostCard.tsx';
 import { PostListView, usePagedPosts } from '../components/PostList.tsx';
 import { fingerprint } from '../lib/identity-format.ts';
+import { classifySearch, searchDestination } from '../lib/search-target.ts';
 import { navigate, paths } from '../router.ts';
-import { useStore } from '../store.ts';
+import { store, useStore } from '../store.ts';
 
 /** Every post signed by one key. */
 export function AuthorPage({ pubkey }: { pubkey: string }) {
@@ -61,11 +62,29 @@ export function NamePage({ name }: { name: string }) {
   );
 }
 
-/** Full-text search over authors and contents. */
+/**
+ * One box for everything: a block height, a post id, a block hash or a key jumps straight to its
+ * page (lib/search-target.ts); other text is a full-text search, each word matched as a prefix.
+ */
 export function SearchPage({ q }: { q: string }) {
   const [text, setText] = useState(q);
+  const [lookup, setLookup] = useState<string>();
   const query = q.trim();
-  const { list, more } = usePagedPosts(query !== '' ? { q: query } : undefined);
+  const target = classifySearch(query);
+  const { list, more } = usePagedPosts(query !== '' && target.kind === 'text' ? { q: query } : undefined);
+  // /search?q=<id or height> (a link, a reload) resolves like the box does.
+  useEffect(() => {
+    if (target.kind === 'text') return;
+    let live = true;
+    setLookup('Looking it up…');
+    searchDestination(target, store.nodeApi).then(
+      (to) => live && to !== undefined && navigate(to, true),
+      (error: unknown) => live && setLookup(`The lookup failed: ${(error as Error).message}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [query]);
   return (
     <>
       <h2 class="page-title">Search</h2>
@@ -77,7 +96,7 @@ export function SearchPage({ q }: { q: string }) {
           navigate(paths.search(text.trim()));
         }}
       >
-        <label for="search-q">Search posts</label>
+        <label for="search-q">Search posts, or go to a post id, block, key</label>
         <div class="composer-row">
           <input
             id="search-q"
@@ -85,7 +104,7 @@ export function SearchPage({ q }: { q: string }) {
             name="q"
             value={text}
             maxLength={200}
-            placeholder="Words to find"
+            placeholder="Words, post id, block height or hash, key"
             onInput={(event) => setText((event.target as HTMLInputElement).value)}
           />
           <button type="submit" class="primary">
@@ -93,7 +112,11 @@ export function SearchPage({ q }: { q: string }) {
           </button>
         </div>
       </form>
-      {query !== '' ? (
+      {target.kind !== 'text' ? (
+        <p class="muted" role="status">
+          {lookup}
+        </p>
+      ) : query !== '' ? (
         <PostListView
           list={list}
           onMore={more}
@@ -101,7 +124,10 @@ export function SearchPage({ q }: { q: string }) {
           empty={`No posts match “${query}”.`}
         />
       ) : (
-        <p class="muted">Every word must appear in the post or its author’s name.</p>
+        <p class="muted">
+          Every word must begin a word of the post or its author’s name. A block height (like 12), a post id,
+          a block hash or a key (64 hex digits) opens its page.
+        </p>
       )}
     </>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { nobleCrypto } from '#core/crypto-noble.ts';
 import type { BlockDetail, PostDetail } from '../api.ts';
+import { KeyNotice, UnlockPrompt } from '../components/Onboarding.tsx';
 import { PostCard, Thread } from '../components/PostCard.tsx';
 import { absoluteTime } from '../lib/format.ts';
 import { type Check, checkInclusion, checkPost } from '../lib/verify.ts';
@@ -55,7 +56,9 @@ export function PostPage({ id }: { id: string }) {
   return (
     <>
       <h2 class="page-title">Post</h2>
-      <PostCard view={view} now={app.now} tipHeight={app.status?.height} threads={false} />
+      <UnlockPrompt />
+      <PostCard view={view} now={app.now} tipHeight={app.status?.height} threads={false} full />
+      <KeyNotice />
       <section class="card" aria-labelledby="verify-title">
         <h3 id="verify-title">Checked in your browser</h3>
         <ul class="checks" data-testid="checks" data-all-ok={allOk}>
@@ -125,7 +128,7 @@ export function PostPage({ id }: { id: string }) {
       {/* Not a landmark of its own: the thread inside is the "Replies" region. */}
       <div class="card">
         <h3 id="replies-title">Replies</h3>
-        <Thread parent={id} now={app.now} tipHeight={app.status?.height} />
+        <Thread parent={id} now={app.now} tipHeight={app.status?.height} total={view.replies} />
       </div>
     </>
   );

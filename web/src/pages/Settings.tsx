@@ -1,15 +1,14 @@
 import { useRef, useState } from 'preact/hooks';
 import { nobleCrypto } from '#core/crypto-noble.ts';
-import {
-  exportKeyFile,
-  fingerprint,
-  nameProblem,
-  newIdentity,
-  parseKeyFile,
-} from '../lib/identity-format.ts';
+import { downloadKeyFile, UnlockPrompt } from '../components/Onboarding.tsx';
+import { fingerprint, nameProblem, newIdentity, parseKeyFile } from '../lib/identity-format.ts';
 import { normalizeNodeUrl } from '../lib/node-url.ts';
 import { paths } from '../router.ts';
+import { mineAvailability } from '../state/mine-access.ts';
 import { store, useStore } from '../store.ts';
+
+/** Shortest passphrase accepted: PBKDF2 slows guessing, it cannot save a 4-letter word. */
+const MIN_PASSPHRASE = 8;
 
 /** Your key: fingerprint, display name, export and import. The key never leaves the browser. */
 export function IdentityPage() {
@@ -29,16 +28,7 @@ export function IdentityPage() {
   };
 
   const download = () => {
-    if (!identity) return;
-    const blob = new Blob([exportKeyFile(identity, app.name)], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `yournet-key-${identity.publicKey.slice(0, 8)}.json`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    if (identity) downloadKeyFile(identity, app.name);
   };
 
   const apply = (parsed: ReturnType<typeof parseKeyFile>) => {
@@ -72,6 +62,7 @@ export function IdentityPage() {
   return (
     <>
       <h2 class="page-title">Your key</h2>
+      <UnlockPrompt />
       <section class="card" aria-labelledby="key-title">
         <h3 id="key-title">Signing key</h3>
         {identity ? (
@@ -99,6 +90,11 @@ export function IdentityPage() {
             </div>
             <p class="muted small">Anyone with the exported file can post as you: keep it safe.</p>
           </>
+        ) : app.lockedKey ? (
+          <p>
+            Your key <span class="fingerprint">{fingerprint(app.lockedKey.publicKey)}</span> is protected with
+            a passphrase: unlock it above.
+          </p>
         ) : (
           <>
             <p>You have no key yet. One is created in this browser when you first post, or now:</p>
@@ -150,6 +146,7 @@ export function IdentityPage() {
           </p>
         ) : null}
       </section>
+      {identity ? <PassphraseCard /> : null}
       <section class="card" aria-labelledby="name-title">
         <h3 id="name-title">Display name</h3>
         <form class="composer-row" onSubmit={saveName}>
@@ -231,6 +228,141 @@ export function SettingsPage() {
           {app.status ? `, ${app.status.network}, version ${app.status.version}` : ''}.
         </p>
       </section>
+      <MiningTokenCard />
     </>
+  );
+}
+
+/** What each mining-request policy means, for the Settings card. */
+const POLICY_TEXT = {
+  open: 'This node mines on request for anyone (a few seconds apart per address).',
+  token: 'This node mines on request only with its mining token (the admin token of its operator).',
+  off: 'This node does not take mining requests from visitors: only its operator mines.',
+} as const;
+
+/** The node's mining token, kept in this browser for this node and sent with "Request to mine". */
+function MiningTokenCard() {
+  const app = useStore();
+  const { mineAccess } = app;
+  const [token, setToken] = useState(mineAccess.token);
+  const [saved, setSaved] = useState<string | undefined>();
+  const policy = mineAccess.policy;
+  const access = mineAvailability(mineAccess);
+  const save = async (event: Event) => {
+    event.preventDefault();
+    await store.setMineToken(token);
+    setSaved(
+      token.trim() === '' ? 'The mining token is forgotten.' : 'The mining token is saved in this browser.',
+    );
+  };
+  return (
+    <section class="card" aria-labelledby="mining-title">
+      <h3 id="mining-title">Mining requests</h3>
+      <p data-testid="mine-policy">
+        {policy ? POLICY_TEXT[policy.policy] : 'This node does not say who may ask it to mine.'}{' '}
+        {policy?.operator ? 'You are its operator here: your requests are always taken.' : ''}
+      </p>
+      <form onSubmit={save}>
+        <label for="mine-token">Mining token</label>
+        <div class="composer-row">
+          <input
+            id="mine-token"
+            type="password"
+            autoComplete="off"
+            value={token}
+            onInput={(event) => setToken((event.target as HTMLInputElement).value)}
+          />
+          <button type="submit" class="primary">
+            Save token
+          </button>
+        </div>
+        <p class="muted small">
+          The node's operator finds it in the file <code>admin-token</code> of the node's data directory. It
+          is kept in this browser for this node only and sent only with mining requests.
+        </p>
+      </form>
+      {saved ? (
+        <p class={access.can ? 'notice' : 'error'} role="status">
+          {saved} {access.can ? '“Request to mine” works now.' : access.why}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+/** Seal the key in localStorage with a passphrase (asked once per visit), or store it in clear again. */
+function PassphraseCard() {
+  const app = useStore();
+  const [passphrase, setPassphrase] = useState('');
+  const [again, setAgain] = useState('');
+  const [message, setMessage] = useState<{ kind: 'error' | 'notice'; text: string } | undefined>();
+  const [busy, setBusy] = useState(false);
+  const protect = async (event: Event) => {
+    event.preventDefault();
+    if (passphrase.length < MIN_PASSPHRASE)
+      return setMessage({ kind: 'error', text: `Use at least ${MIN_PASSPHRASE} characters.` });
+    if (passphrase !== again) return setMessage({ kind: 'error', text: 'The two passphrases differ.' });
+    setBusy(true);
+    await store.protectKey(passphrase);
+    setBusy(false);
+    setPassphrase('');
+    setAgain('');
+    setMessage({
+      kind: 'notice',
+      text: 'Your key is now stored encrypted. This browser asks for the passphrase on each visit; it cannot be recovered, so keep your key file backup too.',
+    });
+  };
+  return (
+    <section class="card" aria-labelledby="passphrase-title">
+      <h3 id="passphrase-title">Passphrase</h3>
+      {app.keyProtected ? (
+        <>
+          <p data-testid="key-protected">
+            Your key is stored encrypted with your passphrase (AES-GCM, PBKDF2).
+          </p>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              store.unprotectKey();
+              setMessage({ kind: 'notice', text: 'Your key is stored without a passphrase again.' });
+            }}
+          >
+            Remove the passphrase
+          </button>
+        </>
+      ) : (
+        <form onSubmit={protect}>
+          <p class="muted">
+            Without a passphrase, anyone who can open this browser's storage can post as you. With one, the
+            key is stored encrypted and unlocked once per visit.
+          </p>
+          <label for="new-passphrase">New passphrase</label>
+          <input
+            id="new-passphrase"
+            type="password"
+            autoComplete="new-password"
+            value={passphrase}
+            onInput={(event) => setPassphrase((event.target as HTMLInputElement).value)}
+          />
+          <label for="new-passphrase-again">The same passphrase again</label>
+          <input
+            id="new-passphrase-again"
+            type="password"
+            autoComplete="new-password"
+            value={again}
+            onInput={(event) => setAgain((event.target as HTMLInputElement).value)}
+          />
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? 'Encrypting…' : 'Protect with a passphrase'}
+          </button>
+        </form>
+      )}
+      {message ? (
+        <p class={message.kind} role={message.kind === 'error' ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      ) : null}
+    </section>
   );
 }

@@ -15,6 +15,7 @@ import { hashRate } from './hash-rate.ts';
 import { StateHub } from './hub.ts';
 import { IdentityStore, storedIdentity } from './identity.ts';
 import { type BlockEvent, postEventView } from './live-events.ts';
+import { MineAccessStore, storedMineToken } from './mine-access.ts';
 import { idleMining, MiningStore } from './mining.ts';
 import { fetchConfiguredNode } from './node-config.ts';
 import { emptyList } from './post-lists.ts';
@@ -56,6 +57,7 @@ export class AppStore {
   private readonly feed: FeedStore;
   private readonly threads: ThreadsStore;
   private readonly mining: MiningStore;
+  private readonly mineAccess: MineAccessStore;
   private readonly identity: IdentityStore;
   private readonly theme: ThemeStore;
   private readonly tick: (patch: Pick<AppState, 'now'>) => void;
@@ -69,13 +71,17 @@ export class AppStore {
       feed: emptyList,
       threads: {},
       mining: idleMining,
+      mineAccess: { token: storedMineToken('') },
       now: Date.now(),
       syncing: false,
       theme: storedTheme(),
       ...storedIdentity(),
     });
     this.connection = new ConnectionStore(this.hub, {
-      loadLatest: () => this.feed.load(true),
+      // The newest posts, and who may mine (the policy may have changed while the node was away).
+      loadLatest: async () => {
+        await Promise.all([this.feed.load(true), this.mineAccess.refresh()]);
+      },
       onPost: (data) => this.onPostEvent(data),
       onBlock: (event) => void this.onBlockEvent(event),
       // Evicted posts will not be mined from this pool: they leave the feed and the threads.
@@ -84,6 +90,7 @@ export class AppStore {
     this.feed = new FeedStore(this.hub, this.connection);
     this.threads = new ThreadsStore(this.hub, this.connection);
     this.mining = new MiningStore(this.hub, this.connection, (block) => void this.onBlockEvent(block));
+    this.mineAccess = new MineAccessStore(this.hub, this.connection);
     this.identity = new IdentityStore(this.hub);
     this.theme = new ThemeStore(this.hub);
     this.tick = this.hub.own('now');
@@ -126,6 +133,7 @@ export class AppStore {
       this.feed.reset();
       this.threads.reset();
       this.mining.reset();
+      this.mineAccess.reset(url);
     });
     void this.connection.resync();
   }
@@ -155,9 +163,39 @@ export class AppStore {
     return this.threads.load(parent);
   }
 
-  /** "Request to mine": asks the node to mine one block and reports its number. */
+  /** "Load more replies": the next page of an open thread. */
+  moreReplies(parent: string): Promise<void> {
+    return this.threads.more(parent);
+  }
+
+  /** "Request to mine": asks the node to mine one block (with this browser's token) and reports its number. */
   mine(): Promise<void> {
-    return this.mining.mine();
+    return this.mining.mine(this.state.mineAccess.token);
+  }
+
+  /** Keeps (or, with '', forgets) the mining token for the current node. */
+  setMineToken(token: string): Promise<void> {
+    return this.mineAccess.setToken(token.trim());
+  }
+
+  /** Unlocks the passphrase-sealed key for this visit; the message on failure. */
+  unlockKey(passphrase: string): Promise<string | undefined> {
+    return this.identity.unlock(passphrase);
+  }
+
+  /** Seals the key with a passphrase in localStorage. */
+  protectKey(passphrase: string): Promise<void> {
+    return this.identity.protect(passphrase);
+  }
+
+  /** Stores the key in clear again. */
+  unprotectKey(): void {
+    this.identity.unprotect();
+  }
+
+  /** The key file was downloaded, or the reminder dismissed. */
+  markKeyBackedUp(): void {
+    this.identity.markBackedUp();
   }
 
   setName(name: string): void {
@@ -186,6 +224,9 @@ export class AppStore {
     options: PublishOptions = {},
   ): Promise<PublishResult> {
     const identity = this.identity.ensure();
+    if (identity === undefined) {
+      return { ok: false, message: 'Your key is locked: unlock it with your passphrase first.' };
+    }
     this.identity.setName(name);
     const now = Date.now();
     const draft = draftPost(identity, name, content, replyTo, now);

@@ -99,7 +99,9 @@ export class ConnectionStore implements Session {
     this.write({ syncing: true });
     try {
       const ok = await this.checkStatus();
-      if (!ok || generation !== this.generation) return;
+      if (generation !== this.generation) return;
+      // Unreachable: still show the last feed the browser kept (the service worker's copy).
+      if (!ok) return await this.hooks.loadLatest();
       await this.hooks.loadLatest();
       this.openEvents();
       this.write({ lastSync: Date.now() });

@@ -1,4 +1,7 @@
-/** The feed: its pages, and the posts that join it live. Owns `feed`. */
+/**
+ * The feed: its pages of top-level posts (the node leaves replies out), and the posts that join
+ * it live; a live reply raises its parent's count instead. Owns `feed`.
+ */
 import type { BlockSummary, PostView } from '../api.ts';
 import type { Session } from './connection.ts';
 import type { StateHub, Writer } from './hub.ts';
@@ -9,6 +12,7 @@ import {
   feedWithPost,
   withConfirmed,
   withoutPost,
+  withReplyCount,
 } from './post-lists.ts';
 import type { AppState } from './types.ts';
 
@@ -16,6 +20,8 @@ const FEED_PAGE = 50;
 
 export class FeedStore {
   private readonly write: Writer<AppState, 'feed'>;
+  /** Replies counted on their parent (reply id → parent id): each is counted once. */
+  private readonly counted = new Map<string, string>();
 
   constructor(
     private readonly hub: StateHub<AppState>,
@@ -29,6 +35,7 @@ export class FeedStore {
   }
 
   reset(): void {
+    this.counted.clear();
     this.write({ feed: emptyList });
   }
 
@@ -51,14 +58,19 @@ export class FeedStore {
 
   /** Puts a new post on top; false when the feed already shows it. */
   add(view: PostView): boolean {
-    const feed = feedWithPost(this.feed, view);
+    const feed = feedWithPost(this.feed, view, new Set(this.counted.keys()));
     if (feed === undefined) return false;
+    if (view.post.reply_to !== undefined) this.counted.set(view.id, view.post.reply_to);
     if (feed !== this.feed) this.write({ feed });
     return true;
   }
 
+  /** Takes a post back (refused or evicted); a reply's parent counts one less. */
   remove(id: string): void {
-    this.write({ feed: withoutPost(this.feed, id) });
+    const parent = this.counted.get(id);
+    this.counted.delete(id);
+    const feed = withoutPost(this.feed, id);
+    this.write({ feed: parent === undefined ? feed : withReplyCount(feed, parent, -1) });
   }
 
   confirm(block: BlockSummary, ids: readonly string[]): void {

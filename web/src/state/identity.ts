@@ -1,15 +1,20 @@
 /**
  * This browser's identity: the signing key and the name posts go out under, kept in
- * localStorage. Owns `identity` and `name`.
+ * localStorage, in clear or sealed with a passphrase (key-vault.ts: then unlocked once per
+ * visit), and whether it was backed up (the key file downloaded). Owns `identity`, `name`,
+ * `lockedKey`, `keyProtected` and `keyBackedUp`.
  */
 import { nobleCrypto } from '#core/crypto-noble.ts';
 import { type Identity, newIdentity } from '../lib/identity-format.ts';
 import { storage } from '../lib/storage.ts';
 import type { StateHub, Writer } from './hub.ts';
+import { openSealedKey, parseSealedKey, sealKey } from './key-vault.ts';
 import type { AppState } from './types.ts';
 
 const IDENTITY_KEY = 'yournet.identity';
 const NAME_KEY = 'yournet.name';
+/** The public key whose backup was made (or whose reminder was dismissed). */
+const BACKUP_KEY = 'yournet.key-backup';
 
 /** The stored identity, unless there is none or it is damaged (then a new one is made on the next post). */
 export function parseStoredIdentity(text: string | undefined): Identity | undefined {
@@ -23,26 +28,41 @@ export function parseStoredIdentity(text: string | undefined): Identity | undefi
   return undefined;
 }
 
+type Owned = 'identity' | 'name' | 'lockedKey' | 'keyProtected' | 'keyBackedUp';
+
 /** The identity fields of the first state, read from this browser. */
-export function storedIdentity(): Pick<AppState, 'identity' | 'name'> {
-  const identity = parseStoredIdentity(storage.get(IDENTITY_KEY));
-  return { name: storage.get(NAME_KEY) ?? '', ...(identity !== undefined ? { identity } : {}) };
+export function storedIdentity(): Pick<AppState, Owned> {
+  const text = storage.get(IDENTITY_KEY);
+  const sealed = parseSealedKey(text);
+  const identity = sealed === undefined ? parseStoredIdentity(text) : undefined;
+  const publicKey = sealed?.publicKey ?? identity?.publicKey;
+  return {
+    name: storage.get(NAME_KEY) ?? '',
+    keyProtected: sealed !== undefined,
+    keyBackedUp: publicKey !== undefined && storage.get(BACKUP_KEY) === publicKey,
+    ...(identity !== undefined ? { identity } : {}),
+    ...(sealed !== undefined ? { lockedKey: sealed } : {}),
+  };
 }
 
 export class IdentityStore {
-  private readonly write: Writer<AppState, 'identity' | 'name'>;
+  private readonly write: Writer<AppState, Owned>;
 
   constructor(private readonly hub: StateHub<AppState>) {
-    this.write = hub.own('identity', 'name');
+    this.write = hub.own('identity', 'name', 'lockedKey', 'keyProtected', 'keyBackedUp');
   }
 
-  /** The key to sign with; the first post creates it. */
-  ensure(): Identity {
-    const existing = this.hub.state.identity;
-    if (existing !== undefined) return existing;
-    const identity = newIdentity(nobleCrypto);
-    this.set(identity);
-    return identity;
+  /**
+   * The key to sign with; the first post creates it. Undefined while the stored key is sealed
+   * and not unlocked: a new key must never replace it.
+   */
+  ensure(): Identity | undefined {
+    const { identity, lockedKey } = this.hub.state;
+    if (identity !== undefined) return identity;
+    if (lockedKey !== undefined) return undefined;
+    const created = newIdentity(nobleCrypto);
+    this.set(created);
+    return created;
   }
 
   setName(name: string): void {
@@ -51,10 +71,48 @@ export class IdentityStore {
     this.write({ name });
   }
 
-  /** Replaces the identity (import) or creates one. */
+  /** Replaces the identity (import) or creates one; stored in clear (protect it again after). */
   set(identity: Identity, name?: string): void {
     storage.set(IDENTITY_KEY, JSON.stringify(identity));
-    this.write({ identity });
+    this.write({
+      identity,
+      lockedKey: undefined,
+      keyProtected: false,
+      keyBackedUp: storage.get(BACKUP_KEY) === identity.publicKey,
+    });
     if (name !== undefined) this.setName(name);
+  }
+
+  /** Unlocks the sealed key for this visit; the passphrase's message on failure. */
+  async unlock(passphrase: string): Promise<string | undefined> {
+    const sealed = this.hub.state.lockedKey;
+    if (sealed === undefined) return undefined;
+    const opened = await openSealedKey(sealed, passphrase);
+    if (!opened.ok) return opened.message;
+    this.write({ identity: opened.identity, lockedKey: undefined });
+    return undefined;
+  }
+
+  /** Seals the key with a passphrase: from now on localStorage holds it encrypted only. */
+  async protect(passphrase: string): Promise<void> {
+    const identity = this.hub.state.identity;
+    if (identity === undefined) return;
+    const sealed = await sealKey(identity, this.hub.state.name, passphrase);
+    storage.set(IDENTITY_KEY, JSON.stringify(sealed));
+    this.write({ keyProtected: true });
+  }
+
+  /** Stores the unlocked key in clear again (no passphrase). */
+  unprotect(): void {
+    const identity = this.hub.state.identity;
+    if (identity !== undefined) this.set(identity);
+  }
+
+  /** The key file was downloaded (or the reminder dismissed): no more backup prompt for this key. */
+  markBackedUp(): void {
+    const publicKey = this.hub.state.identity?.publicKey ?? this.hub.state.lockedKey?.publicKey;
+    if (publicKey === undefined) return;
+    storage.set(BACKUP_KEY, publicKey);
+    this.write({ keyBackedUp: true });
   }
 }

@@ -1,7 +1,9 @@
 /** "Request to mine": asks the node for one block and says how it went. Owns `mining`. */
+import { ApiError } from '../api.ts';
 import type { Session } from './connection.ts';
 import type { StateHub, Writer } from './hub.ts';
 import type { BlockEvent } from './live-events.ts';
+import { miningRefusal } from './mine-access.ts';
 import type { AppState, MiningState } from './types.ts';
 
 export const idleMining: MiningState = { state: 'idle', message: '' };
@@ -27,12 +29,13 @@ export class MiningStore {
     this.write({ mining: idleMining });
   }
 
-  async mine(): Promise<void> {
+  /** Asks the node for a block, with the mining token when this browser keeps one for it. */
+  async mine(token = ''): Promise<void> {
     if (this.hub.state.mining.state === 'mining') return;
     const generation = this.session.generation;
     this.write({ mining: { state: 'mining', message: 'Mining a block…' } });
     try {
-      const result = await this.session.api.mine();
+      const result = await this.session.api.mine(token || undefined);
       if (generation !== this.session.generation) return;
       if (result.mined) {
         this.write({
@@ -49,7 +52,9 @@ export class MiningStore {
       }
     } catch (error) {
       if (generation !== this.session.generation) return;
-      this.write({ mining: { state: 'error', message: `Mining failed: ${this.session.failed(error)}` } });
+      const message = this.session.failed(error);
+      const code = error instanceof ApiError ? error.code : '';
+      this.write({ mining: { state: 'error', message: miningRefusal(code, token !== '', message) } });
     }
   }
 }

@@ -14,22 +14,34 @@ export const UNPAGED_SEQ = Number.MAX_SAFE_INTEGER;
 export type Threads = Readonly<Record<string, PostList>>;
 
 /**
- * The feed with a new post on top (when the feed is loaded) and its parent's reply count raised;
- * `undefined` when the feed already shows it, in which case nothing changes anywhere.
+ * The feed with a new post on top (when the feed is loaded), or, for a reply, its parent's reply
+ * count raised instead: the feed shows conversations, not fragments. `undefined` when the feed
+ * already shows the post, in which case nothing changes anywhere. A reply is counted once per id:
+ * the caller keeps the ids it counted (`counted`).
  */
-export function feedWithPost(feed: PostList, view: PostView): PostList | undefined {
-  if (feed.items.some((item) => item.id === view.id)) return undefined;
-  let next = feed.loaded ? { ...feed, items: [view, ...feed.items] } : feed;
+export function feedWithPost(
+  feed: PostList,
+  view: PostView,
+  counted: ReadonlySet<string> = new Set(),
+): PostList | undefined {
+  if (feed.items.some((item) => item.id === view.id) || counted.has(view.id)) return undefined;
   const parent = view.post.reply_to;
-  if (parent !== undefined) {
-    const countReply = (item: PostView) =>
-      item.id === parent ? { ...item, replies: item.replies + 1 } : item;
-    next = { ...next, items: next.items.map(countReply) };
-  }
-  return next;
+  if (parent === undefined) return feed.loaded ? { ...feed, items: [view, ...feed.items] } : feed;
+  return withReplyCount(feed, parent, +1);
 }
 
-/** The threads with a new reply at the end of its parent's thread, when that thread is open. */
+/** The list with the reply count of post `parent` moved by `delta` (never below 0). */
+export function withReplyCount(list: PostList, parent: string, delta: number): PostList {
+  if (!list.items.some((item) => item.id === parent)) return list;
+  const count = (item: PostView) =>
+    item.id === parent ? { ...item, replies: Math.max(0, item.replies + delta) } : item;
+  return { ...list, items: list.items.map(count) };
+}
+
+/**
+ * The threads with a new reply at the end of its parent's thread, when that thread is open. A
+ * thread not read to its end yet gets it too, after the pages (see threadWithNextPage).
+ */
 export function threadsWithReply(threads: Threads, view: PostView): Threads | undefined {
   const parent = view.post.reply_to;
   if (parent === undefined) return undefined;
@@ -78,7 +90,22 @@ export function feedWithNextPage(current: PostList, page: Page<PostView>): PostL
   return { items, next: page.next, loading: false, loaded: true };
 }
 
-/** A thread from its page of replies (the node pages newest first; threads read oldest first). */
-export function threadFromPage(page: Page<PostView>): PostList {
-  return { items: [...page.items].reverse(), next: page.next, loading: false, loaded: true };
+/** A thread from its first page of replies (the node pages a thread oldest first). */
+export function threadFromPage(current: PostList, page: Page<PostView>): PostList {
+  return threadWithNextPage({ ...current, items: current.items.filter(isUnpaged) }, page);
 }
+
+/**
+ * A thread after its next page: the paged replies, the page (skipping replies already shown),
+ * then the replies that arrived live and no page has brought yet. Nothing is dropped.
+ */
+export function threadWithNextPage(current: PostList, page: Page<PostView>): PostList {
+  const pageIds = new Set(page.items.map((item) => item.id));
+  const paged = current.items.filter((item) => !isUnpaged(item));
+  const pagedIds = new Set(paged.map((item) => item.id));
+  const live = current.items.filter((item) => isUnpaged(item) && !pageIds.has(item.id));
+  const items = [...paged, ...page.items.filter((item) => !pagedIds.has(item.id)), ...live];
+  return { items, next: page.next, loading: false, loaded: true };
+}
+
+const isUnpaged = (item: PostView): boolean => item.seq === UNPAGED_SEQ;

@@ -1,6 +1,8 @@
 /** The shape of the app's state: one object, each key written by exactly one owner in state/. */
+import type { MineRequests } from '#core/api/schemas.ts';
 import type { NodeStatus, PostView } from '../api.ts';
 import type { Identity } from '../lib/identity-format.ts';
+import type { SealedKey } from './key-vault.ts';
 
 export type Connection = 'connecting' | 'online' | 'offline';
 
@@ -22,6 +24,13 @@ export interface MiningState {
   readonly posts?: number;
 }
 
+/** Who may ask the current node for a block: its policy (once read) and this browser's token for it. */
+export interface MineAccess {
+  readonly policy?: MineRequests;
+  /** The node's admin token, kept in this browser for this node; '' for none. */
+  readonly token: string;
+}
+
 export interface AppState {
   /** The node's URL, '' for the origin that served the app. */
   readonly nodeUrl: string;
@@ -36,7 +45,15 @@ export interface AppState {
   /** Replies by parent id, oldest first, for threads that were opened. */
   readonly threads: Readonly<Record<string, PostList>>;
   readonly mining: MiningState;
+  readonly mineAccess: MineAccess;
+  /** The signing key, when there is one and it is not locked. */
   readonly identity?: Identity;
+  /** The stored key, sealed with a passphrase and not unlocked yet in this visit. */
+  readonly lockedKey?: SealedKey;
+  /** The stored key is sealed with a passphrase. */
+  readonly keyProtected: boolean;
+  /** The key file of the current key was downloaded (or the reminder dismissed). */
+  readonly keyBackedUp: boolean;
   readonly name: string;
   /** Ticks every 30 s so relative times stay fresh. */
   readonly now: number;

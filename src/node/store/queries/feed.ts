@@ -15,10 +15,29 @@ export interface FeedFilter {
   readonly reply_to?: string;
   /** Full-text search over author and content: every whitespace-separated term must occur. */
   readonly q?: string;
+  /**
+   * Replies in the page or not. Default: `exclude` on the unfiltered feed (the global timeline
+   * shows conversations, each top-level post with its reply count), `include` with any filter
+   * (an author's page and a search show replies too, each naming its parent).
+   */
+  readonly replies?: RepliesMode;
+  /**
+   * Thread cursor (with `reply_to` only): the page reads oldest first, posts with a larger seq
+   * than this; `next` is then the `after` of the following page. 0 starts a thread.
+   */
+  readonly after?: number;
 }
+
+export type RepliesMode = 'include' | 'exclude';
+
+/** Only top-level posts: the filter `replies=exclude` adds. */
+const TOP_LEVEL = 'p.reply_to IS NULL';
 
 /** What drives a feed page: the candidates, newest first, below the cursor. */
 type Driver = 'seq' | 'author' | 'pubkey' | 'reply_to' | 'fts';
+
+/** The replies to one post, oldest first, above the `after` cursor (threads). */
+const THREAD_SQL = 'SELECT seq FROM posts WHERE reply_to = @reply_to AND seq > @after ORDER BY seq ASC';
 
 const DRIVER_SQL: Readonly<Record<Driver, string>> = {
   seq: 'SELECT seq FROM posts WHERE seq < @before ORDER BY seq DESC',
@@ -70,6 +89,9 @@ export class FeedQuery {
   page(filter: FeedFilter): Page<PostView> {
     checkLimit(filter.limit, QUERY_LIMITS.feedMaxLimit);
     checkCursor(filter.before, 'before');
+    checkCursor(filter.after, 'after');
+    if (filter.after !== undefined) return this.thread(filter);
+    const replies = repliesMode(filter);
     const params: Record<string, unknown> = {
       before: filter.before ?? Number.MAX_SAFE_INTEGER,
       limit: filter.limit + 1,
@@ -96,7 +118,8 @@ export class FeedQuery {
       present.push('fts');
     }
     const others = present.filter((name) => name !== driver);
-    const rows = runSearch(() => this.feedStatement(driver, others).all(params) as ViewRow[]);
+    const topLevel = replies === 'exclude';
+    const rows = runSearch(() => this.feedStatement(driver, others, topLevel).all(params) as ViewRow[]);
     const tipHeight = this.tipHeight();
     const items = rows.slice(0, filter.limit).map((row) => toView(row, tipHeight));
     if (rows.length > filter.limit) return { items, next: items[items.length - 1]!.seq };
@@ -106,6 +129,35 @@ export class FeedQuery {
     const last = runSearch(
       () => this.probeStatement(driver).get({ ...params, offset }) as number | undefined,
     );
+    return last === undefined ? { items } : { items, next: last };
+  }
+
+  /**
+   * A thread: the visible replies to `reply_to`, oldest first, above the `after` cursor, with
+   * the same scan budget as the feed (a short page with a `next` continues after the budget).
+   */
+  private thread(filter: FeedFilter): Page<PostView> {
+    if (filter.reply_to === undefined) throw badRequest('after pages a thread: it needs reply_to');
+    if (typeof filter.reply_to !== 'string') throw badRequest('reply_to must be a string');
+    if (filter.before !== undefined) throw badRequest('before and after exclude each other');
+    if (filter.q !== undefined || filter.author !== undefined || filter.pubkey !== undefined) {
+      throw badRequest('after pages a whole thread: no other filter');
+    }
+    if (filter.replies === 'exclude') throw badRequest('replies=exclude contradicts reply_to');
+    const params = {
+      reply_to: filter.reply_to,
+      after: filter.after,
+      limit: filter.limit + 1,
+      budget: QUERY_LIMITS.feedScanBudget,
+    };
+    const rows = this.prepared('thread', () => this.db.prepare(threadSql())).all(params) as ViewRow[];
+    const tipHeight = this.tipHeight();
+    const items = rows.slice(0, filter.limit).map((row) => toView(row, tipHeight));
+    if (rows.length > filter.limit) return { items, next: items[items.length - 1]!.seq };
+    const offset = QUERY_LIMITS.feedScanBudget - 1;
+    const last = this.prepared('probe:thread', () =>
+      this.db.prepare(`${THREAD_SQL} LIMIT 1 OFFSET @offset`).pluck(),
+    ).get({ ...params, offset }) as number | undefined;
     return last === undefined ? { items } : { items, next: last };
   }
 
@@ -123,6 +175,9 @@ export class FeedQuery {
       plans[`probe ${driver}`] = `${DRIVER_SQL[driver]} LIMIT 1 OFFSET @offset`;
       plans[`count ${driver}`] = `SELECT count(*) AS n FROM (${DRIVER_SQL[driver]} LIMIT @cap)`;
     }
+    plans['feed seq top-level'] = feedSql('seq', [], true);
+    plans['feed reply_to thread'] = threadSql();
+    plans['probe reply_to thread'] = `${THREAD_SQL} LIMIT 1 OFFSET @offset`;
     return plans;
   }
 
@@ -135,9 +190,13 @@ export class FeedQuery {
   }
 
   /** The feed statement of a driver and the other filters, prepared on first use. */
-  private feedStatement(driver: Driver, others: readonly Exclude<Driver, 'seq'>[]): Statement {
-    return this.prepared(`feed:${driver}:${others.join(',')}`, () =>
-      this.db.prepare(feedSql(driver, others)),
+  private feedStatement(
+    driver: Driver,
+    others: readonly Exclude<Driver, 'seq'>[],
+    topLevel: boolean,
+  ): Statement {
+    return this.prepared(`feed:${driver}:${others.join(',')}:${topLevel}`, () =>
+      this.db.prepare(feedSql(driver, others, topLevel)),
     );
   }
 
@@ -158,8 +217,32 @@ export class FeedQuery {
   }
 }
 
-function feedSql(driver: Driver, others: readonly Exclude<Driver, 'seq'>[]): string {
-  const where = [...others.map((name) => FILTER_SQL[name]), VISIBLE].join(' AND ');
+/** The replies mode of a filter: explicit, or `exclude` only on the unfiltered feed. */
+function repliesMode(filter: FeedFilter): RepliesMode {
+  const filtered =
+    filter.author !== undefined ||
+    filter.pubkey !== undefined ||
+    filter.reply_to !== undefined ||
+    filter.q !== undefined;
+  if (filter.replies === undefined) return filtered ? 'include' : 'exclude';
+  if (filter.replies !== 'include' && filter.replies !== 'exclude') {
+    throw badRequest('replies must be include or exclude');
+  }
+  if (filter.replies === 'exclude' && filter.reply_to !== undefined) {
+    throw badRequest('replies=exclude contradicts reply_to');
+  }
+  return filter.replies;
+}
+
+function threadSql(): string {
+  return `${VIEW_SELECT}
+      FROM (${THREAD_SQL} LIMIT @budget) f CROSS JOIN posts p ON p.seq = f.seq ${VIEW_JOINS}
+      WHERE ${VISIBLE} ORDER BY f.seq ASC LIMIT @limit`;
+}
+
+function feedSql(driver: Driver, others: readonly Exclude<Driver, 'seq'>[], topLevel = false): string {
+  const filters = [...others.map((name) => FILTER_SQL[name]), ...(topLevel ? [TOP_LEVEL] : [])];
+  const where = [...filters, VISIBLE].join(' AND ');
   return `${VIEW_SELECT}
       FROM (${DRIVER_SQL[driver]} LIMIT @budget) f CROSS JOIN posts p ON p.seq = f.seq ${VIEW_JOINS}
       WHERE ${where} ORDER BY f.seq DESC LIMIT @limit`;

@@ -1,0 +1,170 @@
+/**
+ * The `million` suite (issue 13, "A million posts"): the read side at 100,000 and at 1,000,000
+ * stored posts, same shape (5,000 posts a block, one author per 10 posts, a quarter of the
+ * posts replies, 1,000 pending), built by bench/node-queries.ts's loader through
+ * Chain.acceptBlock with full validation.
+ *
+ * For each size: global feed, author feed, thread, search and post-by-id p99 in process
+ * (target ≤ 2 ms) and over HTTP from a real node process (target ≤ 5 ms, sequential requests on
+ * one keep-alive connection), the node's RSS after the queries, and bytes on disk per post.
+ * RSS "flat" is reported as the ratio of the two sizes' RSS.
+ *
+ * Building the 1,000,000-post store takes minutes (signing, verifying and indexing a million
+ * posts); YOURNET_BENCH_MILLION_POSTS=200000 scales the large store down for a quick look.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toHex } from '#core/bytes.ts';
+import { type BenchResult, log, round } from './harness.ts';
+import { buildCli, NodeProcess } from './node-process.ts';
+import {
+  authorKey,
+  COMMON_WORD,
+  databaseMegabytes,
+  loadInChild,
+  measure,
+  percentile,
+  RARE_WORD,
+  type StoreShape,
+} from './node-queries.ts';
+import { signingCrypto } from './signing.ts';
+
+// The issue asks for 10,000 posts a block, but 10,000 of these signed posts (~405 bytes each) exceed
+// the 4,000,000-byte block limit (PROTOCOL §4.4): 5,000 a block, 200 blocks for the million.
+const PER_BLOCK = 5_000;
+const LARGE = Number(process.env.YOURNET_BENCH_MILLION_POSTS ?? 1_000_000);
+const SHAPES: readonly StoreShape[] = [
+  { confirmed: 100_000, perBlock: PER_BLOCK, pending: 1_000, authors: 10_000 },
+  { confirmed: LARGE, perBlock: PER_BLOCK, pending: 1_000, authors: LARGE / 10 },
+];
+const IN_PROCESS_TARGET = { op: '<=', value: 2 } as const;
+const HTTP_TARGET = { op: '<=', value: 5 } as const;
+const HTTP_REQUESTS = 1_000;
+const HTTP_WARMUP = 50;
+
+const label = (shape: StoreShape) => `${(shape.confirmed / 1000).toLocaleString('en')}k`;
+
+/** p99 of HTTP_REQUESTS sequential GETs of `path(i)` after a warm-up. */
+async function httpLatency(
+  node: NodeProcess,
+  name: string,
+  path: (i: number) => string,
+): Promise<BenchResult> {
+  for (let i = 0; i < HTTP_WARMUP; i++) {
+    const answer = await node.get(path(i));
+    if (answer.status !== 200) throw new Error(`${path(i)}: ${answer.status} ${answer.body.slice(0, 200)}`);
+  }
+  const times: number[] = [];
+  for (let i = 0; i < HTTP_REQUESTS; i++) {
+    const start = process.hrtime.bigint();
+    const answer = await node.get(path(i));
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (answer.status !== 200) throw new Error(`${path(i)}: ${answer.status}`);
+  }
+  const sorted = times.sort((a, b) => a - b);
+  const p99 = percentile(sorted, 0.99);
+  log(`[million] HTTP ${name}: p50 ${percentile(sorted, 0.5).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`);
+  return {
+    name: `HTTP: ${name} p99`,
+    value: round(p99),
+    unit: 'ms',
+    target: HTTP_TARGET,
+    p50: round(percentile(sorted, 0.5)),
+    max: round(sorted[sorted.length - 1]!),
+    requests: HTTP_REQUESTS,
+  };
+}
+
+/** Every measurement of one store size; `rss` is returned apart for the flatness ratio. */
+async function measureSize(shape: StoreShape): Promise<{ results: BenchResult[]; rss: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), `yournet-bench-million-${shape.confirmed}-`));
+  let node: NodeProcess | undefined;
+  try {
+    log(`[million] loading ${shape.confirmed} confirmed + ${shape.pending} pending posts into ${dataDir}`);
+    const timings = loadInChild(dataDir, shape);
+    const size = label(shape);
+    const results: BenchResult[] = measure(dataDir, shape, IN_PROCESS_TARGET).map((result) => ({
+      ...result,
+      name: `${size}: ${result.name}`,
+    }));
+
+    node = await NodeProcess.start({ dataDir, network: 'regtest', sockets: 1 });
+    const ids = JSON.parse((await node.get('/api/v1/posts?limit=200')).body).items.map(
+      (post: { id: string }) => post.id,
+    ) as string[];
+    const threads = (
+      JSON.parse((await node.get('/api/v1/posts?limit=200')).body).items as { post: { reply_to?: string } }[]
+    ).flatMap((view) => (view.post.reply_to === undefined ? [] : [view.post.reply_to]));
+    if (threads.length === 0) throw new Error('no replies among the newest 200 posts');
+    const authorOf = (i: number) => (i * 7_919) % shape.authors;
+    const pubkeys = new Map<number, string>();
+    const pubkey = (a: number) => {
+      const known = pubkeys.get(a);
+      if (known !== undefined) return known;
+      const key = toHex(signingCrypto.publicKey(authorKey(a)));
+      pubkeys.set(a, key);
+      return key;
+    };
+    const http = (name: string, path: (i: number) => string) => httpLatency(node!, `${size}: ${name}`, path);
+    results.push(
+      await http('GET /api/v1/posts newest 50', () => '/api/v1/posts?limit=50'),
+      await http('author feed (by name) 50', (i) => `/api/v1/posts?limit=50&author=author-${authorOf(i)}`),
+      await http('author feed (by key) 50', (i) => `/api/v1/posts?limit=50&pubkey=${pubkey(authorOf(i))}`),
+      await http(
+        'thread replies 50',
+        (i) => `/api/v1/posts?limit=50&reply_to=${threads[i % threads.length]}`,
+      ),
+      await http(`search "${COMMON_WORD}"`, () => `/api/v1/posts?limit=50&q=${COMMON_WORD}`),
+      await http(`search "${RARE_WORD}"`, () => `/api/v1/posts?limit=50&q=${RARE_WORD}`),
+      await http('GET /api/v1/posts/:id with proof', (i) => `/api/v1/posts/${ids[i % ids.length]}`),
+    );
+    const rss = await node.rssMb();
+    const databaseMb = databaseMegabytes(dataDir);
+    const posts = shape.confirmed + shape.pending;
+    results.push(
+      {
+        name: `${size}: RSS of the node process after the HTTP queries`,
+        value: round(rss),
+        unit: 'MB',
+        database_mb: databaseMb,
+      },
+      {
+        name: `${size}: bytes on disk per post (database + WAL / posts)`,
+        value: Math.round((databaseMb * 1024 * 1024) / posts),
+        unit: 'bytes',
+      },
+      {
+        name: `${size}: load (sign, accept with full validation, index)`,
+        value: round(timings.signSeconds + timings.acceptSeconds + timings.indexSeconds),
+        unit: 's',
+        sign_s: round(timings.signSeconds),
+        accept_s: round(timings.acceptSeconds),
+        index_s: round(timings.indexSeconds),
+      },
+    );
+    return { results, rss };
+  } finally {
+    await node?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  if (!process.env.YOURNET_BENCH_NO_BUILD) buildCli();
+  const results: BenchResult[] = [];
+  const rss: number[] = [];
+  for (const shape of SHAPES) {
+    const measured = await measureSize(shape);
+    results.push(...measured.results);
+    rss.push(measured.rss);
+  }
+  results.push({
+    name: `RSS growth from ${label(SHAPES[0]!)} to ${label(SHAPES[1]!)} posts (ratio of the two RSS)`,
+    value: round(rss[1]! / rss[0]!),
+    unit: 'x',
+    target: { op: '<=', value: 1.25 },
+    statistic: '"flat": the large store costs at most a quarter more resident memory',
+  });
+  return results;
+}
