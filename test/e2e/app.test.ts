@@ -64,7 +64,7 @@ describe('web app against a node process', () => {
   it('a first-time visitor posts: a key is made in the browser, the post is signed and shows pending', async () => {
     await composer().getByPlaceholder('Your name').fill('Alice');
     await composer().getByPlaceholder('Just write whatever you want to...').fill('Hello from the browser');
-    await composer().getByText('22 / 10,000').waitFor();
+    await composer().getByText('22 bytes / 10,000 bytes').waitFor();
     await composer().getByRole('button', { name: 'Post' }).click();
     const card = article('Hello from the browser');
     await card.locator('[data-status="pending"]').first().waitFor();

@@ -1,4 +1,4 @@
-import { Header, OfflineBanner } from './components/Layout.tsx';
+import { Header, Main, NotFound, OfflineBanner } from './components/Layout.tsx';
 import { BlockPage, Explorer, PendingPage } from './pages/Explorer.tsx';
 import { Home } from './pages/Home.tsx';
 import { AuthorPage, NamePage, SearchPage } from './pages/People.tsx';
@@ -38,14 +38,7 @@ function page(route: Route) {
     case 'settings':
       return <SettingsPage />;
     default:
-      return (
-        <section class="card">
-          <h2>Page not found</h2>
-          <p>
-            There is no page at {route.path}. <a href="/">Back to the feed</a>
-          </p>
-        </section>
-      );
+      return <NotFound path={route.path} />;
   }
 }
 
@@ -58,9 +51,7 @@ export function App() {
       </a>
       <Header />
       <OfflineBanner />
-      <main id="main" tabIndex={-1}>
-        {page(route)}
-      </main>
+      <Main>{page(route)}</Main>
       <footer class="site-footer">
         <p>YourNet — posts are kept by every node; keys stay in your browser.</p>
       </footer>

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sendError } from '../../node/api/errors.ts';
-import { APP_CSP, registerWebApp, WEB_DIST } from '../../node/api/webapp.ts';
+import { registerWebApp, sendAppNotFound } from '../../node/api/webapp.ts';
 import { NodeErrorCode } from '../../node/errors.ts';
 import { nodeBase } from '../http.ts';
 import { port } from '../options.ts';
@@ -24,15 +23,8 @@ export async function buildAppServer(node: string): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, forceCloseConnections: true });
   await registerWebApp(app, { node });
   // A person who types an unknown address gets the app's own "page not found", never a raw error.
-  app.setNotFoundHandler((request, reply) => {
-    const wantsHtml = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
-    if (wantsHtml && existsSync(`${WEB_DIST}/index.html`)) {
-      return reply
-        .code(404)
-        .header('content-security-policy', APP_CSP)
-        .header('cache-control', 'no-cache')
-        .sendFile('index.html', WEB_DIST);
-    }
+  app.setNotFoundHandler(async (request, reply) => {
+    if (await sendAppNotFound(app, request, reply)) return reply;
     return sendError(reply, NodeErrorCode.NOT_FOUND, `no page ${request.url.slice(0, 200)}`);
   });
   return app;

@@ -16,6 +16,7 @@ import { registerP2PRoutes } from './p2p.ts';
 import { budgets, refusedToOtherOrigins, registerRateLimits } from './rate-limits.ts';
 import { registerTutorialRoutes } from './tutorial.ts';
 import { registerV1Routes } from './v1.ts';
+import { sendAppNotFound } from './webapp.ts';
 
 /** Default body limit; /add_block raises its own for whole blocks. A 10 kB post stays far below. */
 const BODY_LIMIT = 256 * 1024;
@@ -87,8 +88,15 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
   // Unknown paths are reads too: a flood of 404s meets the same budget.
   app.setNotFoundHandler(
     { preHandler: app.rateLimit({ max: budgets(http.rateLimit).read }) },
-    (request, reply) =>
-      sendError(reply, NodeErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.slice(0, 200)}`),
+    async (request, reply) => {
+      // A browser's page load gets the app's own "page not found"; API clients get JSON.
+      if (await sendAppNotFound(app, request, reply)) return reply;
+      return sendError(
+        reply,
+        NodeErrorCode.NOT_FOUND,
+        `no route ${request.method} ${request.url.slice(0, 200)}`,
+      );
+    },
   );
   // Pages of other origins may post and read; admin actions, register_node and /p2p are not theirs.
   app.addHook('onRequest', (request, _reply, done) => {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PLACEHOLDER_PAGE } from '../placeholder-page.ts';
 
 /**
@@ -87,6 +88,7 @@ function securityHeaders(reply: FastifyReply): FastifyReply {
  */
 export async function registerWebApp(app: FastifyInstance, options: WebAppOptions = {}): Promise<void> {
   const distDir = options.distDir ?? WEB_DIST;
+  if (existsSync(`${distDir}/index.html`)) appDirs.set(app, distDir);
   const config = { node: options.node ?? null };
   app.get('/config.json', HIDE, async (_request, reply) => {
     securityHeaders(reply).header('cache-control', 'no-cache');
@@ -170,4 +172,35 @@ async function serveFiles(app: FastifyInstance, distDir: string, sameNode: boole
       return reply.sendFile(file, distDir, { maxAge });
     });
   }
+}
+
+/** The servers that serve the built app, and where its index.html is. */
+const appDirs = new WeakMap<FastifyInstance, string>();
+
+/**
+ * A person's browser asking for a page that does not exist (GET, Accept: text/html) gets the
+ * app with status 404, and the app shows its "page not found"; API clients keep the JSON error.
+ * Resolves false when the server serves no app or the request is not a browser's page load.
+ * Reads index.html itself: @fastify/static may be registered in a scope the 404 handler is not in.
+ */
+export async function sendAppNotFound(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<boolean> {
+  const distDir = appDirs.get(app);
+  if (distDir === undefined || request.method !== 'GET') return false;
+  if (!(request.headers.accept ?? '').includes('text/html')) return false;
+  let html: Buffer;
+  try {
+    html = await readFile(`${distDir}/index.html`);
+  } catch {
+    return false;
+  }
+  securityHeaders(reply)
+    .code(404)
+    .header('cache-control', 'no-cache')
+    .type('text/html; charset=utf-8')
+    .send(html);
+  return true;
 }

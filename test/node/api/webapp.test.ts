@@ -6,12 +6,15 @@ import { after, before, describe, it } from 'node:test';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerCors } from '#node/api/cors.ts';
-import { APP_CSP, registerWebApp } from '#node/api/webapp.ts';
+import { APP_CSP, registerWebApp, sendAppNotFound } from '#node/api/webapp.ts';
 
 function appWith(distDir: string, node?: string): Promise<FastifyInstance> {
   const app = Fastify();
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
+  // As the node's server does (src/node/api/server.ts): browsers get the app, clients JSON.
+  app.setNotFoundHandler(async (request, reply) =>
+    (await sendAppNotFound(app, request, reply))
+      ? reply
+      : reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
   );
   registerCors(app);
   app.get('/api/v1/status', async () => ({ ok: true }));
@@ -144,6 +147,26 @@ describe('web app serving (src/node/api/webapp.ts, cors.ts)', () => {
       assert.equal(response.statusCode, 404, url);
       assert.equal(response.json().error, 'NOT_FOUND');
     }
+  });
+
+  it("a browser's page load of an unknown path gets the app with 404; other requests keep JSON", async () => {
+    const html = 'text/html,application/xhtml+xml,*/*;q=0.8';
+    for (const url of ['/nope', '/api/v1/nope', '/post/a/b']) {
+      const response = await app.inject({ url, headers: { accept: html } });
+      assert.equal(response.statusCode, 404, url);
+      assert.match(String(response.headers['content-type']), /^text\/html/);
+      assert.equal(response.headers['content-security-policy'], APP_CSP);
+      assert.match(response.body, /<title>app<\/title>/);
+    }
+    const posted = await app.inject({ method: 'POST', url: '/nope', headers: { accept: html } });
+    assert.equal(posted.statusCode, 404);
+    assert.equal(posted.json().error, 'NOT_FOUND');
+    const empty = mkdtempSync(join(tmpdir(), 'yournet-nodist-'));
+    const bare = await appWith(empty);
+    const unbuilt = await bare.inject({ url: '/nope', headers: { accept: html } });
+    assert.equal(unbuilt.json().error, 'NOT_FOUND');
+    await bare.close();
+    rmSync(empty, { recursive: true, force: true });
   });
 
   it('keeps the placeholder page when the app is not built', async () => {

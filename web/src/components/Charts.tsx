@@ -3,7 +3,9 @@ import { formatDifficulty, formatDuration } from '../lib/format.ts';
 
 const WIDTH = 600;
 const HEIGHT = 160;
-const PAD = { left: 8, right: 8, top: 10, bottom: 18 };
+// The SVG stretches to its box (preserveAspectRatio none), so its text would stretch too: the
+// labels are HTML around it, at a readable size whatever the width.
+const PAD = { left: 4, right: 4, top: 6, bottom: 2 };
 
 interface Series {
   readonly label: string;
@@ -52,16 +54,13 @@ function Chart({ series, summary }: { series: Series; summary: string }) {
         ) : (
           <polyline class="line" points={values.map((v) => `${px(v.x)},${py(v.y)}`).join(' ')} />
         )}
-        <text class="chart-label" x={PAD.left} y={HEIGHT - 4}>
-          #{minX}
-        </text>
-        <text class="chart-label" x={WIDTH - PAD.right} y={HEIGHT - 4} text-anchor="end">
-          #{maxX}
-        </text>
-        <text class="chart-label" x={PAD.left + 2} y={PAD.top + 10}>
-          {series.format(max)}
-        </text>
       </svg>
+      <div class="chart-axis" aria-hidden="true">
+        <span class="chart-label">max {series.format(max)}</span>
+        <span class="chart-label">
+          blocks #{minX}–#{maxX}
+        </span>
+      </div>
       <figcaption>
         <strong>{series.label}</strong> — {summary}
       </figcaption>
@@ -69,14 +68,15 @@ function Chart({ series, summary }: { series: Series; summary: string }) {
   );
 }
 
-/** Block times (seconds between consecutive blocks) and difficulty over recent blocks. */
+/** Block times (seconds between consecutive blocks, from block 1 on) and difficulty over recent blocks. */
 export function BlockCharts({ blocks }: { blocks: readonly BlockSummary[] }) {
   const ascending = [...blocks].sort((a, b) => a.height - b.height);
   const intervals: { x: number; y: number }[] = [];
   for (let i = 1; i < ascending.length; i++) {
     const block = ascending[i]!;
     const previous = ascending[i - 1]!;
-    if (block.height === previous.height + 1)
+    // Genesis carries a fixed old timestamp: the gap to block 1 says nothing about block times.
+    if (block.height === previous.height + 1 && previous.height > 0)
       intervals.push({ x: block.height, y: Math.max(0, block.timestamp - previous.timestamp) });
   }
   const difficulty = ascending.map((block) => ({ x: block.height, y: block.difficulty }));

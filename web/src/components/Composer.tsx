@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { utf8Length } from '#core/bytes.ts';
 import { POST_LIMITS } from '#core/post.ts';
+import { plural } from '../lib/format.ts';
 import { nameProblem } from '../lib/identity-format.ts';
 import { paths } from '../router.ts';
 import { describeWorkTime } from '../state/hash-rate.ts';
@@ -8,6 +9,19 @@ import { type StampPlan, store, useStore } from '../store.ts';
 
 /** Progress renders at most this often: workers report thousands of chunks a second. */
 const PROGRESS_EVERY_MS = 100;
+/** From this share of the byte limit on, the live region says the post is nearly full. */
+const NEARLY_FULL = 0.9;
+
+/**
+ * What the polite live region says about the length: nothing while there is room, one sentence
+ * when the post nears the limit and one when it passes it, so typing never announces each byte.
+ */
+function lengthAnnouncement(bytes: number, max: number): string {
+  if (bytes > max) return `Too long: over the ${max.toLocaleString('en')}-byte limit.`;
+  if (bytes >= max * NEARLY_FULL)
+    return `Nearly full: ${Math.round(NEARLY_FULL * 100)}% of the byte limit used.`;
+  return '';
+}
 
 interface Stamping {
   readonly plan: StampPlan;
@@ -42,9 +56,18 @@ export function Composer({ replyTo, replyingTo, onDone, onCancel }: Props) {
   const bytes = utf8Length(content);
   const max = POST_LIMITS.contentMaxBytes;
   const over = bytes > max;
-  // A reply box opens because the person pressed Reply: take them to it.
+  // A reply box opens because the person pressed Reply: take them to it, and when it closes
+  // (Cancel, Escape, sent) give focus back to that button instead of dropping it to the body.
   useEffect(() => {
-    if (replyTo !== undefined) textarea.current?.focus();
+    if (replyTo === undefined) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    textarea.current?.focus();
+    return () => {
+      setTimeout(() => {
+        const lost = document.activeElement === null || document.activeElement === document.body;
+        if (lost && opener?.isConnected) opener.focus();
+      }, 0);
+    };
   }, [replyTo]);
   const idBase = replyTo ? `reply-${replyTo.slice(0, 8)}` : 'compose';
 
@@ -85,10 +108,22 @@ export function Composer({ replyTo, replyingTo, onDone, onCancel }: Props) {
     textarea.current?.focus();
   };
 
+  // Ctrl/Cmd+Enter sends from the text; Escape closes a reply box (not while it is sending).
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.isComposing) {
+      event.preventDefault();
+      if (!sending) (event.currentTarget as HTMLFormElement).requestSubmit();
+    } else if (event.key === 'Escape' && onCancel !== undefined && !sending) {
+      event.preventDefault();
+      onCancel();
+    }
+  };
+
   return (
     <form
       class={`composer${replyTo ? ' composer-reply' : ''}`}
       onSubmit={submit}
+      onKeyDown={onKeyDown}
       aria-label={replyTo ? `Reply to ${replyingTo}` : 'New post'}
     >
       <label class="visually-hidden" for={`${idBase}-content`}>
@@ -102,7 +137,7 @@ export function Composer({ replyTo, replyingTo, onDone, onCancel }: Props) {
         placeholder={replyTo ? `Reply to ${replyingTo}…` : 'Just write whatever you want to...'}
         value={content}
         onInput={(event) => setContent((event.target as HTMLTextAreaElement).value)}
-        aria-describedby={`${idBase}-counter`}
+        aria-describedby={`${idBase}-counter ${idBase}-keys`}
         aria-invalid={over}
       />
       <div class="composer-row">
@@ -119,8 +154,14 @@ export function Composer({ replyTo, replyingTo, onDone, onCancel }: Props) {
           maxLength={128}
           onInput={(event) => setName((event.target as HTMLInputElement).value)}
         />
-        <span id={`${idBase}-counter`} class={`counter${over ? ' counter-over' : ''}`} aria-live="polite">
-          {bytes.toLocaleString('en')} / {max.toLocaleString('en')}
+        <span id={`${idBase}-counter`} class={`counter${over ? ' counter-over' : ''}`}>
+          {plural(bytes, 'byte')} / {plural(max, 'byte')}
+        </span>
+        <span id={`${idBase}-keys`} class="visually-hidden">
+          {replyTo ? 'Ctrl+Enter sends, Escape cancels.' : 'Ctrl+Enter sends.'}
+        </span>
+        <span class="visually-hidden" role="status" data-testid="counter-status">
+          {lengthAnnouncement(bytes, max)}
         </span>
         {onCancel ? (
           <button type="button" class="secondary" onClick={onCancel}>

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
-import { paths, useRoute } from '../router.ts';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { paths, useRoute, watchPageChanges } from '../router.ts';
 import { store, useStore } from '../store.ts';
 
 const NAV = [
@@ -22,25 +23,29 @@ export function Header() {
   return (
     <header class="site-header">
       <div class="site-header-inner">
-        <a class="brand" href="/">
-          <span class="brand-mark" aria-hidden="true">
-            Y
-          </span>
-          <h1 class="brand-title">YourNet: Decentralized content sharing</h1>
-        </a>
-        <div
-          class="node-pill"
-          data-connection={app.connection}
-          title={`Node: ${app.nodeUrl || location.origin}`}
-        >
-          <span class="dot" aria-hidden="true" />
-          <span>
-            {app.connection === 'online' && status
-              ? `${status.network} · block #${status.height} · ${status.pending.count} pending`
-              : app.connection === 'connecting'
-                ? `Connecting to ${nodeLabel}…`
-                : 'Node unreachable'}
-          </span>
+        <div class="header-top">
+          <a class="brand" href="/">
+            <span class="brand-mark" aria-hidden="true">
+              Y
+            </span>
+            <h1 class="brand-title">
+              YourNet<span class="brand-sub">: Decentralized content sharing</span>
+            </h1>
+          </a>
+          <div
+            class="node-pill"
+            data-connection={app.connection}
+            title={`Node: ${app.nodeUrl || location.origin}`}
+          >
+            <span class="dot" aria-hidden="true" />
+            <span class="node-pill-text">
+              {app.connection === 'online' && status
+                ? `${status.network} · block #${status.height} · ${status.pending.count} pending`
+                : app.connection === 'connecting'
+                  ? `Connecting to ${nodeLabel}…`
+                  : 'Node unreachable'}
+            </span>
+          </div>
         </div>
         <div class="header-row">
           <nav aria-label="Main">
@@ -76,7 +81,10 @@ function ThemeToggle() {
       onClick={() => store.setTheme(next)}
       title={`Switch to ${next}`}
     >
-      {label}
+      <span class="theme-icon" aria-hidden="true">
+        {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}
+      </span>
+      <span class="theme-label">{label}</span>
     </button>
   );
 }
@@ -93,10 +101,14 @@ export function OfflineBanner() {
   if (app.connection !== 'offline') return null;
   const seconds = app.retryAt ? Math.max(0, Math.ceil((app.retryAt - now) / 1000)) : 0;
   return (
-    <div class="banner banner-offline" role="alert" data-testid="offline-banner">
+    <section class="banner banner-offline" aria-label="Connection" data-testid="offline-banner">
       <div>
-        <strong>Cannot reach the node {app.nodeUrl || location.origin}.</strong>{' '}
-        <span>Showing what was loaded before. {seconds > 0 ? `Retrying in ${seconds} s.` : 'Retrying…'}</span>
+        {/* Announced once when the banner appears; the countdown below is read on demand only. */}
+        <p class="banner-title" role="alert">
+          <strong>Cannot reach the node {app.nodeUrl || location.origin}.</strong> Showing what was loaded
+          before.
+        </p>{' '}
+        <span data-testid="retry-countdown">{seconds > 0 ? `Retrying in ${seconds} s.` : 'Retrying…'}</span>
         {app.connectionError ? <span class="banner-detail"> ({app.connectionError})</span> : null}
       </div>
       <div class="banner-actions">
@@ -105,6 +117,33 @@ export function OfflineBanner() {
         </button>
         <a href={paths.settings}>Change node</a>
       </div>
-    </div>
+    </section>
+  );
+}
+
+/** The page's main landmark: the skip link's target; it moves focus and sets the title on page changes. */
+export function Main({ children }: { children: ComponentChildren }) {
+  const main = useRef<HTMLElement>(null);
+  useEffect(() => (main.current ? watchPageChanges(main.current) : undefined), []);
+  return (
+    <main id="main" tabIndex={-1} ref={main}>
+      {children}
+    </main>
+  );
+}
+
+/** Any path the app has no page for (the node serves it with status 404 to browsers). */
+export function NotFound({ path }: { path: string }) {
+  return (
+    <section class="card">
+      <h2 class="page-title">Page not found</h2>
+      <p>
+        There is no page at <bdi class="mono">{path}</bdi>.
+      </p>
+      <p>
+        <a href={paths.home}>Back to the feed</a> · <a href={paths.explorer}>Explorer</a> ·{' '}
+        <a href={paths.search()}>Search</a>
+      </p>
+    </section>
   );
 }

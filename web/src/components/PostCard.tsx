@@ -2,7 +2,7 @@ import { memo } from 'preact/compat';
 import { useState } from 'preact/hooks';
 import type { PostView } from '../api.ts';
 import { absoluteTime, confirmationsText, isoTime, relativeTime, shortHash } from '../lib/format.ts';
-import { avatarHue, avatarInitial, shortFingerprint } from '../lib/identity-format.ts';
+import { avatarHue, avatarInitial, displayName, shortFingerprint } from '../lib/identity-format.ts';
 import { paths } from '../router.ts';
 import { store, useStore } from '../store.ts';
 import { Composer } from './Composer.tsx';
@@ -53,7 +53,7 @@ export function AuthorLine({ view }: { view: PostView }) {
   return (
     <span class="author-line">
       <a class="author" href={signed ? paths.author(post.pubkey!) : paths.name(post.author)}>
-        {post.author}
+        <bdi>{displayName(post.author)}</bdi>
       </a>
       {signed ? (
         <>
@@ -95,7 +95,7 @@ function Content({ id, content, full }: { id: string; content: string; full: boo
   const contentId = `content-${id.slice(0, 12)}`;
   return (
     <>
-      <p id={contentId} class={`content${collapsed ? ' content-collapsed' : ''}`}>
+      <p id={contentId} class={`content${collapsed ? ' content-collapsed' : ''}`} dir="auto">
         {content}
       </p>
       {long ? (

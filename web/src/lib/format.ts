@@ -34,8 +34,11 @@ export function relativeTime(thenMs: number, nowMs: number, locale = 'en'): stri
 
 const absoluteFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** Full local date and time, e.g. "24 Nov 2025, 14:03:07" (the locale's own order). */
-export function absoluteTime(ms: number, locale?: string, timeZone?: string): string {
+/** The UI's language: dates are written in it, never in a mix with the browser's. */
+export const APP_LOCALE = 'en';
+
+/** Full local date and time, e.g. "Nov 24, 2025, 2:03:07 PM" (the locale's own order). */
+export function absoluteTime(ms: number, locale: string = APP_LOCALE, timeZone?: string): string {
   const key = `${locale ?? ''}|${timeZone ?? ''}`;
   let format = absoluteFormats.get(key);
   if (format === undefined) {

@@ -44,6 +44,17 @@ export function avatarHue(seed: string): number {
   return hash % 360;
 }
 
+/** Bidirectional formatting controls (embeddings, overrides, isolates, marks). */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * A name as displayed: bidi controls shown as U+FFFD, so `admin\u202Egnp.exe` cannot pass for
+ * "adminexe.png" (the element around it is a `<bdi>`, so nothing leaks into the text after it).
+ */
+export function displayName(author: string): string {
+  return author.replace(BIDI_CONTROLS, '\uFFFD');
+}
+
 /** Why a display name cannot be used, or undefined when it can (the protocol's author rule). */
 export function nameProblem(name: string): string | undefined {
   if (name.trim() === '') return 'Enter your name.';

@@ -12,6 +12,7 @@ import {
   relativeTime,
   shortHash,
 } from '../lib/format.ts';
+import { displayName } from '../lib/identity-format.ts';
 import { paths } from '../router.ts';
 import { store, useStore } from '../store.ts';
 
@@ -154,7 +155,7 @@ export function Explorer() {
                   : status.mining.continuous
                     ? 'continuous, idle'
                     : 'on request'}{' '}
-                · {status.mining.workers} workers
+                · {plural(status.mining.workers, 'worker')}
               </dd>
             </div>
           </dl>
@@ -211,7 +212,10 @@ function PendingList({ items }: { items: readonly PostView[] }) {
           <a href={paths.post(item.id)} class="mono">
             {shortHash(item.id, 8, 0)}
           </a>{' '}
-          <strong>{item.post.author}</strong>: <span class="clip">{item.post.content}</span>
+          <strong>
+            <bdi>{displayName(item.post.author)}</bdi>
+          </strong>
+          : <bdi class="clip">{item.post.content}</bdi>
         </li>
       ))}
     </ul>
@@ -310,9 +314,11 @@ export function BlockPage({ id }: { id: string }) {
               <a href={paths.post(b.ids[i]!)} class="mono">
                 {shortHash(b.ids[i]!, 8, 0)}
               </a>{' '}
-              <strong>{post.author}</strong>
+              <strong>
+                <bdi>{displayName(post.author)}</bdi>
+              </strong>
               {post.signature ? null : <span class="badge badge-unverified">Unverified</span>}:{' '}
-              <span class="clip">{post.content}</span>
+              <bdi class="clip">{post.content}</bdi>
             </li>
           ))}
         </ol>

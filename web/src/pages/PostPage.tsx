@@ -125,10 +125,11 @@ export function PostPage({ id }: { id: string }) {
           ) : null}
         </dl>
       </section>
-      <section class="card" aria-labelledby="replies-title">
+      {/* Not a landmark of its own: the thread inside is the "Replies" region. */}
+      <div class="card">
         <h3 id="replies-title">Replies</h3>
         <Thread parent={id} now={app.now} tipHeight={app.status?.height} total={view.replies} />
-      </section>
+      </div>
     </>
   );
 }

@@ -195,8 +195,10 @@ export function SettingsPage() {
           <div class="composer-row">
             <input
               id="node-url"
-              type="url"
+              type="text"
               inputMode="url"
+              autoCapitalize="off"
+              spellcheck={false}
               placeholder={app.defaultNodeUrl || location.origin}
               value={text}
               onInput={(event) => setText((event.target as HTMLInputElement).value)}
