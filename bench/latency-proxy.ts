@@ -109,7 +109,7 @@ export class LatencyProxy {
   private port = 0;
 
   private constructor(
-    private readonly target: { host: string; port: number },
+    private target: { host: string; port: number } | undefined,
     link: LinkOptions,
   ) {
     this.link = {
@@ -122,8 +122,12 @@ export class LatencyProxy {
     this.server = createServer({ noDelay: true }, (client) => this.accept(client));
   }
 
+  /**
+   * Listens on `host` at a free port. The target may come later (`setTarget`): a node is told
+   * its proxy's URL before it listens; connections before then are reset.
+   */
   static async start(
-    target: { host: string; port: number },
+    target: { host: string; port: number } | undefined,
     link: LinkOptions,
     host = '127.0.0.1',
   ): Promise<LatencyProxy> {
@@ -140,6 +144,10 @@ export class LatencyProxy {
   /** The URL peers use for the node behind this proxy. */
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  setTarget(target: { host: string; port: number }): void {
+    this.target = target;
   }
 
   /** Cuts open connections from matching source addresses and refuses new ones. */
@@ -167,7 +175,7 @@ export class LatencyProxy {
 
   private accept(client: Socket): void {
     const source = normalIp(client.remoteAddress ?? '');
-    if (this.refuseFrom?.(source)) {
+    if (this.target === undefined || this.refuseFrom?.(source)) {
       this.counters.refused++;
       client.resetAndDestroy();
       return;
