@@ -86,7 +86,8 @@ describe('LatencyProxy', () => {
       assert.ok(first >= 158, `first round trip ${first} ms`);
       const second = await roundTrip(socket, 'again');
       assert.ok(second >= 78, `second round trip ${second} ms`);
-      assert.ok(second < 150, `second round trip ${second} ms: the handshake is paid once`);
+      // 80 ms expected; loose upper bound for a loaded machine, still below the first's 160 ms floor.
+      assert.ok(second < 158, `second round trip ${second} ms: the handshake is paid once`);
     } finally {
       socket.destroy();
       await proxy.stop();
