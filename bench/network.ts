@@ -9,9 +9,12 @@
  *             answered) to accepted by the last node (polled every 20 ms, so the figure
  *             over-states by up to that); bytes sent per node per block ≤ 3 × the block's size.
  *
+ *   scale     N nodes (50) behind delaying proxies (50 ms one way): discovery, block and post
+ *             propagation, bytes per block, a 25/25 partition healed (bench/network-scale.ts).
+ *
  * Sizes can be reduced for a quick look: YOURNET_BENCH_BLOCKS, YOURNET_BENCH_POSTS_PER_BLOCK.
- * For investigating rather than reporting: YOURNET_BENCH_NETWORK_ONLY=sync|propagate runs one
- * part; YOURNET_BENCH_SOURCE_DIR=<dir> keeps the source chain in <dir> and reuses it when it is
+ * For investigating rather than reporting: YOURNET_BENCH_NETWORK_ONLY=sync|propagate|scale runs
+ * one part; YOURNET_BENCH_SOURCE_DIR=<dir> keeps the source chain in <dir> and reuses it when it is
  * already there (building it takes longer than the sync); YOURNET_BENCH_NODE_FLAGS="--cpu-prof
  * --cpu-prof-dir=/tmp/prof" passes Node.js flags to the syncing node.
  */
@@ -29,6 +32,7 @@ import { Mempool } from '#node/mempool.ts';
 import { Store } from '#node/store/store.ts';
 import { type NodeProcess, startNodeProcess, tempDataDir } from '../test/helpers/process.ts';
 import { type BenchResult, log, median, round } from './harness.ts';
+import { scaleBench } from './network-scale.ts';
 
 const BLOCKS = Number(process.env.YOURNET_BENCH_BLOCKS ?? 10_000);
 const POSTS_PER_BLOCK = Number(process.env.YOURNET_BENCH_POSTS_PER_BLOCK ?? 10);
@@ -260,5 +264,6 @@ export async function run(): Promise<BenchResult[]> {
   return [
     ...(ONLY === undefined || ONLY === 'sync' ? await syncBench() : []),
     ...(ONLY === undefined || ONLY === 'propagate' ? await propagationBench() : []),
+    ...(ONLY === undefined || ONLY === 'scale' ? await scaleBench() : []),
   ];
 }

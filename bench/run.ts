@@ -18,6 +18,11 @@
  *   exit code: 0 even when targets are missed (this is a measurement, not a test);
  *              1 only for bad arguments or a suite that throws.
  *
+ * Network scale flags (bench/network-scale.ts): `network --nodes N --latency MS [--jitter MS]
+ * [--loss P] [--rounds R]` runs only the network suite's scale part (N nodes behind delaying
+ * proxies) unless YOURNET_BENCH_NETWORK_ONLY names another part; without these flags the suite
+ * runs every part, the scale part at 50 nodes and 50 ms.
+ *
  * Adding a suite: write bench/<name>.ts exporting `run(): Promise<BenchResult[]>` (types in
  * bench/harness.ts) and add one line to SUITES below.
  */
@@ -87,8 +92,40 @@ async function runSuite(name: string, load: () => Promise<BenchSuite>): Promise<
   };
 }
 
+/** `--flag value` → YOURNET_BENCH_SCALE_<NAME>, checked: (name, env suffix, valid?) */
+const SCALE_FLAGS: readonly [string, string, (n: number) => boolean][] = [
+  ['--nodes', 'NODES', (n) => Number.isInteger(n) && n >= 2 && n <= 500],
+  ['--latency', 'LATENCY', (n) => n >= 0 && n <= 10_000],
+  ['--jitter', 'JITTER', (n) => n >= 0 && n <= 10_000],
+  ['--loss', 'LOSS', (n) => n >= 0 && n < 1],
+  ['--rounds', 'ROUNDS', (n) => Number.isInteger(n) && n >= 1 && n <= 1000],
+];
+
+/** Takes the scale flags out of `args` into the environment; an error message for a bad one. */
+function takeScaleFlags(args: string[]): string | undefined {
+  let given = false;
+  for (const [flag, name, valid] of SCALE_FLAGS) {
+    const at = args.indexOf(flag);
+    if (at < 0) continue;
+    const value = Number(args[at + 1]);
+    if (args[at + 1] === undefined || !Number.isFinite(value) || !valid(value)) {
+      return `${flag} needs a valid number (got ${args[at + 1] ?? 'nothing'})`;
+    }
+    process.env[`YOURNET_BENCH_SCALE_${name}`] = String(value);
+    args.splice(at, 2);
+    given = true;
+  }
+  if (given) process.env.YOURNET_BENCH_NETWORK_ONLY ??= 'scale';
+  return undefined;
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2).filter((arg) => arg !== '--');
+  const bad = takeScaleFlags(args);
+  if (bad !== undefined) {
+    log(bad);
+    return 1;
+  }
   let out: string | undefined;
   const outAt = args.indexOf('--out');
   if (outAt >= 0) {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { MINE_REQUEST_POLICIES } from '../../node/api/mine-policy.ts';
 import { YourNetNode } from '../../node/node.ts';
@@ -9,6 +10,14 @@ function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
   return n;
+}
+
+/** A literal IPv4 or IPv6 address (the source of outbound peer connections). */
+function ipAddress(value: string): string {
+  if (isIP(value) === 0) {
+    throw new InvalidArgumentError('expected an IPv4 or IPv6 address of this host, e.g. 127.0.1.5');
+  }
+  return value;
 }
 
 /** `yournet node`: runs a node until SIGINT/SIGTERM. */
@@ -24,6 +33,11 @@ export function registerNodeCommand(program: Command): void {
     .option('--workers <n>', 'miner worker threads (default: every core, at the lowest priority)', positive)
     .option('--peer <url>', 'a peer to connect to (repeatable)', collect, [])
     .option('--public-url <url>', 'the URL peers reach this node at (default: http://host:port)')
+    .option(
+      '--outbound-address <ip>',
+      'local IP that outbound peer connections leave from (default: the system picks)',
+      ipAddress,
+    )
     .option('--seed <url>', "a seed node, replacing the network's seed list (repeatable)", collect)
     .option('--max-inbound <n>', 'most peers connected to this node (full slots evict)', positive, 16)
     .option('--max-outbound <n>', 'most peers this node connects to', positive, 8)
@@ -82,6 +96,7 @@ export function registerNodeCommand(program: Command): void {
           maxOutbound: options.maxOutbound,
           allowPrivatePeers: options.allowPrivatePeers,
           syncIntervalMs: options.syncInterval * 1000,
+          ...(options.outboundAddress !== undefined ? { outboundAddress: options.outboundAddress } : {}),
         },
         acceptUnsigned: options.unsigned,
         ...(options.maxPending !== undefined ? { maxPendingCount: options.maxPending } : {}),

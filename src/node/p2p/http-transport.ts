@@ -5,6 +5,7 @@ import { blockJsonLimits, type JsonLimits, parseBoundedJson } from '../api/bound
 import { isAnyErrorCode } from '../error-status.ts';
 import { NodeErrorCode } from '../errors.ts';
 import { hostOf, isNonPublicHost } from './address.ts';
+import { boundFetch, type FetchLike } from './bound-fetch.ts';
 import { P2PErrorCode, PeerError, RefusedError } from './errors.ts';
 import {
   handshakeTranscript,
@@ -49,6 +50,11 @@ export interface HttpTransportOptions {
   readonly bodyTimeoutMs?: number;
   /** Structure limits of one block's JSON (`blockJsonLimits(params)`); main's by default. */
   readonly blockLimits?: JsonLimits;
+  /**
+   * The local IP that outbound peer connections leave from (`--outbound-address`); the system's
+   * choice when absent. The address must be local and of the peers' family.
+   */
+  readonly outboundAddress?: string;
 }
 
 /**
@@ -88,11 +94,13 @@ export class HttpTransport implements PeerTransport {
   private readonly timeoutMs: number;
   private readonly bodyTimeoutMs: number;
   private readonly blockLimits: JsonLimits;
+  private readonly fetch: FetchLike;
 
   constructor(private readonly options: HttpTransportOptions) {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
     this.blockLimits = options.blockLimits ?? blockJsonLimits(MAIN);
+    this.fetch = options.outboundAddress !== undefined ? boundFetch(options.outboundAddress) : fetch;
   }
 
   /**
@@ -254,7 +262,7 @@ export class HttpTransport implements PeerTransport {
     stats.count(path, (payload === undefined ? 0 : Buffer.byteLength(payload)) + path.length + 64, 0);
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const response = await fetch(url, {
+      const response = await this.fetch(url, {
         method: payload === undefined ? 'GET' : 'POST',
         headers,
         body: payload,

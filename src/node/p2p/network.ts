@@ -44,6 +44,8 @@ export interface NetworkConfig {
   /** Peer-protocol requests per second per peer, and the burst (default 200/s, 1000). */
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
   readonly agent?: string;
+  /** The local IP outbound peer connections leave from (`--outbound-address`). */
+  readonly outboundAddress?: string;
   readonly transport?: PeerTransport;
 }
 
@@ -106,6 +108,7 @@ export class Network {
         stats: this.stats,
         blockLimits: blockJsonLimits(deps.chain.params),
         ...(config.requestTimeoutMs !== undefined ? { timeoutMs: config.requestTimeoutMs } : {}),
+        ...(config.outboundAddress !== undefined ? { outboundAddress: config.outboundAddress } : {}),
       });
     const log: Log = (level, message, fields) => this.log(level, message, fields);
     const chain = chainView(deps.chain);

@@ -1,0 +1,631 @@
+/**
+ * The network at scale over WAN latency (issues 13 and 14): N regtest node processes, each behind
+ * a delaying proxy (bench/latency-proxy.ts) that is its public URL, so every peer request pays the
+ * link. Node i dials from its own loopback address 127.0.1.(i+1) (`--outbound-address`), so a
+ * proxy can tell the sides of a partition apart; node i is bootstrapped with `--peer` of one
+ * random earlier node and default peer limits. The bench itself talks to each node directly
+ * (its real port, no latency): one SSE stream per node (GET /api/v1/events) timestamps arrivals.
+ *
+ *   discovery    how long until every node has ≥ 1 connection, then one connected component
+ *   rounds       posts made on random nodes (post propagation: accepted on the origin → pending
+ *                on every node); then a block mined on a random node (block propagation: the
+ *                miner's block event → the block event on the last node), bytes each node
+ *                received on its peer port for the block (its proxy's counter)
+ *   partition    the proxies split the nodes 25/25; each side makes posts and mines (side A more
+ *                blocks: more work); heal; seconds until every node is on the heavier tip and
+ *                every post made during the split is pending or confirmed on every node
+ *
+ * Flags (bench/run.ts): --nodes N (50) --latency MS (50, one way) --jitter MS (0) --loss P (0)
+ * --rounds R (10), or YOURNET_BENCH_SCALE_NODES, _LATENCY, _JITTER, _LOSS, _ROUNDS.
+ * Every wait is bounded; every process is stopped by its pid; the data directories are removed.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tempDataDir } from '../test/helpers/process.ts';
+import { type BenchResult, log, round } from './harness.ts';
+import { LatencyProxy, type LinkOptions } from './latency-proxy.ts';
+
+export interface ScaleOptions {
+  readonly nodes: number;
+  readonly latencyMs: number;
+  readonly jitterMs: number;
+  readonly loss: number;
+  readonly rounds: number;
+}
+
+export function scaleOptions(env: NodeJS.ProcessEnv = process.env): ScaleOptions {
+  const num = (name: string, fallback: number) => {
+    const value = env[`YOURNET_BENCH_SCALE_${name}`];
+    return value === undefined || value === '' ? fallback : Number(value);
+  };
+  return {
+    nodes: num('NODES', 50),
+    latencyMs: num('LATENCY', 50),
+    jitterMs: num('JITTER', 0),
+    loss: num('LOSS', 0),
+    rounds: num('ROUNDS', 10),
+  };
+}
+
+const POSTS_PER_ROUND = 5;
+/** Node processes started at once (each start costs a second or two of CPU). */
+const START_BATCH = 3;
+/** A start on a machine shared with other work can be slow. */
+const START_DEADLINE_MS = 90_000;
+const DISCOVERY_DEADLINE_MS = 90_000;
+const ARRIVAL_DEADLINE_MS = 30_000;
+const CONVERGENCE_DEADLINE_MS = 60_000;
+
+// biome-ignore lint/suspicious/noExplicitAny: the bench reads known fields of its own nodes' answers
+type Json = any;
+
+async function call(url: string, body?: unknown): Promise<Json> {
+  const response = await fetch(url, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The p quantile (0..1) of the values (nearest rank); NaN when empty. */
+function quantile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+/** Arrival times (performance.now()) of the blocks and posts one node announces on its SSE stream. */
+class EventWatcher {
+  readonly blocks = new Map<string, number>();
+  readonly posts = new Map<string, number>();
+  ready = false;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly url: string) {}
+
+  start(): void {
+    void this.loop();
+  }
+
+  stop(): void {
+    this.abort.abort();
+  }
+
+  /** Reads the stream, reconnecting after a drop (bounded by stop()). */
+  private async loop(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      try {
+        const response = await fetch(`${this.url}/api/v1/events`, { signal: this.abort.signal });
+        if (response.body === null) throw new Error('no stream');
+        this.ready = true;
+        let buffer = '';
+        const decoder = new TextDecoder();
+        for await (const chunk of response.body) {
+          const now = performance.now();
+          buffer += decoder.decode(chunk, { stream: true });
+          let end = buffer.indexOf('\n\n');
+          while (end >= 0) {
+            this.take(buffer.slice(0, end), now);
+            buffer = buffer.slice(end + 2);
+            end = buffer.indexOf('\n\n');
+          }
+        }
+      } catch {
+        // dropped or stopped: retry unless stopped
+      }
+      if (!this.abort.signal.aborted) await sleep(500);
+    }
+  }
+
+  private take(message: string, now: number): void {
+    const type = /^event: (\w+)$/m.exec(message)?.[1];
+    const data = /^data: (.*)$/m.exec(message)?.[1];
+    if (type === undefined || data === undefined) return;
+    const parsed = JSON.parse(data) as { hash?: string; id?: string };
+    if (type === 'block' && parsed.hash !== undefined && !this.blocks.has(parsed.hash)) {
+      this.blocks.set(parsed.hash, now);
+    }
+    if (type === 'post' && parsed.id !== undefined && !this.posts.has(parsed.id)) {
+      this.posts.set(parsed.id, now);
+    }
+  }
+}
+
+/** A node process; `url` is its real port (the bench's own connections skip the proxy). */
+interface NodeProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+const BIN = new URL('../bin/yournet.mjs', import.meta.url).pathname;
+
+/**
+ * Starts `yournet node` on regtest and waits for its "listening" line (at most
+ * START_DEADLINE_MS); on failure the process is killed by its pid and the directory removed.
+ */
+async function startNode(args: readonly string[]): Promise<NodeProcess> {
+  const dataDir = tempDataDir('yournet-scale-');
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'node',
+      '--network',
+      'regtest',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--workers',
+      '1',
+      ...args,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  let output = '';
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no "listening" within ${START_DEADLINE_MS} ms`)),
+        START_DEADLINE_MS,
+      );
+      const onData = (chunk: Buffer) => {
+        // Only the head is kept: the line sought comes early, and a long run must not grow memory.
+        if (output.length < 20_000) output += chunk.toString();
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`exited with ${code}`));
+      });
+    });
+    return { child, url, dataDir, stop };
+  } catch (error) {
+    await stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`a node did not start: ${(error as Error).message}\n${output.slice(-2000)}`);
+  }
+}
+
+interface Member {
+  readonly index: number;
+  readonly proxy: LatencyProxy;
+  readonly source: string;
+  node?: NodeProcess;
+  watcher?: EventWatcher;
+}
+
+/** Waits (polling every 10 ms, at most `ms`) until `done()`; whether it happened. */
+async function until(done: () => boolean, ms: number): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  while (performance.now() < deadline) {
+    if (done()) return true;
+    await sleep(10);
+  }
+  return done();
+}
+
+function pick<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)]!;
+}
+
+/** The connected components of the peer graph, from every node's /p2p/status. */
+async function topology(members: readonly Member[]): Promise<{ degrees: number[]; components: number[] }> {
+  const byUrl = new Map(members.map((m) => [m.proxy.url, m.index]));
+  const statuses = await Promise.all(members.map((m) => call(`${m.node!.url}/p2p/status`)));
+  const edges = statuses.map((s) =>
+    (s.connected as { url: string }[]).map((c) => byUrl.get(c.url)).filter((i) => i !== undefined),
+  );
+  const seen = new Set<number>();
+  const components: number[] = [];
+  for (const start of members.keys()) {
+    if (seen.has(start)) continue;
+    let size = 0;
+    const stack = [start];
+    seen.add(start);
+    while (stack.length > 0) {
+      const at = stack.pop()!;
+      size++;
+      for (const next of edges[at]!) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    components.push(size);
+  }
+  return { degrees: statuses.map((s) => s.connected.length as number), components };
+}
+
+async function startMembers(options: ScaleOptions, members: Member[]): Promise<void> {
+  for (let first = 0; first < members.length; first += START_BATCH) {
+    const batch = members.slice(first, first + START_BATCH);
+    // Settled, not all: a failed start must not leave the others of its batch unrecorded.
+    const started = await Promise.allSettled(
+      batch.map(async (member) => {
+        const args = [
+          '--public-url',
+          member.proxy.url,
+          '--outbound-address',
+          member.source,
+          // The bench is one loopback client of every node (its SSE stream, posts, status polls).
+          '--rate-limit-scale',
+          '1000',
+        ];
+        if (member.index > 0)
+          args.push('--peer', members[Math.floor(Math.random() * member.index)]!.proxy.url);
+        member.node = await startNode(args);
+        member.proxy.setTarget({ host: '127.0.0.1', port: Number(new URL(member.node.url).port) });
+        member.watcher = new EventWatcher(member.node.url);
+        member.watcher.start();
+      }),
+    );
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    log(`[scale] ${Math.min(first + START_BATCH, members.length)} / ${options.nodes} nodes started`);
+  }
+}
+
+/** Posts one unsigned post on `member`; its id. */
+async function postOn(member: Member, content: string): Promise<string> {
+  const answer = await call(`${member.node!.url}/api/v1/posts`, {
+    author: `bench-${member.index}`,
+    content,
+    timestamp: Date.now() / 1000,
+  });
+  if (typeof answer?.id !== 'string') throw new Error(`post refused: ${JSON.stringify(answer)}`);
+  return answer.id;
+}
+
+async function mineOn(member: Member): Promise<{ hash: string; height: number }> {
+  const answer = await call(`${member.node!.url}/api/v1/mine`, {});
+  if (answer?.mined !== true) throw new Error(`mining failed: ${JSON.stringify(answer)}`);
+  return { hash: answer.hash, height: answer.height };
+}
+
+/** Seconds from `origin`'s arrival to the last arrival in `members`, and how many it reached. */
+function spread(
+  members: readonly Member[],
+  origin: Member,
+  table: (w: EventWatcher) => Map<string, number>,
+  key: string,
+): { seconds: number; reached: number } {
+  const arrivals = members.map((m) => table(m.watcher!).get(key)).filter((t) => t !== undefined);
+  // The origin's own event, or (its stream lagging) the first arrival anywhere.
+  const start = table(origin.watcher!).get(key) ?? Math.min(...arrivals);
+  let last = start;
+  let reached = 0;
+  for (const m of members) {
+    const at = table(m.watcher!).get(key);
+    if (at === undefined) continue;
+    reached++;
+    last = Math.max(last, at);
+  }
+  return { seconds: (last - start) / 1000, reached };
+}
+
+interface RoundReport {
+  miner: number;
+  blockSeconds: number;
+  reached: number;
+  blockBytes: number;
+  bytesPerNode: { mean: number; max: number };
+  postSeconds: number[];
+  postsReached: number[];
+}
+
+async function oneRound(members: Member[], r: number): Promise<RoundReport> {
+  const all = () => members.every((m) => m.watcher!.ready);
+  if (!(await until(all, 10_000))) throw new Error('an event stream did not open');
+  // Posts on random nodes: propagation to every pool.
+  const origins = Array.from({ length: POSTS_PER_ROUND }, () => pick(members));
+  const ids = await Promise.all(origins.map((m, k) => postOn(m, `round ${r} post ${k} ${'x'.repeat(200)}`)));
+  const everywhere = (id: string) => members.every((m) => m.watcher!.posts.has(id));
+  await until(() => ids.every(everywhere), ARRIVAL_DEADLINE_MS);
+  const posts = ids.map((id, k) => spread(members, origins[k]!, (w) => w.posts, id));
+  await sleep(300); // trailing announcements
+  const miner = pick(members);
+  const before = members.map((m) => m.proxy.counters.bytesToNode);
+  const { hash, height } = await mineOn(miner);
+  await until(() => miner.watcher!.blocks.has(hash), 5_000);
+  await until(() => members.every((m) => m.watcher!.blocks.has(hash)), ARRIVAL_DEADLINE_MS);
+  const block = spread(members, miner, (w) => w.blocks, hash);
+  await sleep(500); // trailing announcements and their answers
+  const received = members.map((m, i) => m.proxy.counters.bytesToNode - before[i]!);
+  const body = (await call(`${miner.node!.url}/chain?start=${height}&limit=1`)).chain[0];
+  const blockBytes = Buffer.byteLength(JSON.stringify(body));
+  log(
+    `[scale] round ${r}: block ${block.reached}/${members.length} in ${block.seconds.toFixed(3)} s, ` +
+      `posts ${posts.map((p) => `${p.reached}@${p.seconds.toFixed(2)}`).join(' ')}`,
+  );
+  return {
+    miner: miner.index,
+    blockSeconds: block.seconds,
+    reached: block.reached,
+    blockBytes,
+    bytesPerNode: {
+      mean: Math.round(received.reduce((a, b) => a + b, 0) / received.length),
+      max: Math.max(...received),
+    },
+    postSeconds: posts.map((p) => p.seconds),
+    postsReached: posts.map((p) => p.reached),
+  };
+}
+
+interface PartitionReport {
+  sides: [number, number];
+  blocksMined: [number, number];
+  sidesSettled: boolean;
+  heavierSide: 'A' | 'B';
+  tipSeconds: number | undefined;
+  postsSeconds: number | undefined;
+  postsMade: number;
+  postsMissing: number;
+}
+
+/** Whether post `id` is pending or confirmed on the node. */
+async function holds(member: Member, id: string): Promise<boolean> {
+  const view = await call(`${member.node!.url}/api/v1/posts/${id}`).catch(() => undefined);
+  return view?.status === 'pending' || view?.status === 'confirmed';
+}
+
+async function partition(members: Member[]): Promise<PartitionReport> {
+  const half = Math.floor(members.length / 2);
+  const sideA = members.slice(0, half);
+  const sideB = members.slice(half);
+  const sideOf = new Map(members.map((m) => [m.source, m.index < half ? 'A' : 'B']));
+  for (const m of members) {
+    const mine = m.index < half ? 'A' : 'B';
+    m.proxy.refuse((source) => sideOf.has(source) && sideOf.get(source) !== mine);
+  }
+  log(`[scale] partition: ${sideA.length} / ${sideB.length}`);
+  await sleep(1000);
+  const made: string[] = [];
+  const blocks: [number, number] = [3, 1];
+  let tipA = '';
+  let tipB = '';
+  // Interleaved: each block carries a post made on its miner; then loose posts stay pending.
+  for (let k = 0; k < Math.max(...blocks); k++) {
+    for (const [side, count, set] of [
+      ['A', blocks[0], sideA],
+      ['B', blocks[1], sideB],
+    ] as const) {
+      if (k >= count) continue;
+      const miner = pick(set);
+      made.push(await postOn(miner, `split ${side} block ${k} ${'y'.repeat(100)}`));
+      const mined = await mineOn(miner);
+      if (side === 'A') tipA = mined.hash;
+      else tipB = mined.hash;
+      await sleep(300);
+    }
+  }
+  for (const [side, set] of [
+    ['A', sideA],
+    ['B', sideB],
+  ] as const) {
+    for (let k = 0; k < 2; k++) made.push(await postOn(pick(set), `split ${side} loose ${k}`));
+  }
+  const sidesSettled = await until(
+    () => sideA.every((m) => m.watcher!.blocks.has(tipA)) && sideB.every((m) => m.watcher!.blocks.has(tipB)),
+    ARRIVAL_DEADLINE_MS,
+  );
+  const workA = BigInt(`0x${(await call(`${sideA[0]!.node!.url}/api/v1/status`)).chainwork}`);
+  const workB = BigInt(`0x${(await call(`${sideB[0]!.node!.url}/api/v1/status`)).chainwork}`);
+  const heavierSide = workA >= workB ? 'A' : 'B';
+  const heavierTip = heavierSide === 'A' ? tipA : tipB;
+  for (const m of members) m.proxy.heal();
+  const healedAt = performance.now();
+  log(`[scale] healed; waiting for the ${heavierSide} tip everywhere and ${made.length} posts`);
+  let tipSeconds: number | undefined;
+  let postsSeconds: number | undefined;
+  // Per node, the posts it does not hold yet.
+  const missing = new Map(members.map((m) => [m.index, new Set(made)]));
+  const deadline = healedAt + CONVERGENCE_DEADLINE_MS;
+  while (performance.now() < deadline && (tipSeconds === undefined || postsSeconds === undefined)) {
+    if (tipSeconds === undefined) {
+      const tips = await Promise.all(members.map((m) => call(`${m.node!.url}/api/v1/status`)));
+      if (tips.every((s) => s.tip === heavierTip)) tipSeconds = (performance.now() - healedAt) / 1000;
+    }
+    if (postsSeconds === undefined) {
+      await Promise.all(
+        members.map(async (m) => {
+          const left = missing.get(m.index)!;
+          for (const id of [...left]) if (await holds(m, id)) left.delete(id);
+        }),
+      );
+      if ([...missing.values()].every((left) => left.size === 0)) {
+        postsSeconds = (performance.now() - healedAt) / 1000;
+      }
+    }
+    await sleep(250);
+  }
+  const postsMissing = [...missing.values()].reduce((sum, left) => sum + left.size, 0);
+  log(
+    `[scale] convergence: tip ${tipSeconds?.toFixed(2) ?? 'never'} s, posts ${postsSeconds?.toFixed(2) ?? 'never'} s` +
+      ` (${postsMissing} post copies missing)`,
+  );
+  return {
+    sides: [sideA.length, sideB.length],
+    blocksMined: blocks,
+    sidesSettled,
+    heavierSide,
+    tipSeconds,
+    postsSeconds,
+    postsMade: made.length,
+    postsMissing,
+  };
+}
+
+/**
+ * Raises this process's CPU priority (nice −10; allowed to root only, else left as is). All peer
+ * traffic passes through the proxies of this one process: among 50 busy node processes on two
+ * cores the scheduler gave it 1/50 of the CPU, and every hop waited seconds in its queue (the
+ * first 50-node run measured the starved emulator, not the nodes).
+ */
+function raisePriority(): number {
+  try {
+    setPriority(-10);
+  } catch {
+    // not permitted: the figures then include the emulator's own scheduling delay
+  }
+  return getPriority();
+}
+
+export async function scaleBench(options: ScaleOptions = scaleOptions()): Promise<BenchResult[]> {
+  const nice = raisePriority();
+  const link: LinkOptions = { latencyMs: options.latencyMs, jitterMs: options.jitterMs, loss: options.loss };
+  const label = `${options.nodes} nodes, ${options.latencyMs} ms one way${options.jitterMs ? ` ± ${options.jitterMs} ms` : ''}${options.loss ? `, loss ${options.loss}` : ''}`;
+  log(`[scale] ${label}; bench process nice ${nice}`);
+  const members: Member[] = [];
+  try {
+    for (let index = 0; index < options.nodes; index++) {
+      // 127.0.1.1 … 127.0.1.250, then 127.0.2.x: all of 127/8 is local on Linux.
+      const source = `127.0.${1 + Math.floor(index / 250)}.${1 + (index % 250)}`;
+      members.push({ index, proxy: await LatencyProxy.start(undefined, link), source });
+    }
+    const startedAt = performance.now();
+    await startMembers(options, members);
+    const allStarted = performance.now();
+    log(`[scale] started in ${((allStarted - startedAt) / 1000).toFixed(1)} s; waiting for discovery`);
+    const connectedEverywhere = async () => {
+      const statuses = await Promise.all(members.map((m) => call(`${m.node!.url}/api/v1/status`)));
+      return statuses.every((s) => s.connections.inbound + s.connections.outbound >= 1);
+    };
+    let connectedSeconds: number | undefined;
+    let oneComponentSeconds: number | undefined;
+    let shape = await topology(members);
+    const discoveryDeadline = allStarted + DISCOVERY_DEADLINE_MS;
+    while (performance.now() < discoveryDeadline) {
+      if (connectedSeconds === undefined && (await connectedEverywhere())) {
+        connectedSeconds = (performance.now() - allStarted) / 1000;
+      }
+      shape = await topology(members);
+      if (connectedSeconds !== undefined && shape.components.length === 1) {
+        oneComponentSeconds = (performance.now() - allStarted) / 1000;
+        break;
+      }
+      await sleep(500);
+    }
+    const sortedDegrees = [...shape.degrees].sort((a, b) => a - b);
+    log(
+      `[scale] discovery: every node connected after ${connectedSeconds?.toFixed(1) ?? 'never'} s, one component after ` +
+        `${oneComponentSeconds?.toFixed(1) ?? 'never'} s (components ${shape.components.join(' ')}; degrees ` +
+        `min ${sortedDegrees[0]} median ${quantile(sortedDegrees, 0.5)} max ${sortedDegrees.at(-1)})`,
+    );
+
+    const rounds: RoundReport[] = [];
+    for (let r = 0; r < options.rounds; r++) rounds.push(await oneRound(members, r));
+    const split = await partition(members);
+
+    const blockTimes = rounds.map((r) => r.blockSeconds);
+    const postTimes = rounds.flatMap((r) => r.postSeconds);
+    const perBlockBytes = rounds.map((r) => r.bytesPerNode.mean);
+    const ratios = rounds.map((r) => r.bytesPerNode.mean / r.blockBytes);
+    const allReached = rounds.every((r) => r.reached === options.nodes);
+    const s = (v: number) => round(v, 3);
+    return [
+      {
+        name: `scale (${label}): discovery, every node with ≥ 1 connection`,
+        value: s(connectedSeconds ?? DISCOVERY_DEADLINE_MS / 1000),
+        unit: 's after the last node started',
+        connected: connectedSeconds !== undefined,
+        oneComponentSeconds: oneComponentSeconds === undefined ? null : s(oneComponentSeconds),
+        components: shape.components,
+        degrees: { min: sortedDegrees[0], median: quantile(sortedDegrees, 0.5), max: sortedDegrees.at(-1) },
+        startSeconds: s((allStarted - startedAt) / 1000),
+        benchNice: nice,
+      },
+      {
+        name: `scale (${label}): block propagation to all nodes, p95`,
+        value: s(quantile(blockTimes, 0.95)),
+        unit: 's',
+        target: { op: '<=', value: 1 },
+        p50: s(quantile(blockTimes, 0.5)),
+        max: s(Math.max(...blockTimes)),
+        reachedEveryNode: allReached,
+        reachedPerRound: rounds.map((r) => r.reached),
+        samples: blockTimes.map(s),
+      },
+      {
+        name: `scale (${label}): rounds where the block reached every node`,
+        value: rounds.filter((r) => r.reached === options.nodes).length,
+        unit: `of ${options.rounds}`,
+        target: { op: '>=', value: options.rounds },
+      },
+      {
+        name: `scale (${label}): post propagation to all pools, p95`,
+        value: s(quantile(postTimes, 0.95)),
+        unit: 's',
+        p50: s(quantile(postTimes, 0.5)),
+        max: s(Math.max(...postTimes)),
+        reachedPerPost: rounds.flatMap((r) => r.postsReached),
+      },
+      {
+        name: `scale (${label}): bytes received per node per block (mean over nodes, median round)`,
+        value: Math.round(quantile(perBlockBytes, 0.5)),
+        unit: 'bytes',
+        inBlockSizes: s(quantile(ratios, 0.5)),
+        blockBytes: rounds.map((r) => r.blockBytes),
+        maxNodePerRound: rounds.map((r) => r.bytesPerNode.max),
+        note: 'the posts were already pending everywhere; a compact relay needs ≤ 0.1 block sizes',
+      },
+      {
+        name: `scale (${label}): partition ${split.sides.join('/')} healed, every node on the heavier tip`,
+        value: s(split.tipSeconds ?? CONVERGENCE_DEADLINE_MS / 1000),
+        unit: 's after the heal',
+        target: { op: '<=', value: 5 },
+        converged: split.tipSeconds !== undefined,
+        blocksMined: split.blocksMined,
+        heavierSide: split.heavierSide,
+        sidesSettledBeforeHeal: split.sidesSettled,
+      },
+      {
+        name: `scale (${label}): partition healed, every split post pending or confirmed on every node`,
+        value: s(split.postsSeconds ?? CONVERGENCE_DEADLINE_MS / 1000),
+        unit: 's after the heal',
+        target: { op: '<=', value: 5 },
+        converged: split.postsSeconds !== undefined,
+        postsMade: split.postsMade,
+        postCopiesMissing: split.postsMissing,
+      },
+    ];
+  } finally {
+    for (const m of members) m.watcher?.stop();
+    await Promise.all(
+      members.map(async (m) => {
+        await m.node?.stop();
+        if (m.node) rmSync(m.node.dataDir, { recursive: true, force: true });
+        await m.proxy.stop();
+      }),
+    );
+  }
+}
