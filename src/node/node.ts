@@ -185,6 +185,13 @@ export class YourNetNode {
         `admin actions from ${config.http?.trustProxy ? 'any client (behind a proxy)' : 'other machines'} need "Authorization: Bearer <token>", the token in ${config.dataDir}/admin-token`,
       );
     }
+    // Which proof-of-work search the miner threads run, so an operator sees a missing addon.
+    void minerPool.ready().then((searching) => {
+      if (searching === undefined) return;
+      if (searching.fallback === undefined)
+        server.log.info(`mining with the ${searching.backend} nonce search`);
+      else server.log.warn(`mining with the JavaScript nonce search: ${searching.fallback}`);
+    });
     if (config.mine) miner.setContinuous(true);
     network.start();
     return node;
