@@ -1,5 +1,6 @@
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { NodeError, NodeErrorCode } from '../errors.ts';
 import { refusedToOtherOrigins } from './rate-limits.ts';
 
 const OPTIONS: FastifyCorsOptions = {
@@ -26,6 +27,20 @@ function pathOf(request: FastifyRequest): string {
  * the head it writes itself (events.ts).
  */
 export function registerCors(app: FastifyInstance) {
+  // @fastify/cors answers an OPTIONS with an Origin but no Access-Control-Request-Method with a
+  // plain-text 400; every refusal of this node is JSON, so this one is refused first, the same way.
+  app.addHook('onRequest', async (request) => {
+    if (
+      request.method === 'OPTIONS' &&
+      request.headers.origin !== undefined &&
+      request.headers['access-control-request-method'] === undefined
+    ) {
+      throw new NodeError(
+        NodeErrorCode.BAD_REQUEST,
+        'a CORS preflight (OPTIONS with an Origin) needs Access-Control-Request-Method',
+      );
+    }
+  });
   return app.register(cors, {
     hook: 'onRequest',
     delegator: (request, callback) => {

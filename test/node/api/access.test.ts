@@ -92,6 +92,17 @@ describe('admin actions cannot be borrowed (issue 9, finding 8)', () => {
     }
   });
 
+  it('an OPTIONS with an Origin but no requested method is refused in JSON, like every refusal', async () => {
+    const answer = await node.server.inject({
+      method: 'OPTIONS',
+      url: '/api/v1/status',
+      headers: { origin: EVIL },
+    });
+    assert.equal(answer.statusCode, 400);
+    assert.match(answer.headers['content-type'] as string, /^application\/json/);
+    assert.equal(answer.json().error, 'BAD_REQUEST');
+  });
+
   it("the node's own origin is not another origin", async () => {
     const answer = await node.server.inject({
       method: 'POST',
