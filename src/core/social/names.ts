@@ -45,6 +45,8 @@ export interface NameState {
   readonly claimedAt: number;
   /** Height of the last claim or renewal. */
   readonly renewedAt: number;
+  /** Its position in that block (a key's handle is its latest-renewed name, §13.5). */
+  readonly renewedPosition: number;
   /** First height at which the name is free again. */
   readonly expiresAt: number;
   /** The id of the winning claim. */
@@ -70,7 +72,12 @@ export function deriveNameOwner(
   for (const action of [...actions].sort(compareChainOrder)) {
     const held = state !== undefined && action.height < state.expiresAt;
     if (held && state!.owner === action.pubkey) {
-      state = { ...state!, renewedAt: action.height, expiresAt: action.height + params.expiry };
+      state = {
+        ...state!,
+        renewedAt: action.height,
+        renewedPosition: action.position,
+        expiresAt: action.height + params.expiry,
+      };
       continue;
     }
     if (held) continue;
@@ -81,6 +88,7 @@ export function deriveNameOwner(
       owner: action.pubkey,
       claimedAt: action.height,
       renewedAt: action.height,
+      renewedPosition: action.position,
       expiresAt: action.height + params.expiry,
       claimId: action.id,
     };
