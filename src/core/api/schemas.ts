@@ -532,6 +532,7 @@ export interface NodeEvents {
   block: BlockEvent;
   reorg: ReorgEvent;
   evicted: EvictedEvent;
+  notification: NotificationEvent;
 }
 export type NodeEventName = keyof NodeEvents;
 /** One server-sent event: its name and its payload. */

@@ -32,7 +32,7 @@ const PENDING_IN_TIMELINE = 20;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 const NOTIFICATION_TYPES = ['reply', 'quote', 'mention', 'react', 'repost', 'follow'] as const;
-type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export interface SocialQueriesOptions {
   readonly db: Db;
@@ -137,6 +137,19 @@ export class SocialQueries {
          SELECT seq, min(rank) AS rank, place FROM n WHERE place < @before
          GROUP BY seq ORDER BY place DESC LIMIT @limit`,
       ),
+      postFull: db.prepare<
+        [string],
+        {
+          seq: number;
+          pubkey: string | null;
+          kind: string | null;
+          ref: string | null;
+          reply_to: string | null;
+        }
+      >('SELECT seq, pubkey, kind, ref, reply_to FROM posts WHERE id = ?'),
+      mentionsOfPost: db
+        .prepare<[number], string>('SELECT name FROM post_mentions WHERE post_seq = ?')
+        .pluck(),
       viewBySeq: db.prepare<[number], ViewRow>(`${viewOf} WHERE p.seq = ?`),
       postRow: db.prepare<
         [string],
@@ -250,14 +263,12 @@ export class SocialQueries {
       ...(parsed?.ok ? { profile: { id: row!.id, ...parsed.profile } } : {}),
       followers: this.stmts.followersCount.get(pubkey) ?? 0,
       following: this.stmts.followingCount.get(pubkey) ?? 0,
-      pending: this.stmts.pendingActions
-        .all(pubkey)
-        .map((a) => ({
-          id: a.id,
-          kind: a.kind,
-          content: a.content,
-          ...(a.ref !== null ? { ref: a.ref } : {}),
-        })),
+      pending: this.stmts.pendingActions.all(pubkey).map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        content: a.content,
+        ...(a.ref !== null ? { ref: a.ref } : {}),
+      })),
     };
   }
 
@@ -329,6 +340,32 @@ export class SocialQueries {
       post: views[i]!,
     }));
     return rows.length > limit ? { items, next: page.at(-1)!.place } : { items };
+  }
+
+  /**
+   * Whom a confirmed post notifies, and why (for the live `notification` event): the author of
+   * the post it replies to, reacts to, reposts or quotes, the key it follows, the holders of the
+   * names it mentions; never its own author.
+   */
+  notificationsOf(id: string): { to: string; type: NotificationType }[] {
+    const row = this.stmts.postFull.get(id);
+    if (row === undefined) return [];
+    const out: { to: string; type: NotificationType }[] = [];
+    const add = (to: string | null | undefined, type: NotificationType) => {
+      if (to && to !== row.pubkey && !out.some((n) => n.to === to)) out.push({ to, type });
+    };
+    if (row.reply_to !== null) add(this.stmts.postRow.get(row.reply_to)?.pubkey, 'reply');
+    if (row.pubkey !== null && row.ref !== null) {
+      if (row.kind === 'follow') add(row.ref, 'follow');
+      else if (row.kind === 'react' || row.kind === 'repost' || row.kind === 'quote')
+        add(this.stmts.postRow.get(row.ref)?.pubkey, row.kind);
+    }
+    const tip = this.tipHeight();
+    for (const name of this.stmts.mentionsOfPost.all(row.seq)) {
+      const state = this.nameState(name);
+      if (isHeld(state, tip)) add(state.owner, 'mention');
+    }
+    return out;
   }
 
   // -- posts -----------------------------------------------------------------------------------
