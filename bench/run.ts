@@ -30,6 +30,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   node: () => import('./node.ts'),
   network: () => import('./network.ts'),
   stamps: () => import('./stamps.ts'),
+  social: () => import('./social.ts'),
 };
 
 interface SuiteReport {

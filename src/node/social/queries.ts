@@ -25,7 +25,7 @@ import { REPLIES_SQL, toView, VIEW_JOINS, VIEW_SELECT, type ViewRow } from '../s
 import { ACTION_LIVE, followEdges, ORDER_SCALE, POST_DELETED } from './sql.ts';
 
 /** Posts a home timeline shows: plain posts, quotes and reposts (not the other actions). */
-const TIMELINE_KINDS = `(p.kind IS NULL OR p.kind IN ('quote', 'repost'))`;
+const TIMELINE_KINDS = `(p.kind IS NULL OR p.kind IN ('quote', 'repost'))`; // = index posts_timeline
 /** Most follows a timeline reads (a key following more sees the first ones by key order). */
 const TIMELINE_MAX_FOLLOWS = 5_000;
 const PENDING_IN_TIMELINE = 20;
@@ -96,20 +96,28 @@ export class SocialQueries {
         `SELECT p.id, p.kind, p.ref, p.content FROM posts p JOIN pending q ON q.post_seq = p.seq
          WHERE p.pubkey = ? AND p.kind IS NOT NULL ORDER BY p.seq LIMIT 50`,
       ),
-      timeline: db.prepare<{ key: string; before: number; limit: number; follows: number }, ViewRow>(
-        `${viewOf}
+      // Chain places first, views after: a view's columns (reply counts) are computed only for
+      // the page, not for every candidate before the sort.
+      timeline: db.prepare<
+        { key: string; before: number; limit: number; follows: number },
+        { seq: number; place: number }
+      >(
+        `SELECT p.seq AS seq, c.height * ${ORDER_SCALE} + c.position AS place
+         FROM posts p JOIN confirmed c ON c.post_seq = p.seq
          WHERE p.pubkey IN (SELECT target FROM (${followEdges('a.pubkey = @key')}) LIMIT @follows)
-           AND ${TIMELINE_KINDS} AND c.post_seq IS NOT NULL
-           AND c.height * ${ORDER_SCALE} + c.position < @before AND NOT ${POST_DELETED}
-         ORDER BY c.height DESC, c.position DESC LIMIT @limit`,
-      ),
-      timelinePending: db.prepare<{ key: string; limit: number; follows: number }, ViewRow>(
-        `${viewOf}
-         WHERE q.post_seq IS NOT NULL
-           AND p.pubkey IN (SELECT target FROM (${followEdges('a.pubkey = @key')}) LIMIT @follows)
            AND ${TIMELINE_KINDS}
-         ORDER BY p.seq DESC LIMIT @limit`,
+           AND c.height * ${ORDER_SCALE} + c.position < @before AND NOT ${POST_DELETED}
+         ORDER BY place DESC LIMIT @limit`,
       ),
+      // Driven by the pool (bounded by its size), never by a scan of every post.
+      timelinePending: db
+        .prepare<{ key: string; limit: number; follows: number }, number>(
+          `SELECT p.seq FROM pending q JOIN posts p ON p.seq = q.post_seq
+           WHERE p.pubkey IN (SELECT target FROM (${followEdges('a.pubkey = @key')}) LIMIT @follows)
+             AND ${TIMELINE_KINDS}
+           ORDER BY p.seq DESC LIMIT @limit`,
+        )
+        .pluck(),
       notifications: db.prepare<
         { key: string; names: string; before: number; limit: number },
         { seq: number; rank: number; place: number }
@@ -311,11 +319,12 @@ export class SocialQueries {
           })
         : [];
     const confirmed = rows.slice(0, limit);
-    const items = this.annotate([...pending, ...confirmed].map((row) => toView(row, tip)));
+    const items = this.annotate([
+      ...pending.map((seq) => toView(this.stmts.viewBySeq.get(seq)!, tip)),
+      ...confirmed.map((row) => toView(this.stmts.viewBySeq.get(row.seq)!, tip)),
+    ]);
     const last = confirmed.at(-1);
-    return rows.length > limit && last !== undefined
-      ? { items, next: last.height! * ORDER_SCALE + last.position! }
-      : { items };
+    return rows.length > limit && last !== undefined ? { items, next: last.place } : { items };
   }
 
   /** What happened to a key: replies, mentions, reactions, reposts, quotes, follows; newest first. */

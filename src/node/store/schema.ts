@@ -150,6 +150,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX social_by_ref ON social_actions(ref, kind, pubkey);
   CREATE INDEX social_by_key ON social_actions(pubkey, kind, height, position);
   CREATE INDEX social_by_arg ON social_actions(kind, arg) WHERE arg IS NOT NULL;
+  -- A key's timeline posts without its follows and reactions (social/queries.ts TIMELINE_KINDS).
+  CREATE INDEX posts_timeline ON posts(pubkey, seq) WHERE kind IS NULL OR kind IN ('quote', 'repost');
   CREATE TRIGGER social_confirm AFTER INSERT ON confirmed BEGIN
     INSERT INTO social_actions (post_seq, id, kind, ref, pubkey, arg, height, position)
     SELECT p.seq, p.id, p.kind, p.ref, p.pubkey,
