@@ -36,6 +36,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   network: () => import('./network.ts'),
   stamps: () => import('./stamps.ts'),
   million: () => import('./million.ts'),
+  social: () => import('./social.ts'),
 };
 
 interface SuiteReport {

@@ -18,6 +18,14 @@ export const ErrorCode = {
   POST_INCOMPLETE_SIGNATURE: 'POST_INCOMPLETE_SIGNATURE',
   /** A malformed stamp, or a stamp hash above its target (§12). */
   POST_BAD_STAMP: 'POST_BAD_STAMP',
+  /** `kind` is not a string of the kind syntax (§13.1). */
+  POST_BAD_KIND: 'POST_BAD_KIND',
+  /** `ref` is not 64 lowercase hex, or is given without a kind (§13.1). */
+  POST_BAD_REF: 'POST_BAD_REF',
+  /** A post with a kind has no signature: every social action is signed (§13.1). */
+  POST_KIND_UNSIGNED: 'POST_KIND_UNSIGNED',
+  /** A known kind's ref or content breaks its rules, or an action has reply_to (§13.1). */
+  POST_BAD_ACTION: 'POST_BAD_ACTION',
   // Post: signature and context
   POST_BAD_SIGNATURE: 'POST_BAD_SIGNATURE',
   POST_TIME_TOO_NEW: 'POST_TIME_TOO_NEW',
@@ -26,6 +34,10 @@ export const ErrorCode = {
   POST_ALREADY_CONFIRMED: 'POST_ALREADY_CONFIRMED',
   /** Policy: the stamp's work per byte is below the pool's current minimum (§12.4). */
   POST_STAMP_TOO_WEAK: 'POST_STAMP_TOO_WEAK',
+  /** Policy: an author beginning with "@" (or a look-alike) would pass for a handle (§13.6). */
+  POST_AUTHOR_HANDLE_LIKE: 'POST_AUTHOR_HANDLE_LIKE',
+  /** Policy: a kind this node does not know yet; valid in blocks, not relayed (§13.1). */
+  POST_UNKNOWN_KIND: 'POST_UNKNOWN_KIND',
   // Block: form (docs/PROTOCOL.md §4)
   BLOCK_NOT_OBJECT: 'BLOCK_NOT_OBJECT',
   BLOCK_UNKNOWN_FIELD: 'BLOCK_UNKNOWN_FIELD',

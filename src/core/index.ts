@@ -14,3 +14,4 @@ export * from './merkle.ts';
 export * from './params.ts';
 export * from './post.ts';
 export * from './pow.ts';
+export * from './social/index.ts';

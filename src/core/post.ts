@@ -2,6 +2,7 @@ import { fromHex, isLowerHex, toHex, utf8, utf8Length } from './bytes.ts';
 import { canonicalJson } from './canonical.ts';
 import type { CryptoPort } from './crypto.ts';
 import { ErrorCode, fail, ok, type Result, type ValidationFailure } from './errors.ts';
+import { actionFormError, isKnownKind, isRefEncoding, KIND_SYNTAX } from './social/kinds.ts';
 import { checkStamp, parseStamp, type Stamp } from './stamp.ts';
 
 /** A post, the transaction of YourNet (docs/PROTOCOL.md §2). */
@@ -18,6 +19,10 @@ export interface Post {
   signature?: string;
   /** Proof of work over the post (§12); the id and the signature commit to it. */
   stamp?: Stamp;
+  /** A social action's kind (§13); only on signed posts. */
+  kind?: string;
+  /** What the action is about (§13): a post id, a public key, a commitment or a salt. */
+  ref?: string;
 }
 
 /** A post without its signature: what the id commits to. */
@@ -67,7 +72,17 @@ export function isAcceptablePubkey(pubkey: string): boolean {
   return isLowerHex(pubkey, 32) && !WEAK_PUBKEYS.has(pubkey) && !isNonCanonicalY(pubkey);
 }
 
-const POST_FIELDS = new Set(['author', 'content', 'timestamp', 'pubkey', 'reply_to', 'signature', 'stamp']);
+const POST_FIELDS = new Set([
+  'author',
+  'content',
+  'timestamp',
+  'pubkey',
+  'reply_to',
+  'signature',
+  'stamp',
+  'kind',
+  'ref',
+]);
 
 // Control characters (Unicode category Cc) and lone surrogates.
 const CONTROL = /\p{Cc}/u;
@@ -101,7 +116,7 @@ export function parsePost(input: unknown): Result<Post> {
   for (const key of ['author', 'content', 'timestamp'] as const) {
     if (input[key] === undefined) return fail(ErrorCode.POST_MISSING_FIELD, `missing field "${key}"`);
   }
-  const { author, content, timestamp, pubkey, reply_to, signature, stamp } = input;
+  const { author, content, timestamp, pubkey, reply_to, signature, stamp, kind, ref } = input;
 
   if (
     typeof author !== 'string' ||
@@ -169,12 +184,48 @@ export function parsePost(input: unknown): Result<Post> {
   const parsedStamp = stamp === undefined ? undefined : parseStamp(stamp);
   if (parsedStamp !== undefined && !parsedStamp.ok) return parsedStamp;
 
+  // Steps 12c–12f (§13.1): a social action's kind and ref.
+  const action = checkActionFields(kind, ref, content, signature !== undefined, reply_to !== undefined);
+  if (action !== undefined) return action;
+
   const post: Post = { author, content, timestamp };
   if (pubkey !== undefined) post.pubkey = pubkey;
   if (reply_to !== undefined) post.reply_to = reply_to;
   if (signature !== undefined) post.signature = signature;
   if (parsedStamp !== undefined) post.stamp = parsedStamp.value;
+  if (kind !== undefined) post.kind = kind as string;
+  if (ref !== undefined) post.ref = ref as string;
   return ok(post);
+}
+
+/**
+ * The form of `kind` and `ref` (§13.1): a kind's syntax, ref's encoding, only signed posts act,
+ * no reply_to on an action, and the per-kind rules of known kinds. Undefined when they pass.
+ */
+function checkActionFields(
+  kind: unknown,
+  ref: unknown,
+  content: string,
+  signed: boolean,
+  replies: boolean,
+): Result<never> | undefined {
+  if (kind !== undefined && (typeof kind !== 'string' || !KIND_SYNTAX.test(kind)))
+    return fail(
+      ErrorCode.POST_BAD_KIND,
+      'kind must be 1–32 characters of a–z, 0–9 and _, starting with a letter',
+    );
+  if (ref !== undefined && !isRefEncoding(ref))
+    return fail(ErrorCode.POST_BAD_REF, 'ref must be 64 lowercase hex characters');
+  if (kind === undefined) {
+    if (ref !== undefined) return fail(ErrorCode.POST_BAD_REF, 'ref is only allowed with a kind');
+    return undefined;
+  }
+  if (!signed)
+    return fail(ErrorCode.POST_KIND_UNSIGNED, 'a social action (a post with a kind) must be signed');
+  if (replies) return fail(ErrorCode.POST_BAD_ACTION, 'a social action cannot be a reply (no reply_to)');
+  if (!isKnownKind(kind)) return undefined;
+  const reason = actionFormError(kind, ref as string | undefined, content, isAcceptablePubkey);
+  return reason === undefined ? undefined : fail(ErrorCode.POST_BAD_ACTION, reason);
 }
 
 /** The post without `signature`, as the id commits to it. */

@@ -21,6 +21,10 @@ export const HTTP_STATUS: Record<AnyErrorCode, number> = {
   POST_BAD_SIGNATURE_ENCODING: 400,
   POST_INCOMPLETE_SIGNATURE: 400,
   POST_BAD_STAMP: 400,
+  POST_BAD_KIND: 400,
+  POST_BAD_REF: 400,
+  POST_KIND_UNSIGNED: 400,
+  POST_BAD_ACTION: 400,
   // Post: signature and context
   POST_BAD_SIGNATURE: 400,
   POST_TIME_TOO_NEW: 400,
@@ -30,6 +34,8 @@ export const HTTP_STATUS: Record<AnyErrorCode, number> = {
   POST_ALREADY_CONFIRMED: 409,
   /** Policy: more stamp work is needed now; the body says how much. */
   POST_STAMP_TOO_WEAK: 400,
+  POST_AUTHOR_HANDLE_LIKE: 400,
+  POST_UNKNOWN_KIND: 400,
   // Block: form and context (docs/PROTOCOL.md §4, §6); /add_block answers every rejection 400
   BLOCK_NOT_OBJECT: 400,
   BLOCK_UNKNOWN_FIELD: 400,

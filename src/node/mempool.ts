@@ -9,6 +9,7 @@ import { type DensityEntry, DensityIndex } from './pool/density-index.ts';
 import { nextBlockDensity, type PoolPolicy, workFor } from './pool/policy.ts';
 import { RollingMinimum, type RollingMinimumOptions } from './pool/rolling-minimum.ts';
 import { StampTooWeakError } from './pool/stamp-error.ts';
+import { socialPolicyError } from './social/policy.ts';
 import type { PendingReader, PendingStore } from './store/pending.ts';
 import type { PostRow, PostStore } from './store/posts.ts';
 import type { Store } from './store/store.ts';
@@ -213,6 +214,8 @@ export class Mempool implements PendingPoolWriter, PendingReader {
         new NodeError(ErrorCode.POST_UNSIGNED_REFUSED, 'this node accepts only signed posts'),
       );
     }
+    const social = socialPolicyError(post);
+    if (social !== undefined) return Promise.reject(social);
     if (post.timestamp > this.now() + this.params.maxFutureBlockTime) {
       return Promise.reject(
         new NodeError(ErrorCode.POST_TIME_TOO_NEW, 'the post is dated more than 2 hours in the future'),

@@ -14,6 +14,7 @@ import { MinerPool } from './miner/pool.ts';
 import { normalizePeerAddress } from './p2p/address.ts';
 import { NodeIdentity } from './p2p/identity.ts';
 import { Network, type NetworkConfig } from './p2p/network.ts';
+import { SocialQueries } from './social/queries.ts';
 import { ChainQueries } from './store/queries.ts';
 import { Store } from './store/store.ts';
 import { SignatureVerifierPool } from './verifier/pool.ts';
@@ -126,6 +127,12 @@ export class YourNetNode {
       chain,
       mempool,
       queries: new ChainQueries({ store, params, tip: () => chain.tip, pending: mempool }),
+      social: new SocialQueries({
+        db: store.database,
+        network: params.name,
+        crypto: nodeCrypto,
+        tipHeight: () => chain.tip.height,
+      }),
       store,
       miner,
       minerPool,

@@ -10,11 +10,16 @@ import type {
   FeedQuery,
   MineRequests,
   MineResult,
+  NameInfo,
   NodeStatus,
+  NotificationPage,
   Page,
   PendingPage,
+  Person,
+  PersonPage,
   Post,
   PostDetail,
+  PostSocial,
   PostView,
   StampPolicy,
   SubmitAnswer,
@@ -183,6 +188,37 @@ export class NodeClient {
   async mine(token?: string): Promise<MineResult> {
     const options = { method: 'POST', timeoutMs: MINE_TIMEOUT_MS, ...(token ? { token } : {}) } as const;
     return (await this.fetch<MineResult>('/api/v1/mine', options)).data;
+  }
+
+  /** A person by 64-hex public key or `@handle` (docs/PROTOCOL.md §13). */
+  person(key: string): Promise<Person> {
+    return this.get(`/api/v1/people/${encodeURIComponent(key)}`);
+  }
+
+  followers(key: string, limit = 50, after?: string): Promise<PersonPage> {
+    return this.get(`/api/v1/people/${encodeURIComponent(key)}/followers${queryString({ limit, after })}`);
+  }
+
+  following(key: string, limit = 50, after?: string): Promise<PersonPage> {
+    return this.get(`/api/v1/people/${encodeURIComponent(key)}/following${queryString({ limit, after })}`);
+  }
+
+  /** The home timeline of a key: posts of the keys it follows; `before` is the previous `next`. */
+  timeline(pubkey: string, limit = 30, before?: number): Promise<Page<PostView>> {
+    return this.get(`/api/v1/timeline/${encodeURIComponent(pubkey)}${queryString({ limit, before })}`);
+  }
+
+  notifications(pubkey: string, limit = 30, before?: number): Promise<NotificationPage> {
+    return this.get(`/api/v1/notifications/${encodeURIComponent(pubkey)}${queryString({ limit, before })}`);
+  }
+
+  name(name: string): Promise<NameInfo> {
+    return this.get(`/api/v1/names/${encodeURIComponent(name)}`);
+  }
+
+  /** A post's reactions, reposts, quotes, replies, edit history and deletion. */
+  postSocial(id: string): Promise<PostSocial> {
+    return this.get(`/api/v1/posts/${encodeURIComponent(id)}/social`);
   }
 
   /** The URL of the server-sent event stream (names and payloads: NodeEvents in ./schemas.ts). */

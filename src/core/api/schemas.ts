@@ -34,6 +34,8 @@ export const Post = Type.Object(
     reply_to: Type.Optional(Type.String({ description: 'id of the post replied to' })),
     signature: Type.Optional(Type.String({ description: 'Ed25519 signature of the 32 id bytes, in hex' })),
     stamp: Type.Optional(Stamp),
+    kind: Type.Optional(Type.String({ description: "a social action's kind (docs/PROTOCOL.md §13)" })),
+    ref: Type.Optional(Type.String({ description: 'what the action is about, 32 bytes in hex (§13.1)' })),
   },
   { description: 'A post in the protocol form (docs/PROTOCOL.md §2)' },
 );
@@ -99,6 +101,20 @@ const postViewProperties = {
   signed: Type.Boolean(),
   received_at: Type.Number({ description: 'when this node first stored it, ms since 1970' }),
   replies: Type.Integer({ description: 'visible posts replying to it' }),
+  social: Type.Optional(
+    Type.Object(
+      {
+        reactions: Type.Record(Type.String(), Type.Integer(), { description: 'emoji → distinct keys' }),
+        reposts: Type.Integer(),
+        quotes: Type.Integer(),
+        edited: Type.Boolean(),
+        latest_content: Type.Optional(Type.String({ description: 'the content of the latest edit' })),
+        deleted: Type.Boolean({ description: 'its author deleted it: post.content is blanked' }),
+        handle: Type.Optional(Type.String({ description: 'the name its key holds, without "@"' })),
+      },
+      { description: 'derived social state (docs/PROTOCOL.md §13.4); in social views only' },
+    ),
+  ),
 };
 
 /** A post as the read API shows it: the protocol form plus where it stands. */
@@ -264,6 +280,119 @@ export const MineResult = Type.Union([
 ]);
 
 // ---------------------------------------------------------------------------------------------
+// Social views (src/node/social builds them; docs/PROTOCOL.md §13)
+
+/** A social view's page: newest first; `next` packs a chain place (height × 16384 + position). */
+export const SocialPostPage = PageOf(PostView);
+
+const Profile = Type.Object(
+  {
+    id: Type.String({ description: 'the profile action' }),
+    name: Type.String(),
+    bio: Type.Optional(Type.String()),
+    avatar: Type.Optional(Type.String({ description: 'data:image/(png|jpeg|webp);base64 URL' })),
+  },
+  { description: 'the latest profile (§13.2)' },
+);
+
+const PendingAction = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  ref: Type.Optional(Type.String()),
+  content: Type.String(),
+});
+
+/** GET /api/v1/people/:key. */
+export const Person = Type.Object({
+  pubkey: Type.String(),
+  handle: Type.Optional(Type.String({ description: 'the name the key holds (§13.5), without "@"' })),
+  profile: Type.Optional(Profile),
+  followers: Type.Integer(),
+  following: Type.Integer(),
+  pending: Type.Array(PendingAction, { description: 'its actions still in the pending pool' }),
+});
+
+/** One key in a followers or following list. */
+export const PersonLink = Type.Object({
+  pubkey: Type.String(),
+  handle: Type.Optional(Type.String()),
+  since: Type.Integer({ description: 'height of the follow' }),
+});
+/** GET /api/v1/people/:key/followers and /following: `next` is the last pubkey of the page. */
+export const PersonPage = Type.Object({
+  items: Type.Array(PersonLink),
+  next: Type.Optional(Type.String()),
+});
+
+export const NotificationType = Type.Union([
+  Type.Literal('reply'),
+  Type.Literal('mention'),
+  Type.Literal('react'),
+  Type.Literal('repost'),
+  Type.Literal('quote'),
+  Type.Literal('follow'),
+]);
+/** One notification: what happened, and the post (or action) that did it. */
+export const Notification = Type.Object({
+  type: NotificationType,
+  cursor: Type.Integer({ description: 'its chain place; pages are cut before it' }),
+  post: PostView,
+});
+/** GET /api/v1/notifications/:pubkey. */
+export const NotificationPage = PageOf(Notification);
+
+/** GET /api/v1/names/:name. */
+export const NameInfo = Type.Object({
+  name: Type.String(),
+  held: Type.Boolean({ description: 'someone holds it at the tip' }),
+  owner: Type.Optional(Type.String()),
+  claimed_at: Type.Optional(Type.Integer()),
+  renewed_at: Type.Optional(Type.Integer()),
+  expires_at: Type.Optional(Type.Integer({ description: 'first height at which it is free again' })),
+  claim: Type.Optional(Type.String({ description: 'id of the winning reveal' })),
+  pending_reveals: Type.Integer({ description: 'reveals of this name in the pending pool' }),
+});
+
+/** GET /api/v1/posts/:id/social: counts, the edit history, deletion. */
+export const PostSocial = Type.Object({
+  id: Type.String(),
+  reactions: Type.Record(Type.String(), Type.Integer()),
+  reposts: Type.Integer(),
+  quotes: Type.Integer(),
+  replies: Type.Integer(),
+  deleted: Type.Boolean(),
+  latest_content: Type.Optional(Type.String({ description: 'absent when deleted' })),
+  history: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      content: Type.String(),
+      height: Type.Integer(),
+      position: Type.Integer(),
+    }),
+    { description: 'the edits by the author, in chain order (the original is the post itself)' },
+  ),
+});
+
+/** `notification`: a block confirmed something a key is notified of (clients filter by key). */
+export const NotificationEvent = Type.Object({
+  to: Type.String({ description: 'the notified key' }),
+  type: NotificationType,
+  id: Type.String({ description: 'the post or action' }),
+});
+
+export const PeopleParams = Type.Object({ key: Type.String({ maxLength: 65 }) });
+export const PubkeyParams = Type.Object({ pubkey: Hex64 });
+export const NameParams = Type.Object({ name: Type.String({ maxLength: 32 }) });
+export const SocialPageQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })),
+  before: Type.Optional(Type.Integer({ minimum: 1, description: 'cursor: the `next` of the previous page' })),
+});
+export const PersonPageQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  after: Type.Optional({ ...Hex64, description: 'cursor: the `next` of the previous page' }),
+});
+
+// ---------------------------------------------------------------------------------------------
 // Server-sent events (GET /api/v1/events): the same views as the REST answers
 
 /** `post`: a post entered the pending pool; the same view as an item of the feed. */
@@ -310,6 +439,8 @@ export const PostBody = Type.Object(
     reply_to: Type.Optional({ ...Hex64, description: 'id of the post replied to' }),
     signature: Type.Optional({ ...Hex128, description: 'Ed25519 signature of the 32 id bytes, in hex' }),
     stamp: Type.Optional(Stamp),
+    kind: Type.Optional(Type.String({ description: "a social action's kind (docs/PROTOCOL.md §13.1)" })),
+    ref: Type.Optional({ ...Hex64, description: 'what the action is about (§13.1)' }),
   },
   { additionalProperties: false, description: 'A post in the protocol form (docs/PROTOCOL.md §2)' },
 );
@@ -401,6 +532,16 @@ export type PostEvent = Static<typeof PostEvent>;
 export type BlockEvent = Static<typeof BlockEvent>;
 export type ReorgEvent = Static<typeof ReorgEvent>;
 export type EvictedEvent = Static<typeof EvictedEvent>;
+export type Person = Static<typeof Person>;
+export type PersonLink = Static<typeof PersonLink>;
+export type PersonPage = Static<typeof PersonPage>;
+export type Notification = Static<typeof Notification>;
+export type NotificationPage = Static<typeof NotificationPage>;
+export type NameInfo = Static<typeof NameInfo>;
+export type PostSocial = Static<typeof PostSocial>;
+export type NotificationEvent = Static<typeof NotificationEvent>;
+export type SocialPageQuery = Static<typeof SocialPageQuery>;
+export type PersonPageQuery = Static<typeof PersonPageQuery>;
 export type ChainAnswer = Static<typeof ChainAnswer>;
 export type PostBody = Static<typeof PostBody>;
 export type PostForm = Static<typeof PostForm>;
@@ -416,6 +557,7 @@ export interface NodeEvents {
   block: BlockEvent;
   reorg: ReorgEvent;
   evicted: EvictedEvent;
+  notification: NotificationEvent;
 }
 export type NodeEventName = keyof NodeEvents;
 /** One server-sent event: its name and its payload. */

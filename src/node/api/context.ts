@@ -4,6 +4,7 @@ import type { Mempool } from '../mempool.ts';
 import type { MiningController } from '../miner/controller.ts';
 import type { MinerPool } from '../miner/pool.ts';
 import type { Network } from '../p2p/network.ts';
+import type { SocialQueries } from '../social/queries.ts';
 import type { PeerStore } from '../store/peers.ts';
 import type { ChainQueries } from '../store/queries.ts';
 import type { StoreReader } from '../store/store.ts';
@@ -15,6 +16,8 @@ export interface ApiContext {
   readonly chain: Chain;
   readonly mempool: Mempool;
   readonly queries: ChainQueries;
+  /** The social index's read side (docs/PROTOCOL.md §13). */
+  readonly social: SocialQueries;
   /** Read-only stores, for serving blocks and posts to peers (never through the chain). */
   readonly store: StoreReader;
   readonly miner: MiningController;

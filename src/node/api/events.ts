@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BlockSummary, NodeEvent, PostView } from '../../core/api/schemas.ts';
 import type { Chain } from '../chain/chain.ts';
 import type { Mempool } from '../mempool.ts';
+import type { SocialQueries } from '../social/queries.ts';
 import type { ChainQueries } from '../store/queries.ts';
 
 const HEARTBEAT_MS = 15_000;
@@ -22,7 +23,8 @@ export const EVENTS_DESCRIPTION =
   'as an item of GET /api/v1/posts), `block` (a block joined the best chain; payload: a ' +
   'BlockSummary, as an item of GET /api/v1/blocks), `reorg` (the best chain switched branches; ' +
   'payload: ReorgEvent), `evicted` (a pending post left the full pool for denser ones; payload: ' +
-  'EvictedEvent `{id}`). The payload schemas are in components.schemas.';
+  'EvictedEvent `{id}`), `notification` (a confirmed post notifies a key; payload: ' +
+  'NotificationEvent `{to, type, id}`). The payload schemas are in components.schemas.';
 
 /** Why a stream was not opened. */
 export type AttachRefusal = 'full' | 'address-full';
@@ -108,6 +110,8 @@ export interface EventSources {
   readonly mempool: Pick<Mempool, 'onAdded' | 'onEvicted'>;
   readonly chain: Pick<Chain, 'on'>;
   readonly queries: Pick<ChainQueries, 'post' | 'blocks' | 'block'>;
+  /** The social index: whom a confirmed post notifies (the `notification` event). */
+  readonly social?: Pick<SocialQueries, 'notificationsOf'>;
 }
 
 /** The feed's view of a post (a PostDetail without its proof), or undefined when it is not visible. */
@@ -148,6 +152,10 @@ export function forwardNodeEvents(hub: EventHub, sources: EventSources): void {
     if (hub.clientCount === 0) return;
     const summary = blockSummary(queries, event.hash, event.height);
     if (summary !== undefined) hub.send({ type: 'block', data: summary });
+    // One event per notified key; clients keep those addressed to their own key.
+    for (const id of event.postIds)
+      for (const { to, type } of sources.social?.notificationsOf(id) ?? [])
+        hub.send({ type: 'notification', data: { to, type, id } });
   });
   chain.on('reorg', (event) => hub.send({ type: 'reorg', data: event }));
   // One event per post: clients drop it from their feed (or mark their own post as evicted).

@@ -1,7 +1,13 @@
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { BlockEvent, EvictedEvent, PostEvent, ReorgEvent } from '../../core/api/schemas.ts';
+import {
+  BlockEvent,
+  EvictedEvent,
+  NotificationEvent,
+  PostEvent,
+  ReorgEvent,
+} from '../../core/api/schemas.ts';
 import { NodeErrorCode } from '../errors.ts';
 import { refuseCrossOrigin } from './admin.ts';
 import { ChainJsonCache } from './chain-cache.ts';
@@ -14,6 +20,7 @@ import { registerMetrics } from './metrics.ts';
 import { MineRequests } from './mine-policy.ts';
 import { registerP2PRoutes } from './p2p.ts';
 import { budgets, refusedToOtherOrigins, registerRateLimits } from './rate-limits.ts';
+import { registerSocialRoutes } from './social.ts';
 import { registerTutorialRoutes } from './tutorial.ts';
 import { registerV1Routes } from './v1.ts';
 import { sendAppNotFound } from './webapp.ts';
@@ -124,17 +131,22 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
       tags: [
         { name: 'tutorial', description: "The tutorial node's endpoints, wire-compatible" },
         { name: 'v1', description: 'The versioned API' },
+        {
+          name: 'social',
+          description: 'People, follows, timelines, notifications, names (docs/PROTOCOL.md §13)',
+        },
         { name: 'ops', description: 'Operations' },
         { name: 'p2p', description: 'The peer protocol between nodes (docs/PROTOCOL.md §11)' },
       ],
       // The payloads of the server-sent events (GET /api/v1/events), which no route answer carries.
-      components: { schemas: { PostEvent, BlockEvent, ReorgEvent, EvictedEvent } },
+      components: { schemas: { PostEvent, BlockEvent, ReorgEvent, EvictedEvent, NotificationEvent } },
     },
   });
 
   registerMetrics(app, ctx);
   registerTutorialRoutes(app, ctx, policy);
   registerV1Routes(app, ctx, policy);
+  registerSocialRoutes(app, ctx);
   registerP2PRoutes(app, ctx, policy);
   forwardNodeEvents(ctx.events, ctx);
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());

@@ -33,6 +33,12 @@ export const MISBEHAVIOUR_POINTS: Record<AnyErrorCode, number> = {
   POST_INCOMPLETE_SIGNATURE: INVALID,
   POST_BAD_SIGNATURE: INVALID,
   POST_BAD_STAMP: INVALID,
+  POST_BAD_KIND: INVALID,
+  POST_BAD_REF: INVALID,
+  POST_KIND_UNSIGNED: INVALID,
+  POST_BAD_ACTION: INVALID,
+  POST_AUTHOR_HANDLE_LIKE: FREE, // our policy
+  POST_UNKNOWN_KIND: FREE, // our policy: a newer node may know it
   POST_STAMP_TOO_WEAK: FREE, // our policy: the sender's pool may be emptier than ours
   POST_TIME_TOO_NEW: FREE, // our clock may be behind
   POST_UNSIGNED_REFUSED: FREE, // our policy

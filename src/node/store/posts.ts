@@ -1,4 +1,5 @@
 import type { Post } from '../../core/post.ts';
+import { mentionsOf } from '../../core/social/mentions.ts';
 import type { Db } from './database.ts';
 
 /** A stored post row. */
@@ -18,6 +19,9 @@ export interface PostRow {
   stamp_nonce: number | null;
   /** Milliseconds since 1970 when the pool evicted it for denser posts; null otherwise. */
   evicted_at: number | null;
+  /** A social action's kind and ref (§13); null on plain posts. */
+  kind: string | null;
+  ref: string | null;
 }
 
 /** Where a post stands relative to the best chain. */
@@ -36,6 +40,8 @@ export function postFromRow(row: PostRow): Post {
   if (row.signature !== null) post.signature = row.signature;
   if (row.stamp_bits !== null && row.stamp_nonce !== null)
     post.stamp = { bits: row.stamp_bits, nonce: row.stamp_nonce };
+  if (row.kind !== null) post.kind = row.kind;
+  if (row.ref !== null) post.ref = row.ref;
   return post;
 }
 
@@ -55,13 +61,14 @@ export class PostStore {
   private readonly confirmStmt;
   private readonly unconfirmStmt;
   private readonly evictedStmt;
+  private readonly mentionStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO posts (id, author, content, timestamp, pubkey, reply_to, signature, size, received_at,
-         stamp_bits, stamp_nonce)
+         stamp_bits, stamp_nonce, kind, ref)
        VALUES (@id, @author, @content, @timestamp, @pubkey, @reply_to, @signature, @size, @received_at,
-         @stamp_bits, @stamp_nonce)
+         @stamp_bits, @stamp_nonce, @kind, @ref)
        ON CONFLICT(id) DO NOTHING`,
     );
     this.bySeqStmt = db.prepare<[number], PostRow>('SELECT * FROM posts WHERE seq = ?');
@@ -81,6 +88,7 @@ export class PostStore {
     this.confirmStmt = db.prepare('INSERT INTO confirmed (post_seq, height, position) VALUES (?, ?, ?)');
     this.unconfirmStmt = db.prepare('DELETE FROM confirmed WHERE post_seq = ?');
     this.evictedStmt = db.prepare('UPDATE posts SET evicted_at = ? WHERE seq = ?');
+    this.mentionStmt = db.prepare('INSERT OR IGNORE INTO post_mentions (name, post_seq) VALUES (?, ?)');
   }
 
   /** Marks a post evicted from the pool at `at` (ms), or clears the mark with null (the Mempool only). */
@@ -107,8 +115,16 @@ export class PostStore {
       received_at: receivedAt,
       stamp_bits: post.stamp?.bits ?? null,
       stamp_nonce: post.stamp?.nonce ?? null,
+      kind: post.kind ?? null,
+      ref: post.ref ?? null,
     });
-    if (result.changes === 1) return { seq: Number(result.lastInsertRowid), stored: true };
+    if (result.changes === 1) {
+      const seq = Number(result.lastInsertRowid);
+      // The names it mentions (§13.5), for notifications; a post never changes, so once.
+      if (post.content.includes('@'))
+        for (const name of mentionsOf(post.content)) this.mentionStmt.run(name, seq);
+      return { seq, stored: true };
+    }
     return { seq: this.seqByIdStmt.get(id)!.seq, stored: false };
   }
 

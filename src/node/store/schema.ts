@@ -128,4 +128,47 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (kind, value)
   ) STRICT;
   `,
+  // 7: social actions (docs/PROTOCOL.md §13). posts gain kind and ref (part of the id). The
+  // action log social_actions holds the best chain's confirmed actions with their place in chain
+  // order; triggers on `confirmed` write it, so it changes in the same transaction as the
+  // chain's own writes and a reorg undoes and redoes it exactly. arg: a react's emoji or a
+  // name action's name. post_mentions: the names a post's content mentions (§13.5), written
+  // with the post (posts never change) and removed with it.
+  `
+  ALTER TABLE posts ADD COLUMN kind TEXT;
+  ALTER TABLE posts ADD COLUMN ref TEXT;
+  CREATE TABLE social_actions (
+    post_seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ref TEXT,
+    pubkey TEXT NOT NULL,
+    arg TEXT,
+    height INTEGER NOT NULL,
+    position INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX social_by_ref ON social_actions(ref, kind, pubkey);
+  CREATE INDEX social_by_key ON social_actions(pubkey, kind, height, position);
+  CREATE INDEX social_by_arg ON social_actions(kind, arg) WHERE arg IS NOT NULL;
+  -- A key's timeline posts without its follows and reactions (social/queries.ts TIMELINE_KINDS).
+  CREATE INDEX posts_timeline ON posts(pubkey, seq) WHERE kind IS NULL OR kind IN ('quote', 'repost');
+  CREATE TRIGGER social_confirm AFTER INSERT ON confirmed BEGIN
+    INSERT INTO social_actions (post_seq, id, kind, ref, pubkey, arg, height, position)
+    SELECT p.seq, p.id, p.kind, p.ref, p.pubkey,
+           CASE WHEN p.kind IN ('react', 'name') THEN p.content END, new.height, new.position
+    FROM posts p WHERE p.seq = new.post_seq AND p.kind IS NOT NULL AND p.pubkey IS NOT NULL;
+  END;
+  CREATE TRIGGER social_unconfirm AFTER DELETE ON confirmed BEGIN
+    DELETE FROM social_actions WHERE post_seq = old.post_seq;
+  END;
+  CREATE TABLE post_mentions (
+    name TEXT NOT NULL,
+    post_seq INTEGER NOT NULL,
+    PRIMARY KEY (name, post_seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX mentions_by_post ON post_mentions(post_seq);
+  CREATE TRIGGER post_mentions_delete AFTER DELETE ON posts BEGIN
+    DELETE FROM post_mentions WHERE post_seq = old.seq;
+  END;
+  `,
 ];

@@ -1,0 +1,453 @@
+import type {
+  NameInfo,
+  Notification,
+  Page,
+  Person,
+  PersonPage,
+  PostSocial,
+  PostView,
+} from '../../core/api/schemas.ts';
+import type { CryptoPort } from '../../core/crypto.ts';
+import type { NetworkName } from '../../core/params.ts';
+import {
+  deriveNameOwner,
+  isHeld,
+  isValidName,
+  NAME_PARAMS,
+  type NameAction,
+  type NameParams,
+  type NameState,
+  parseProfile,
+} from '../../core/social/index.ts';
+import type { Db } from '../store/database.ts';
+import { QueryError } from '../store/queries/errors.ts';
+import { REPLIES_SQL, toView, VIEW_JOINS, VIEW_SELECT, type ViewRow } from '../store/queries/views.ts';
+import { ACTION_LIVE, followEdges, ORDER_SCALE, POST_DELETED } from './sql.ts';
+
+/** Posts a home timeline shows: plain posts, quotes and reposts (not the other actions). */
+const TIMELINE_KINDS = `(p.kind IS NULL OR p.kind IN ('quote', 'repost'))`; // = index posts_timeline
+/** Most follows a timeline reads (a key following more sees the first ones by key order). */
+const TIMELINE_MAX_FOLLOWS = 5_000;
+const PENDING_IN_TIMELINE = 20;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+const NOTIFICATION_TYPES = ['reply', 'quote', 'mention', 'react', 'repost', 'follow'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+export interface SocialQueriesOptions {
+  readonly db: Db;
+  readonly network: NetworkName;
+  readonly crypto: CryptoPort;
+  /** The best chain's tip height (names expire against it). */
+  readonly tipHeight: () => number;
+}
+
+function bad(message: string): QueryError {
+  return new QueryError(message);
+}
+
+/**
+ * The read side of the social index (docs/PROTOCOL.md §13.4): people, follows, timelines,
+ * notifications, names and the social state of posts, as SQL over the action log that the
+ * store's triggers keep equal to the best chain's confirmed actions (store migration 7). Names
+ * go through core's deriveNameOwner, so the node applies the very rules of the spec.
+ */
+export class SocialQueries {
+  private readonly db: Db;
+  private readonly tipHeight: () => number;
+  private readonly crypto: CryptoPort;
+  readonly nameParams: NameParams;
+  private readonly stmts;
+
+  constructor(options: SocialQueriesOptions) {
+    this.db = options.db;
+    this.tipHeight = options.tipHeight;
+    this.crypto = options.crypto;
+    this.nameParams = NAME_PARAMS[options.network];
+    const db = this.db;
+    const viewOf = `${VIEW_SELECT} FROM posts p ${VIEW_JOINS}`;
+    this.stmts = {
+      profile: db.prepare<[string], { id: string; content: string }>(
+        `SELECT a.id, p.content FROM social_actions a JOIN posts p ON p.seq = a.post_seq
+         WHERE a.pubkey = ? AND a.kind = 'profile' AND ${ACTION_LIVE}
+         ORDER BY a.height DESC, a.position DESC LIMIT 1`,
+      ),
+      followingCount: db
+        .prepare<[string], number>(`SELECT count(*) FROM (${followEdges('a.pubkey = ?')})`)
+        .pluck(),
+      followersCount: db
+        .prepare<[string], number>(`SELECT count(*) FROM (${followEdges('a.ref = ?')})`)
+        .pluck(),
+      following: db.prepare<
+        { key: string; after: string; limit: number },
+        { pubkey: string; height: number }
+      >(
+        `SELECT target AS pubkey, height FROM (${followEdges('a.pubkey = @key')})
+         WHERE target > @after ORDER BY target LIMIT @limit`,
+      ),
+      followers: db.prepare<
+        { key: string; after: string; limit: number },
+        { pubkey: string; height: number }
+      >(
+        `SELECT follower AS pubkey, height FROM (${followEdges('a.ref = @key')})
+         WHERE follower > @after ORDER BY follower LIMIT @limit`,
+      ),
+      pendingActions: db.prepare<[string], { id: string; kind: string; ref: string | null; content: string }>(
+        `SELECT p.id, p.kind, p.ref, p.content FROM posts p JOIN pending q ON q.post_seq = p.seq
+         WHERE p.pubkey = ? AND p.kind IS NOT NULL ORDER BY p.seq LIMIT 50`,
+      ),
+      // Chain places first, views after: a view's columns (reply counts) are computed only for
+      // the page, not for every candidate before the sort.
+      timeline: db.prepare<
+        { key: string; before: number; limit: number; follows: number },
+        { seq: number; place: number }
+      >(
+        `SELECT p.seq AS seq, c.height * ${ORDER_SCALE} + c.position AS place
+         FROM posts p JOIN confirmed c ON c.post_seq = p.seq
+         WHERE p.pubkey IN (SELECT target FROM (${followEdges('a.pubkey = @key')}) LIMIT @follows)
+           AND ${TIMELINE_KINDS}
+           AND c.height * ${ORDER_SCALE} + c.position < @before AND NOT ${POST_DELETED}
+         ORDER BY place DESC LIMIT @limit`,
+      ),
+      // Driven by the pool (bounded by its size), never by a scan of every post.
+      timelinePending: db
+        .prepare<{ key: string; limit: number; follows: number }, number>(
+          `SELECT p.seq FROM pending q JOIN posts p ON p.seq = q.post_seq
+           WHERE p.pubkey IN (SELECT target FROM (${followEdges('a.pubkey = @key')}) LIMIT @follows)
+             AND ${TIMELINE_KINDS}
+           ORDER BY p.seq DESC LIMIT @limit`,
+        )
+        .pluck(),
+      notifications: db.prepare<
+        { key: string; names: string; before: number; limit: number },
+        { seq: number; rank: number; place: number }
+      >(
+        `WITH mine AS (SELECT id FROM posts WHERE pubkey = @key),
+         n AS (
+           SELECT r.seq AS seq, 0 AS rank, c.height * ${ORDER_SCALE} + c.position AS place
+             FROM posts r JOIN confirmed c ON c.post_seq = r.seq
+             WHERE r.reply_to IN (SELECT id FROM mine) AND coalesce(r.pubkey, '') <> @key
+           UNION ALL
+           SELECT a.post_seq, CASE a.kind WHEN 'quote' THEN 1 WHEN 'react' THEN 3 ELSE 4 END,
+                  a.height * ${ORDER_SCALE} + a.position
+             FROM social_actions a
+             WHERE a.ref IN (SELECT id FROM mine) AND a.kind IN ('react', 'repost', 'quote')
+               AND a.pubkey <> @key AND ${ACTION_LIVE}
+           UNION ALL
+           SELECT a.post_seq, 5, a.height * ${ORDER_SCALE} + a.position FROM social_actions a
+             WHERE a.ref = @key AND a.kind = 'follow' AND ${ACTION_LIVE}
+           UNION ALL
+           SELECT m.post_seq, 2, c.height * ${ORDER_SCALE} + c.position
+             FROM post_mentions m JOIN confirmed c ON c.post_seq = m.post_seq
+             WHERE m.name IN (SELECT value FROM json_each(@names))
+               AND coalesce((SELECT pubkey FROM posts x WHERE x.seq = m.post_seq), '') <> @key
+         )
+         SELECT seq, min(rank) AS rank, place FROM n WHERE place < @before
+         GROUP BY seq ORDER BY place DESC LIMIT @limit`,
+      ),
+      postFull: db.prepare<
+        [string],
+        {
+          seq: number;
+          pubkey: string | null;
+          kind: string | null;
+          ref: string | null;
+          reply_to: string | null;
+        }
+      >('SELECT seq, pubkey, kind, ref, reply_to FROM posts WHERE id = ?'),
+      mentionsOfPost: db
+        .prepare<[number], string>('SELECT name FROM post_mentions WHERE post_seq = ?')
+        .pluck(),
+      viewBySeq: db.prepare<[number], ViewRow>(`${viewOf} WHERE p.seq = ?`),
+      postRow: db.prepare<
+        [string],
+        { seq: number; id: string; pubkey: string | null; kind: string | null; content: string }
+      >('SELECT seq, id, pubkey, kind, content FROM posts WHERE id = ?'),
+      counts: db.prepare<[string], { kind: string; arg: string | null; keys: number; actions: number }>(
+        `SELECT a.kind, a.arg, count(DISTINCT a.pubkey) AS keys, count(*) AS actions FROM social_actions a
+         WHERE a.ref = ? AND a.kind IN ('react', 'repost', 'quote') AND ${ACTION_LIVE}
+         GROUP BY a.kind, a.arg`,
+      ),
+      replies: db.prepare<[string], number>(REPLIES_SQL).pluck(),
+      edits: db.prepare<[string, string], { id: string; content: string; height: number; position: number }>(
+        `SELECT a.id, p.content, a.height, a.position FROM social_actions a JOIN posts p ON p.seq = a.post_seq
+         WHERE a.ref = ? AND a.kind = 'edit' AND a.pubkey = ? AND ${ACTION_LIVE}
+         ORDER BY a.height, a.position`,
+      ),
+      deleted: db
+        .prepare<[string, string], number>(
+          `SELECT EXISTS (SELECT 1 FROM social_actions d WHERE d.ref = ? AND d.kind = 'delete' AND d.pubkey = ?)`,
+        )
+        .pluck(),
+      nameActions: db.prepare<[string], NameAction>(
+        `SELECT id, pubkey, ref AS salt, height, position FROM social_actions WHERE kind = 'name' AND arg = ?`,
+      ),
+      commitHeight: db
+        .prepare<[string, string], number | null>(
+          `SELECT min(height) FROM social_actions WHERE ref = ? AND kind = 'name_commit' AND pubkey = ?`,
+        )
+        .pluck(),
+      namesOfKey: db
+        .prepare<[string], string>(
+          `SELECT DISTINCT arg FROM social_actions WHERE pubkey = ? AND kind = 'name' AND arg IS NOT NULL`,
+        )
+        .pluck(),
+      pendingReveals: db
+        .prepare<[string], number>(
+          `SELECT count(*) FROM posts p JOIN pending q ON q.post_seq = p.seq WHERE p.kind = 'name' AND p.content = ?`,
+        )
+        .pluck(),
+    };
+  }
+
+  // -- names (§13.5) ---------------------------------------------------------------------------
+
+  /** The state of a name from its confirmed actions (undefined: never held). */
+  nameState(name: string): NameState | undefined {
+    const actions = this.stmts.nameActions.all(name);
+    if (actions.length === 0) return undefined;
+    return deriveNameOwner(
+      name,
+      actions,
+      (commitment, pubkey) => this.stmts.commitHeight.get(commitment, pubkey) ?? undefined,
+      this.nameParams,
+      this.crypto,
+    );
+  }
+
+  /** The handle of a key: the held name it last claimed or renewed (§13.5). */
+  handleOf(pubkey: string): string | undefined {
+    const tip = this.tipHeight();
+    let best: NameState | undefined;
+    for (const name of this.stmts.namesOfKey.all(pubkey)) {
+      const state = this.nameState(name);
+      if (!isHeld(state, tip) || state.owner !== pubkey) continue;
+      if (
+        best === undefined ||
+        state.renewedAt > best.renewedAt ||
+        (state.renewedAt === best.renewedAt && state.renewedPosition > best.renewedPosition)
+      )
+        best = state;
+    }
+    return best?.name;
+  }
+
+  name(name: string): NameInfo {
+    if (!isValidName(name)) throw bad('a name is 3–20 characters of a–z, 0–9 and _');
+    const state = this.nameState(name);
+    const pending_reveals = this.stmts.pendingReveals.get(name) ?? 0;
+    if (!isHeld(state, this.tipHeight())) return { name, held: false, pending_reveals };
+    return {
+      name,
+      held: true,
+      owner: state.owner,
+      claimed_at: state.claimedAt,
+      renewed_at: state.renewedAt,
+      expires_at: state.expiresAt,
+      claim: state.claimId,
+      pending_reveals,
+    };
+  }
+
+  /** A pubkey from a path key: 64 hex, or `@name` of a held name; undefined when nobody holds it. */
+  resolve(key: string): string | undefined {
+    if (HEX64.test(key)) return key;
+    if (!key.startsWith('@')) throw bad('a person is a 64-hex public key or an @name');
+    const name = key.slice(1);
+    if (!isValidName(name)) throw bad('a name is 3–20 characters of a–z, 0–9 and _');
+    const state = this.nameState(name);
+    return isHeld(state, this.tipHeight()) ? state.owner : undefined;
+  }
+
+  // -- people ----------------------------------------------------------------------------------
+
+  person(pubkey: string): Person {
+    const row = this.stmts.profile.get(pubkey);
+    const parsed = row === undefined ? undefined : parseProfile(row.content);
+    const handle = this.handleOf(pubkey);
+    return {
+      pubkey,
+      ...(handle !== undefined ? { handle } : {}),
+      ...(parsed?.ok ? { profile: { id: row!.id, ...parsed.profile } } : {}),
+      followers: this.stmts.followersCount.get(pubkey) ?? 0,
+      following: this.stmts.followingCount.get(pubkey) ?? 0,
+      pending: this.stmts.pendingActions.all(pubkey).map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        content: a.content,
+        ...(a.ref !== null ? { ref: a.ref } : {}),
+      })),
+    };
+  }
+
+  following(pubkey: string, limit: number, after = ''): PersonPage {
+    return this.links(this.stmts.following.all({ key: pubkey, after, limit: limit + 1 }), limit);
+  }
+
+  followers(pubkey: string, limit: number, after = ''): PersonPage {
+    return this.links(this.stmts.followers.all({ key: pubkey, after, limit: limit + 1 }), limit);
+  }
+
+  private links(rows: { pubkey: string; height: number }[], limit: number): PersonPage {
+    const page = rows.slice(0, limit).map((row) => {
+      const handle = this.handleOf(row.pubkey);
+      return { pubkey: row.pubkey, since: row.height, ...(handle !== undefined ? { handle } : {}) };
+    });
+    return rows.length > limit ? { items: page, next: page.at(-1)!.pubkey } : { items: page };
+  }
+
+  // -- timeline and notifications --------------------------------------------------------------
+
+  /**
+   * The home timeline of a key: plain posts, quotes and reposts of the keys it follows, newest
+   * first in chain order, deleted ones left out; the first page starts with their pending posts.
+   */
+  timeline(pubkey: string, limit: number, before?: number): Page<PostView> {
+    const tip = this.tipHeight();
+    const rows = this.stmts.timeline.all({
+      key: pubkey,
+      before: before ?? Number.MAX_SAFE_INTEGER,
+      limit: limit + 1,
+      follows: TIMELINE_MAX_FOLLOWS,
+    });
+    const pending =
+      before === undefined
+        ? this.stmts.timelinePending.all({
+            key: pubkey,
+            limit: PENDING_IN_TIMELINE,
+            follows: TIMELINE_MAX_FOLLOWS,
+          })
+        : [];
+    const confirmed = rows.slice(0, limit);
+    const items = this.annotate([
+      ...pending.map((seq) => toView(this.stmts.viewBySeq.get(seq)!, tip)),
+      ...confirmed.map((row) => toView(this.stmts.viewBySeq.get(row.seq)!, tip)),
+    ]);
+    const last = confirmed.at(-1);
+    return rows.length > limit && last !== undefined ? { items, next: last.place } : { items };
+  }
+
+  /** What happened to a key: replies, mentions, reactions, reposts, quotes, follows; newest first. */
+  notifications(pubkey: string, limit: number, before?: number): Page<Notification> {
+    const tip = this.tipHeight();
+    const names: string[] = [];
+    for (const name of this.stmts.namesOfKey.all(pubkey)) {
+      const state = this.nameState(name);
+      if (isHeld(state, tip) && state.owner === pubkey) names.push(name);
+    }
+    const rows = this.stmts.notifications.all({
+      key: pubkey,
+      names: JSON.stringify(names),
+      before: before ?? Number.MAX_SAFE_INTEGER,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const views = this.annotate(page.map((row) => toView(this.stmts.viewBySeq.get(row.seq)!, tip)));
+    const items = page.map((row, i) => ({
+      type: rankType(row.rank, views[i]!.post.kind),
+      cursor: row.place,
+      post: views[i]!,
+    }));
+    return rows.length > limit ? { items, next: page.at(-1)!.place } : { items };
+  }
+
+  /**
+   * Whom a confirmed post notifies, and why (for the live `notification` event): the author of
+   * the post it replies to, reacts to, reposts or quotes, the key it follows, the holders of the
+   * names it mentions; never its own author.
+   */
+  notificationsOf(id: string): { to: string; type: NotificationType }[] {
+    const row = this.stmts.postFull.get(id);
+    if (row === undefined) return [];
+    const out: { to: string; type: NotificationType }[] = [];
+    const add = (to: string | null | undefined, type: NotificationType) => {
+      if (to && to !== row.pubkey && !out.some((n) => n.to === to)) out.push({ to, type });
+    };
+    if (row.reply_to !== null) add(this.stmts.postRow.get(row.reply_to)?.pubkey, 'reply');
+    if (row.pubkey !== null && row.ref !== null) {
+      if (row.kind === 'follow') add(row.ref, 'follow');
+      else if (row.kind === 'react' || row.kind === 'repost' || row.kind === 'quote')
+        add(this.stmts.postRow.get(row.ref)?.pubkey, row.kind);
+    }
+    const tip = this.tipHeight();
+    for (const name of this.stmts.mentionsOfPost.all(row.seq)) {
+      const state = this.nameState(name);
+      if (isHeld(state, tip)) add(state.owner, 'mention');
+    }
+    return out;
+  }
+
+  // -- posts -----------------------------------------------------------------------------------
+
+  /** Counts, edits and deletion of one post (undefined when the node does not know it). */
+  postSocial(id: string): PostSocial | undefined {
+    const post = this.stmts.postRow.get(id);
+    if (post === undefined) return undefined;
+    const counts = this.counts(id);
+    const deleted =
+      post.pubkey !== null && post.kind !== 'delete' && this.stmts.deleted.get(id, post.pubkey) === 1;
+    const editable = post.pubkey !== null && (post.kind === null || post.kind === 'quote');
+    const history = editable ? this.stmts.edits.all(id, post.pubkey!) : [];
+    return {
+      id,
+      ...counts,
+      replies: this.stmts.replies.get(id) ?? 0,
+      deleted,
+      ...(deleted ? {} : { latest_content: history.at(-1)?.content ?? post.content }),
+      history: deleted ? [] : history,
+    };
+  }
+
+  private counts(id: string): { reactions: Record<string, number>; reposts: number; quotes: number } {
+    const reactions: Record<string, number> = {};
+    let reposts = 0;
+    let quotes = 0;
+    for (const row of this.stmts.counts.all(id)) {
+      if (row.kind === 'react' && row.arg !== null) reactions[row.arg] = row.keys;
+      else if (row.kind === 'repost') reposts = row.keys;
+      else if (row.kind === 'quote') quotes = row.actions;
+    }
+    return { reactions, reposts, quotes };
+  }
+
+  /**
+   * Adds the derived social state to views (§13.4): counts, the latest edit, deletion (the
+   * content is blanked: the node stops showing it) and the author's handle.
+   */
+  annotate(views: PostView[]): PostView[] {
+    const handles = new Map<string, string | undefined>();
+    return views.map((view) => {
+      const { post } = view;
+      const counts = this.counts(view.id);
+      const signed = post.pubkey !== undefined;
+      const deleted = signed && post.kind !== 'delete' && this.stmts.deleted.get(view.id, post.pubkey!) === 1;
+      const editable = signed && (post.kind === undefined || post.kind === 'quote');
+      const latest = editable && !deleted ? this.stmts.edits.all(view.id, post.pubkey!).at(-1) : undefined;
+      let handle: string | undefined;
+      if (signed) {
+        if (!handles.has(post.pubkey!)) handles.set(post.pubkey!, this.handleOf(post.pubkey!));
+        handle = handles.get(post.pubkey!);
+      }
+      return {
+        ...view,
+        post: deleted ? { ...post, content: '' } : post,
+        social: {
+          ...counts,
+          edited: latest !== undefined,
+          ...(latest !== undefined ? { latest_content: latest.content } : {}),
+          deleted,
+          ...(handle !== undefined ? { handle } : {}),
+        },
+      };
+    });
+  }
+}
+
+function rankType(rank: number, kind: string | undefined): NotificationType {
+  if (rank === 0) return 'reply';
+  if (rank === 1) return 'quote';
+  if (rank === 2) return 'mention';
+  if (rank === 3) return 'react';
+  if (rank === 5) return 'follow';
+  return kind === 'repost' ? 'repost' : 'react';
+}
