@@ -118,9 +118,14 @@ async function refreshShell(response) {
   }
 }
 
+// The node answers assets with `Vary: Origin, Accept-Encoding`: a module loaded by import()
+// carries an Origin header that the install's cache.add() request did not, so a match that
+// honours Vary misses and a lazily loaded page fails offline. The body is the same either way.
+const ANY_VARY = { ignoreVary: true };
+
 /** Hashed file names never change content: the cache is always right. */
 async function cacheFirst(request) {
-  const cached = await caches.match(request, { cacheName: SHELL });
+  const cached = await caches.match(request, { cacheName: SHELL, ...ANY_VARY });
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok) {
@@ -139,7 +144,7 @@ async function networkFirst(request, cacheName) {
     }
     return response;
   } catch (error) {
-    const cached = await caches.match(request, { cacheName });
+    const cached = await caches.match(request, { cacheName, ...ANY_VARY });
     if (cached) return cached;
     throw error;
   }
