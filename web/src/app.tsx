@@ -1,10 +1,20 @@
 import { Header, Main, NotFound, OfflineBanner } from './components/Layout.tsx';
-import { BlockPage, Explorer, PendingPage } from './pages/Explorer.tsx';
+import { lazy } from './lib/lazy.tsx';
 import { Home } from './pages/Home.tsx';
-import { AuthorPage, NamePage, SearchPage } from './pages/People.tsx';
-import { PostPage } from './pages/PostPage.tsx';
-import { IdentityPage, SettingsPage } from './pages/Settings.tsx';
 import { type Route, useRoute } from './router.ts';
+
+// Home is the first page; every other page is a chunk of its own, fetched when first shown (and
+// cached by the service worker at install, so they open offline too).
+const loading = <p class="muted">Loading…</p>;
+const PostPage = lazy(() => import('./pages/PostPage.tsx').then((m) => m.PostPage), loading);
+const BlockPage = lazy(() => import('./pages/Explorer.tsx').then((m) => m.BlockPage), loading);
+const Explorer = lazy(() => import('./pages/Explorer.tsx').then((m) => m.Explorer), loading);
+const PendingPage = lazy(() => import('./pages/Explorer.tsx').then((m) => m.PendingPage), loading);
+const AuthorPage = lazy(() => import('./pages/People.tsx').then((m) => m.AuthorPage), loading);
+const NamePage = lazy(() => import('./pages/People.tsx').then((m) => m.NamePage), loading);
+const SearchPage = lazy(() => import('./pages/People.tsx').then((m) => m.SearchPage), loading);
+const IdentityPage = lazy(() => import('./pages/Settings.tsx').then((m) => m.IdentityPage), loading);
+const SettingsPage = lazy(() => import('./pages/Settings.tsx').then((m) => m.SettingsPage), loading);
 
 function decode(part: string): string {
   try {
