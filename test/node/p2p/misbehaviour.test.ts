@@ -45,12 +45,16 @@ const ALL_CODES: AnyErrorCode[] = [
 ];
 
 /**
- * Codes added with node keys and sessions (issue 9) and compact relay (issue 13), scored on
+ * Codes added with node keys and sessions (issue 9), compact relay (issue 13) and social actions
+ * (issue 11), scored on
  * purpose, not as the old function.
  */
 const SCORED_SINCE: Partial<Record<AnyErrorCode, number>> = {
   [P2PErrorCode.STALLING]: 50,
   [P2PErrorCode.COMPACT_UNSERVED]: 50,
+  // Social actions (issue 11): our relay policy, not misbehaviour (old blocks may hold them).
+  [ErrorCode.POST_AUTHOR_HANDLE_LIKE]: 0,
+  [ErrorCode.POST_UNKNOWN_KIND]: 0,
 };
 
 describe('misbehaviour table', () => {
