@@ -165,6 +165,7 @@ export class Network {
       log,
       requestSync: (url) => void this.sync.request(url),
       compact: this.relay,
+      stats: this.stats,
     });
     this.mempoolSync = new MempoolSync({
       transport,
