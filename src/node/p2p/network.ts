@@ -247,7 +247,10 @@ export class Network {
     return { key: this.identity.publicKey, signature: this.identity.sign(message) };
   }
 
-  /** Periodic: reconnect, then sync with heavier peers and with one random peer to catch up. */
+  /**
+   * Periodic: reconnect, then sync with heavier peers and with one random peer to catch up, and
+   * an incremental pending sync with another random peer.
+   */
   private tick(): void {
     this.peers.maintain();
     const connected = this.peers.connected;
@@ -255,6 +258,9 @@ export class Network {
     for (const peer of connected) if (peer.chainwork > tipWork) void this.sync.request(peer.url);
     const random = connected[Math.floor(Math.random() * connected.length)];
     if (random !== undefined) void this.sync.request(random.url);
+    // Pending posts a session start missed (relayed while a link was down): one peer a tick.
+    const other = connected[Math.floor(Math.random() * connected.length)];
+    if (other !== undefined) void this.mempoolSync.run(other.url, true);
   }
 
   private onConnected(peer: Peer): void {
