@@ -489,7 +489,7 @@ export class PeerManager {
     }
     peer.failures++;
     if (peer.failures >= MAX_FAILURES)
-      this.disconnect(url, `${peer.failures} failed requests (${code ?? 'UNKNOWN'})`);
+      this.disconnect(url, `${peer.failures} failed requests (${code ?? 'UNKNOWN'})`, true);
   }
 
   /**
@@ -524,11 +524,16 @@ export class PeerManager {
     store.setScore(url, peer.score);
   }
 
-  disconnect(url: string, reason: string): void {
+  /**
+   * Ends the session and backs the address off; `unreachable`: the peer stopped answering (a
+   * partition, a restart), so an outbound one is redialled on the short backoff (§11.7). A peer
+   * that dropped our session (it evicted us) or misbehaved is not: redialling it fast would
+   * only evict another of its peers.
+   */
+  disconnect(url: string, reason: string, unreachable = false): void {
     const peer = this.peers.get(url);
     if (!this.drop(url, reason)) return;
-    // A misbehaving peer is discouraged, never redialled early.
-    if (peer?.direction === 'outbound' && !reason.startsWith('discouraged')) {
+    if (unreachable && peer?.direction === 'outbound') {
       this.lost.delete(url);
       this.lost.set(url, Date.now());
       if (this.lost.size > RECENT_KEPT) this.lost.delete(this.lost.keys().next().value as string);

@@ -97,13 +97,17 @@ describe('reconnection after a partition', () => {
     assert.equal(peers.counts().outbound, 3, `one of the ${RECONNECT_SLOTS} reconnect slots`);
   });
 
-  it('a peer that refuses (full) is not redialled on the short backoff, and the window ends', async (t) => {
+  it('a peer that dropped our session (it evicted us), or refuses when redialled, is not on the short backoff', async (t) => {
     mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.now() });
     t.after(() => mock.timers.reset());
     const { transport, peers } = setup();
     await peers.connect(X);
     peers.failed(X, new PeerError(P2PErrorCode.NO_SESSION, 'evicted'));
-    transport.handlers.handshake = () => Promise.reject(new PeerError(P2PErrorCode.TOO_MANY_PEERS, 'full'));
+    const full = new Set([X]);
+    transport.handlers.handshake = (peer) =>
+      full.has(peer)
+        ? Promise.reject(new PeerError(P2PErrorCode.TOO_MANY_PEERS, 'full'))
+        : Promise.resolve(fakeHello(peer) as Hello);
     mock.timers.tick(1000);
     await settle();
     const first = transport.callsOf('handshake').filter((call) => call.peer === X).length;
@@ -113,6 +117,18 @@ describe('reconnection after a partition', () => {
     }
     const later = transport.callsOf('handshake').filter((call) => call.peer === X).length;
     assert.equal(later, first, 'no more redials without a maintenance round');
+    assert.equal(first, 1, 'the first connect only: an evicted session is not redialled on a timer');
+
+    // Lost to failures, then refused when redialled (full): back to the normal backoff.
+    await peers.connect(Y);
+    full.add(Y);
+    for (let i = 0; i < 3; i++) peers.failed(Y, new PeerError(P2PErrorCode.TIMEOUT, 'no answer'));
+    for (let elapsed = 0; elapsed < 20_000; elapsed += 500) {
+      mock.timers.tick(500);
+      await settle();
+    }
+    const toY = transport.callsOf('handshake').filter((call) => call.peer === Y).length;
+    assert.equal(toY, 2, 'one redial after the short backoff, refused, then none on a timer');
     assert.ok(RECENT_WINDOW_MS <= 5 * 60_000);
   });
 });
