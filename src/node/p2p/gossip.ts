@@ -19,6 +19,12 @@ export const HIGH_BANDWIDTH_PEERS = 8;
 const ANNOUNCERS_KEPT = 20_000;
 /** Announcers remembered per post id. */
 const ANNOUNCERS_PER_POST = 4;
+/**
+ * A failed announcement is sent again after this long (three failures in a row disconnect the
+ * peer, §11.5): so a link that drops for a moment (a partition) loses nothing, and one that
+ * stays down is noticed within seconds and redialled (§11.7).
+ */
+export const ANNOUNCE_RETRY_MS = 1000;
 
 interface Outbox {
   posts: Set<string>;
@@ -28,6 +34,8 @@ interface Outbox {
   blocksBusy: boolean;
   /** The peer answered 404 to a push (an older node): it gets inv only. */
   noPush: boolean;
+  /** A resend of failed announcements is scheduled. */
+  retry: NodeJS.Timeout | undefined;
   /** Ids and hashes this peer already has (it announced them, or we did). */
   known: BoundedSet;
 }
@@ -102,6 +110,7 @@ export class Gossip {
         postsBusy: false,
         blocksBusy: false,
         noPush: false,
+        retry: undefined,
         known: new BoundedSet(20_000),
       };
       this.outboxes.set(url, box);
@@ -157,8 +166,11 @@ export class Gossip {
       },
       (error: unknown) => {
         box.postsBusy = false;
-        this.lost(url, error);
-        if (this.options.peers.get(url) !== undefined) this.sendPosts(url, box);
+        for (const id of posts) {
+          box.known.delete(id);
+          box.posts.add(id);
+        }
+        this.failedSend(url, box, error);
       },
     );
   }
@@ -182,8 +194,9 @@ export class Gossip {
       },
       (error: unknown) => {
         box.blocksBusy = false;
-        this.lost(url, error);
-        if (this.options.peers.get(url) !== undefined) this.sendBlocks(url, box, push);
+        for (const hash of blocks) box.known.delete(hash);
+        box.blocks = [...blocks, ...box.blocks].slice(-ANNOUNCE_BLOCKS);
+        this.failedSend(url, box, error);
       },
     );
   }
@@ -209,10 +222,25 @@ export class Gossip {
     }
   }
 
-  /** A failed send: the peer's failure counts; a peer gone takes its outbox with it. */
-  private lost(url: string, error: unknown): void {
+  /**
+   * A failed send: the peer's failure counts; a peer gone takes its outbox with it; otherwise
+   * what was not delivered is sent again after ANNOUNCE_RETRY_MS.
+   */
+  private failedSend(url: string, box: Outbox, error: unknown): void {
     this.options.peers.failed(url, error);
-    if (this.options.peers.get(url) === undefined) this.outboxes.delete(url);
+    if (this.options.peers.get(url) === undefined) {
+      clearTimeout(box.retry);
+      this.outboxes.delete(url);
+      return;
+    }
+    if (box.retry !== undefined) return;
+    box.retry = setTimeout(() => {
+      box.retry = undefined;
+      if (this.outboxes.get(url) !== box) return;
+      this.sendBlocks(url, box, this.highBandwidthPeers().has(url));
+      this.sendPosts(url, box);
+    }, ANNOUNCE_RETRY_MS);
+    box.retry.unref();
   }
 
   /** Handles an announcement from a connected peer; never waits on the peer. */

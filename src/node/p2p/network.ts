@@ -226,9 +226,12 @@ export class Network {
    */
   private keepLooking(): void {
     this.maintainRounds++;
-    void this.peers
-      .keepAlive(Math.max(15_000, this.maintainIntervalMs * 3))
-      .then(() => this.peers.maintain());
+    void this.peers.keepAlive(Math.max(15_000, this.maintainIntervalMs * 3)).then(() => {
+      this.peers.maintain();
+      // A ping answered with a heavier tip (announcements lost while a link was down): sync now.
+      const work = this.chain.tip.chainwork;
+      for (const peer of this.peers.connected) if (peer.chainwork > work) void this.sync.request(peer.url);
+    });
     const connected = this.peers.connected;
     if (connected.length > 0 && connected.length < this.peers.maxOutbound) {
       void this.peers.exchangeAddresses(connected[Math.floor(Math.random() * connected.length)]!);

@@ -6,7 +6,7 @@ import { REGTEST } from '#core/params.ts';
 import { NodeError } from '#node/errors.ts';
 import type { AcceptedPost } from '#node/mempool.ts';
 import { P2PErrorCode, PeerError } from '#node/p2p/errors.ts';
-import { Gossip } from '#node/p2p/gossip.ts';
+import { ANNOUNCE_RETRY_MS, Gossip } from '#node/p2p/gossip.ts';
 import { NodeIdentity } from '#node/p2p/identity.ts';
 import type { IntakeOutcome } from '#node/p2p/intake.ts';
 import { PeerManager } from '#node/p2p/peer-manager.ts';
@@ -190,6 +190,36 @@ describe('gossip', () => {
       [[h(13)]],
     );
     held.resolve([]);
+  });
+
+  it('announcements that fail (a link down for a moment) are sent again after a second, not lost', async (t) => {
+    const { transport, gossip, peers } = await setup();
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let down = true;
+    transport.handlers.announce = (peer) =>
+      peer === A && down ? Promise.reject(new PeerError(P2PErrorCode.UNREACHABLE, 'cut')) : Promise.resolve();
+    gossip.announcePost(h(1));
+    gossip.announceBlock(h(9));
+    await turn();
+    await turn();
+    const toA = () => transport.callsOf('announce').filter((call) => call.peer === A);
+    assert.equal(toA().length, 2, 'the block inv and the post inv, both failed');
+    assert.equal(peers.get(A)?.failures, 2);
+    down = false;
+    t.mock.timers.tick(ANNOUNCE_RETRY_MS);
+    await turn();
+    await turn();
+    assert.deepEqual(
+      toA()
+        .slice(2)
+        .map((call) => [call.inv.blocks, call.inv.posts]),
+      [
+        [[h(9)], []],
+        [[], [h(1)]],
+      ],
+      'both sent again',
+    );
+    assert.equal(peers.get(A)?.failures, 0);
   });
 
   it('a post fetch that fails, or is answered without a post, is asked of another peer that announced it', async () => {
