@@ -13,8 +13,11 @@ import type { NetStats, PeerTransport } from './transport.ts';
 const ANNOUNCE_BLOCKS = 8;
 /** Announcements of more new blocks than this are fetched whole (a catch-up, not a relay). */
 const COMPACT_MAX_BLOCKS = 4;
-/** Outbound peers a new block's compact form is pushed to (high-bandwidth relay, §11.8). */
-export const HIGH_BANDWIDTH_PEERS = 8;
+/**
+ * Outbound peers a new block's compact form is pushed to (high-bandwidth relay, §11.8): a few,
+ * as BIP152 (each push costs its bytes at a peer that may already have the block from another).
+ */
+export const HIGH_BANDWIDTH_PEERS = 3;
 /** Post ids whose announcers are remembered, for asking another one after a failure. */
 const ANNOUNCERS_KEPT = 20_000;
 /** Announcers remembered per post id. */

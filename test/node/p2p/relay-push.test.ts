@@ -9,7 +9,7 @@ import { NodeErrorCode } from '#node/errors.ts';
 import { compactForm } from '#node/p2p/compact-block.ts';
 import { CompactRelay } from '#node/p2p/compact-relay.ts';
 import { PeerError } from '#node/p2p/errors.ts';
-import { Gossip } from '#node/p2p/gossip.ts';
+import { Gossip, HIGH_BANDWIDTH_PEERS } from '#node/p2p/gossip.ts';
 import { NodeIdentity } from '#node/p2p/identity.ts';
 import type { IntakeOutcome } from '#node/p2p/intake.ts';
 import type { CompactBlock } from '#node/p2p/messages.ts';
@@ -132,6 +132,27 @@ describe('high-bandwidth compact relay (push)', () => {
       'no inv of the block to a peer it was pushed to',
     );
     assert.equal(s.stats.relay.pushesSent, 1);
+  });
+
+  it('pushes to at most HIGH_BANDWIDTH_PEERS outbound peers, the longest connected; the rest get inv', async () => {
+    const s = await setup(all, true);
+    const more = ['http://o2.example', 'http://o3.example', 'http://o4.example'];
+    for (const url of more) await s.peers.connect(url);
+    s.transport.calls.length = 0;
+    s.gossip.announceBlock(block.hash);
+    await turn();
+    const pushed = [OUT, ...more].slice(0, HIGH_BANDWIDTH_PEERS);
+    assert.deepEqual(
+      s.transport.pushes.map((p) => p.peer),
+      pushed,
+    );
+    assert.deepEqual(
+      s.transport
+        .callsOf('announce')
+        .map((call) => call.peer)
+        .sort(),
+      [IN, ...[OUT, ...more].slice(HIGH_BANDWIDTH_PEERS)].sort(),
+    );
   });
 
   it('an older peer (404 to the push) gets the inv instead, and no more pushes', async () => {
