@@ -236,6 +236,10 @@ export class Gossip {
       this.outboxes.delete(url);
       return;
     }
+    // Only an unreachable peer (a link down) is retried: a timeout means a slow peer, and
+    // resending to it would add to its load; its announcements go with the next ones.
+    const code = error instanceof PeerError ? error.code : undefined;
+    if (code !== P2PErrorCode.UNREACHABLE) return;
     if (box.retry !== undefined) return;
     box.retry = setTimeout(() => {
       box.retry = undefined;

@@ -489,7 +489,13 @@ export class PeerManager {
     }
     peer.failures++;
     if (peer.failures >= MAX_FAILURES)
-      this.disconnect(url, `${peer.failures} failed requests (${code ?? 'UNKNOWN'})`, true);
+      // Unreachable (refused, reset: a partition) gets the short redial; timeouts (a slow,
+      // overloaded peer) do not, so load does not turn into reconnection churn.
+      this.disconnect(
+        url,
+        `${peer.failures} failed requests (${code ?? 'UNKNOWN'})`,
+        code === P2PErrorCode.UNREACHABLE,
+      );
   }
 
   /**

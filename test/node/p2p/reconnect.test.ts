@@ -72,7 +72,7 @@ describe('reconnection after a partition', () => {
     await peers.connect(Y);
     // The split: X stops answering; three failures disconnect it.
     cut.add(X);
-    for (let i = 0; i < 3; i++) peers.failed(X, new PeerError(P2PErrorCode.TIMEOUT, 'no answer'));
+    for (let i = 0; i < 3; i++) peers.failed(X, new PeerError(P2PErrorCode.UNREACHABLE, 'reset'));
     assert.equal(peers.get(X), undefined);
     // Meanwhile the free slot is refilled from this side of the split.
     peers.remember(Z, 'addr');
@@ -122,13 +122,21 @@ describe('reconnection after a partition', () => {
     // Lost to failures, then refused when redialled (full): back to the normal backoff.
     await peers.connect(Y);
     full.add(Y);
-    for (let i = 0; i < 3; i++) peers.failed(Y, new PeerError(P2PErrorCode.TIMEOUT, 'no answer'));
+    for (let i = 0; i < 3; i++) peers.failed(Y, new PeerError(P2PErrorCode.UNREACHABLE, 'reset'));
     for (let elapsed = 0; elapsed < 20_000; elapsed += 500) {
       mock.timers.tick(500);
       await settle();
     }
     const toY = transport.callsOf('handshake').filter((call) => call.peer === Y).length;
     assert.equal(toY, 2, 'one redial after the short backoff, refused, then none on a timer');
+    // Lost to timeouts (a slow, overloaded peer, not a cut link): no redial on a timer either.
+    await peers.connect(W);
+    for (let i = 0; i < 3; i++) peers.failed(W, new PeerError(P2PErrorCode.TIMEOUT, 'slow'));
+    for (let elapsed = 0; elapsed < 10_000; elapsed += 500) {
+      mock.timers.tick(500);
+      await settle();
+    }
+    assert.equal(transport.callsOf('handshake').filter((call) => call.peer === W).length, 1);
     assert.ok(RECENT_WINDOW_MS <= 5 * 60_000);
   });
 });
