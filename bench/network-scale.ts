@@ -20,8 +20,9 @@
  * Every wait is bounded; every process is stopped by its pid; the data directories are removed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDataDir } from '../test/helpers/process.ts';
 import { type BenchResult, log, round } from './harness.ts';
@@ -149,6 +150,8 @@ interface NodeProcess {
 }
 
 const BIN = new URL('../bin/yournet.mjs', import.meta.url).pathname;
+/** `YOURNET_BENCH_SCALE_LOG=<dir>`: each node's output goes to `<dir>/<data dir name>.log` (investigating). */
+const LOG_DIR = process.env.YOURNET_BENCH_SCALE_LOG;
 
 /**
  * Starts `yournet node` on regtest and waits for its "listening" line (at most
@@ -194,6 +197,7 @@ async function startNode(args: readonly string[]): Promise<NodeProcess> {
       const onData = (chunk: Buffer) => {
         // Only the head is kept: the line sought comes early, and a long run must not grow memory.
         if (output.length < 20_000) output += chunk.toString();
+        if (LOG_DIR !== undefined) appendFileSync(join(LOG_DIR, `${basename(dataDir)}.log`), chunk);
         const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
         if (match) {
           clearTimeout(timer);

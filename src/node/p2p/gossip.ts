@@ -1,23 +1,44 @@
-import { NodeError } from '../errors.ts';
+import { NodeError, NodeErrorCode } from '../errors.ts';
 import type { CompactRelay } from './compact-relay.ts';
-import { P2PErrorCode } from './errors.ts';
+import { P2PErrorCode, PeerError } from './errors.ts';
 import type { BlockIntake } from './intake.ts';
-import { claimedHash, type Inv, LIMITS, type Unchecked } from './messages.ts';
+import { type CompactBlock, claimedHash, type Inv, LIMITS, type Unchecked } from './messages.ts';
 import type { OrphanPool } from './orphans.ts';
 import type { Log, Peer, PeerManager } from './peer-manager.ts';
 import type { ChainView, PendingPool, PostLookup } from './ports.ts';
 import { BoundedSet } from './seen.ts';
-import type { PeerTransport } from './transport.ts';
+import type { NetStats, PeerTransport } from './transport.ts';
 
 /** Most recently connected block hashes announced in one inv (the rest come by sync). */
 const ANNOUNCE_BLOCKS = 8;
 /** Announcements of more new blocks than this are fetched whole (a catch-up, not a relay). */
 const COMPACT_MAX_BLOCKS = 4;
+/**
+ * Outbound peers a new block's compact form is pushed to (high-bandwidth relay, §11.8): a few,
+ * as BIP152 (each push costs its bytes at a peer that may already have the block from another).
+ */
+export const HIGH_BANDWIDTH_PEERS = 3;
+/** Post ids whose announcers are remembered, for asking another one after a failure. */
+const ANNOUNCERS_KEPT = 20_000;
+/** Announcers remembered per post id. */
+const ANNOUNCERS_PER_POST = 4;
+/**
+ * A failed announcement is sent again after this long (three failures in a row disconnect the
+ * peer, §11.5): so a link that drops for a moment (a partition) loses nothing, and one that
+ * stays down is noticed within seconds and redialled (§11.7).
+ */
+export const ANNOUNCE_RETRY_MS = 1000;
 
 interface Outbox {
   posts: Set<string>;
   blocks: string[];
-  busy: boolean;
+  /** One request in flight per lane: blocks never wait behind posts. */
+  postsBusy: boolean;
+  blocksBusy: boolean;
+  /** The peer answered 404 to a push (an older node): it gets inv only. */
+  noPush: boolean;
+  /** A resend of failed announcements is scheduled. */
+  retry: NodeJS.Timeout | undefined;
   /** Ids and hashes this peer already has (it announced them, or we did). */
   known: BoundedSet;
 }
@@ -34,15 +55,20 @@ export interface GossipOptions {
   /** Ask for a headers-first sync with a peer (an announcement that does not connect). */
   readonly requestSync: (url: string) => void;
   /** Compact relay (§11.8); without it every announced block is fetched whole. */
-  readonly compact?: Pick<CompactRelay, 'receive'>;
+  readonly compact?: Pick<CompactRelay, 'receive' | 'compactOf'>;
+  /** Traffic counters (pushes, retries). */
+  readonly stats?: NetStats;
 }
 
 /**
  * Announcements (inv) of new posts and blocks and the fetches they trigger. Outgoing: batched
- * per event-loop turn, one request in flight per peer (a slow peer only delays itself),
- * nothing announced to a peer that already has it. Incoming: only what the node lacks and is
- * not already fetching is requested, from the peer that announced it; only valid data enters
- * the pool or the chain, and only that is announced further.
+ * per event-loop turn, one request in flight per peer and lane (blocks and posts apart, so a
+ * block never waits behind posts; a slow peer only delays itself), nothing announced to a peer
+ * that already has it; a new block's compact form is pushed unasked to outbound peers
+ * (high-bandwidth relay) and announced by inv to the others. Incoming: only what the node lacks
+ * and is not already fetching is requested, from the peer that announced it (a failed post
+ * fetch is asked of another announcer); only valid data enters the pool or the chain, and only
+ * that is announced further.
  */
 export class Gossip {
   private readonly outboxes = new Map<string, Outbox>();
@@ -51,6 +77,8 @@ export class Gossip {
   private flushScheduled = false;
   /** Posts and blocks requested (or being requested) from some peer. */
   private readonly requested = new BoundedSet(50_000);
+  /** Peers that announced a post id (newest last), so a failed fetch is asked of another. */
+  private readonly announcers = new Map<string, string[]>();
   private stopped = false;
 
   constructor(private readonly options: GossipOptions) {}
@@ -79,7 +107,15 @@ export class Gossip {
   private outbox(url: string): Outbox {
     let box = this.outboxes.get(url);
     if (box === undefined) {
-      box = { posts: new Set(), blocks: [], busy: false, known: new BoundedSet(20_000) };
+      box = {
+        posts: new Set(),
+        blocks: [],
+        postsBusy: false,
+        blocksBusy: false,
+        noPush: false,
+        retry: undefined,
+        known: new BoundedSet(20_000),
+      };
       this.outboxes.set(url, box);
     }
     return box;
@@ -91,49 +127,192 @@ export class Gossip {
     const blocks = this.queuedBlocks;
     this.queuedPosts.clear();
     this.queuedBlocks = [];
+    const pushTo = this.highBandwidthPeers();
     for (const peer of this.options.peers.connected) {
       const box = this.outbox(peer.url);
       for (const id of posts) if (!box.known.has(id)) box.posts.add(id);
       for (const hash of blocks) if (!box.known.has(hash)) box.blocks.push(hash);
       if (box.blocks.length > ANNOUNCE_BLOCKS) box.blocks.splice(0, box.blocks.length - ANNOUNCE_BLOCKS);
-      this.send(peer.url, box);
+      this.sendBlocks(peer.url, box, pushTo.has(peer.url));
+      this.sendPosts(peer.url, box);
     }
   }
 
-  /** Sends the peer's queued announcements unless a request to it is already in flight. */
-  private send(url: string, box: Outbox): void {
-    if (box.busy || this.stopped || (box.posts.size === 0 && box.blocks.length === 0)) return;
+  /** The outbound peers that get new blocks pushed (BIP152's high-bandwidth mode, sender-chosen). */
+  private highBandwidthPeers(): Set<string> {
+    const out = new Set<string>();
+    if (this.options.transport.pushCompact === undefined || this.options.compact === undefined) return out;
+    for (const peer of this.options.peers.connected) {
+      if (out.size >= HIGH_BANDWIDTH_PEERS) break;
+      if (peer.direction === 'outbound' && this.outboxes.get(peer.url)?.noPush !== true) out.add(peer.url);
+    }
+    return out;
+  }
+
+  /** Sends the peer's queued post announcements unless a post inv to it is in flight. */
+  private sendPosts(url: string, box: Outbox): void {
+    if (box.postsBusy || this.stopped || box.posts.size === 0) return;
     const posts = [...box.posts].slice(0, LIMITS.invPosts);
-    for (const id of posts) box.posts.delete(id);
-    const blocks = box.blocks;
-    box.blocks = [];
-    for (const key of [...posts, ...blocks]) box.known.add(key);
-    const inv: Inv = { posts, blocks, tip: this.options.peers.tipInfo() };
-    box.busy = true;
+    for (const id of posts) {
+      box.posts.delete(id);
+      box.known.add(id);
+    }
+    // No tip: a tip ahead of the receiver without the block's hash would make it start a sync
+    // while the block lane's push or inv is still on its way.
+    const inv: Inv = { posts, blocks: [], tip: undefined };
+    box.postsBusy = true;
     this.options.transport.announce(url, inv).then(
       () => {
-        box.busy = false;
+        box.postsBusy = false;
         this.options.peers.succeeded(url);
-        this.send(url, box);
+        this.sendPosts(url, box);
       },
       (error: unknown) => {
-        box.busy = false;
-        this.options.peers.failed(url, error);
-        if (this.options.peers.get(url) === undefined) this.outboxes.delete(url);
-        else this.send(url, box);
+        box.postsBusy = false;
+        for (const id of posts) {
+          box.known.delete(id);
+          box.posts.add(id);
+        }
+        this.failedSend(url, box, error);
       },
     );
+  }
+
+  /**
+   * Sends the peer's queued blocks unless a block message to it is in flight: pushed compactly
+   * to a high-bandwidth peer (a few new blocks), else announced by inv with this node's tip.
+   */
+  private sendBlocks(url: string, box: Outbox, push: boolean): void {
+    if (box.blocksBusy || this.stopped || box.blocks.length === 0) return;
+    const blocks = box.blocks;
+    box.blocks = [];
+    for (const hash of blocks) box.known.add(hash);
+    box.blocksBusy = true;
+    const pushing = push && !box.noPush && blocks.length <= COMPACT_MAX_BLOCKS;
+    (pushing ? this.push(url, box, blocks) : this.invBlocks(url, blocks)).then(
+      () => {
+        box.blocksBusy = false;
+        this.options.peers.succeeded(url);
+        this.sendBlocks(url, box, push);
+      },
+      (error: unknown) => {
+        box.blocksBusy = false;
+        for (const hash of blocks) box.known.delete(hash);
+        box.blocks = [...blocks, ...box.blocks].slice(-ANNOUNCE_BLOCKS);
+        this.failedSend(url, box, error);
+      },
+    );
+  }
+
+  private invBlocks(url: string, blocks: string[]): Promise<void> {
+    return this.options.transport.announce(url, { posts: [], blocks, tip: this.options.peers.tipInfo() });
+  }
+
+  /** Pushes each block's compact form in order (a parent first); an older peer (404) gets inv. */
+  private async push(url: string, box: Outbox, blocks: string[]): Promise<void> {
+    const { transport, compact, stats } = this.options;
+    for (let i = 0; i < blocks.length; i++) {
+      const form = compact!.compactOf(blocks[i]!) as CompactBlock | undefined;
+      try {
+        if (form === undefined) throw new PeerError(NodeErrorCode.NOT_FOUND, 'not stored here');
+        await transport.pushCompact!(url, form);
+        if (stats !== undefined) stats.relay.pushesSent++;
+      } catch (error) {
+        if (!(error instanceof PeerError && error.code === NodeErrorCode.NOT_FOUND)) throw error;
+        if (form !== undefined) box.noPush = true;
+        return this.invBlocks(url, blocks.slice(i));
+      }
+    }
+  }
+
+  /**
+   * A failed send: the peer's failure counts; a peer gone takes its outbox with it; otherwise
+   * what was not delivered is sent again after ANNOUNCE_RETRY_MS.
+   */
+  private failedSend(url: string, box: Outbox, error: unknown): void {
+    this.options.peers.failed(url, error);
+    if (this.options.peers.get(url) === undefined) {
+      clearTimeout(box.retry);
+      this.outboxes.delete(url);
+      return;
+    }
+    // Only an unreachable peer (a link down) is retried: a timeout means a slow peer, and
+    // resending to it would add to its load; its announcements go with the next ones.
+    const code = error instanceof PeerError ? error.code : undefined;
+    if (code !== P2PErrorCode.UNREACHABLE) return;
+    if (box.retry !== undefined) return;
+    box.retry = setTimeout(() => {
+      box.retry = undefined;
+      if (this.outboxes.get(url) !== box) return;
+      this.sendBlocks(url, box, this.highBandwidthPeers().has(url));
+      this.sendPosts(url, box);
+    }, ANNOUNCE_RETRY_MS);
+    box.retry.unref();
   }
 
   /** Handles an announcement from a connected peer; never waits on the peer. */
   receive(peer: Peer, inv: Inv): void {
     const box = this.outbox(peer.url);
     for (const key of [...inv.posts, ...inv.blocks]) box.known.add(key);
+    for (const id of inv.posts) this.announced(id, peer.url);
     if (inv.tip !== undefined) this.options.peers.updateTip(peer, inv.tip);
     void this.fetchPosts(peer.url, inv.posts);
     void this.fetchBlocks(peer.url, inv.blocks);
     if (peer.chainwork > this.options.chain.tip.chainwork && inv.blocks.length === 0) {
       this.options.requestSync(peer.url);
+    }
+  }
+
+  /**
+   * A compact block a peer pushed (POST /p2p/cmpctblock): rebuilt from the pool like an
+   * announced one, without asking for it first; never waits on the peer.
+   */
+  receiveCompact(peer: Peer, compact: CompactBlock): void {
+    const hash = (compact.header as { hash: string }).hash;
+    this.outbox(peer.url).known.add(hash);
+    if (this.options.stats !== undefined) this.options.stats.relay.pushesReceived++;
+    void this.fetchBlocks(peer.url, [hash], compact);
+  }
+
+  /** Remembers that `url` announced post `id` (bounded: oldest ids forgotten first). */
+  private announced(id: string, url: string): void {
+    if (this.options.posts.hasPost(id)) return;
+    let list = this.announcers.get(id);
+    if (list === undefined) {
+      list = [];
+      this.announcers.set(id, list);
+      if (this.announcers.size > ANNOUNCERS_KEPT) {
+        this.announcers.delete(this.announcers.keys().next().value as string);
+      }
+    }
+    if (!list.includes(url)) {
+      list.push(url);
+      if (list.length > ANNOUNCERS_PER_POST) list.shift();
+    }
+  }
+
+  /**
+   * Posts a fetch from `failedUrl` did not bring: each asked of another connected peer that
+   * announced it (each peer asked once per post, so this ends).
+   */
+  private retryPosts(failedUrl: string, ids: readonly string[]): void {
+    const byPeer = new Map<string, string[]>();
+    for (const id of ids) {
+      const list = this.announcers.get(id);
+      if (list === undefined) continue;
+      const remaining = list.filter((url) => url !== failedUrl);
+      if (remaining.length === 0) {
+        this.announcers.delete(id);
+        continue;
+      }
+      this.announcers.set(id, remaining);
+      const next = remaining.find((url) => this.options.peers.get(url) !== undefined);
+      if (next === undefined || this.options.posts.hasPost(id)) continue;
+      byPeer.set(next, [...(byPeer.get(next) ?? []), id]);
+    }
+    for (const [url, list] of byPeer) {
+      if (this.options.stats !== undefined) this.options.stats.relay.postRetries += list.length;
+      void this.fetchPosts(url, list);
     }
   }
 
@@ -155,6 +334,7 @@ export class Gossip {
         // Timeouts count as failures; a malformed answer (P2P_BAD_MESSAGE) as misbehaviour.
         for (const id of chunk) this.requested.delete(id);
         this.options.peers.failed(url, error);
+        this.retryPosts(url, wanted.slice(start));
         return;
       }
       const asked = new Set(chunk);
@@ -176,17 +356,23 @@ export class Gossip {
           if (this.options.peers.isDiscouraged(url)) return;
         }
       }
+      // Asked, not served (the peer no longer has it): free to ask another announcer.
+      const served = new Set(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.id] : [])));
+      const unserved = chunk.filter((id) => !served.has(id) && !posts.hasPost(id));
+      for (const id of unserved) this.requested.delete(id);
+      for (const id of served) this.announcers.delete(id);
+      if (unserved.length > 0) this.retryPosts(url, unserved);
     }
   }
 
-  private async fetchBlocks(url: string, hashes: readonly string[]): Promise<void> {
+  private async fetchBlocks(url: string, hashes: readonly string[], pushed?: CompactBlock): Promise<void> {
     const { chain, orphans } = this.options;
     const wanted = hashes.filter(
       (hash) => !this.requested.has(hash) && !chain.hasBlock(hash) && !orphans.has(hash),
     );
     if (wanted.length === 0 || this.stopped) return;
     for (const hash of wanted) this.requested.add(hash);
-    const whole = await this.fetchCompact(url, wanted);
+    const whole = await this.fetchCompact(url, wanted, pushed);
     if (whole !== undefined && whole.length > 0) await this.fetchWhole(url, whole);
     // Asked but not stored: let another announcement try again.
     for (const hash of wanted) if (!chain.hasBlock(hash) && !orphans.has(hash)) this.requested.delete(hash);
@@ -196,13 +382,17 @@ export class Gossip {
    * Tries each block compactly, in order (a child after its parent); answers the hashes to fetch
    * whole, or undefined once the peer failed or misbehaved.
    */
-  private async fetchCompact(url: string, wanted: readonly string[]): Promise<string[] | undefined> {
+  private async fetchCompact(
+    url: string,
+    wanted: readonly string[],
+    pushed?: CompactBlock,
+  ): Promise<string[] | undefined> {
     const compact = this.options.compact;
     if (compact === undefined || wanted.length > COMPACT_MAX_BLOCKS) return [...wanted];
     const whole: string[] = [];
     for (const hash of wanted) {
       if (this.stopped) return undefined;
-      const outcome = await compact.receive(url, hash);
+      const outcome = await compact.receive(url, hash, pushed);
       if (outcome === 'failed') return undefined;
       if (outcome === 'fallback') whole.push(hash);
     }

@@ -217,6 +217,10 @@ export class HttpTransport implements PeerTransport {
     return typed('compact', parseCompactAnswer(answer, hash, MAIN.maxBlockPosts));
   }
 
+  async pushCompact(peer: string, compact: CompactBlock): Promise<void> {
+    await this.request(peer, '/p2p/cmpctblock', compact, LIMITS.smallBytes, this.timeoutMs);
+  }
+
   async blockPosts(peer: string, hash: string, indexes: readonly number[]): Promise<readonly Unchecked[]> {
     const answer = await this.request(
       peer,

@@ -293,11 +293,20 @@ const isCursor = (value: unknown): value is number =>
  * network's posts per block). The header must name the hash asked; its form is core's to check.
  */
 export function parseCompactAnswer(value: unknown, hash: string, maxPosts: number): Parsed<CompactBlock> {
+  if (isObject(value) && isObject(value.header) && value.header.hash !== hash)
+    return { ok: false, message: 'the compact header is not of the block asked' };
+  return parseCompactPush(value, maxPosts);
+}
+
+/**
+ * POST /p2p/cmpctblock (high-bandwidth relay, §11.8): `{header, ids}` pushed unasked; the
+ * header must name a block hash (its form and proof of work are core's to check).
+ */
+export function parseCompactPush(value: unknown, maxPosts: number): Parsed<CompactBlock> {
   if (!isObject(value) || !isObject(value.header) || !Array.isArray(value.ids)) {
     return { ok: false, message: 'expected {header, ids}' };
   }
-  if (value.header.hash !== hash)
-    return { ok: false, message: 'the compact header is not of the block asked' };
+  if (!isHash(value.header.hash)) return { ok: false, message: 'header.hash must be a block hash' };
   if (value.ids.length > maxPosts) return { ok: false, message: `ids holds at most ${maxPosts} short ids` };
   for (const id of value.ids) {
     if (typeof id !== 'string' || !SHORT_ID.test(id)) {

@@ -165,6 +165,7 @@ export class Network {
       log,
       requestSync: (url) => void this.sync.request(url),
       compact: this.relay,
+      stats: this.stats,
     });
     this.mempoolSync = new MempoolSync({
       transport,
@@ -225,9 +226,12 @@ export class Network {
    */
   private keepLooking(): void {
     this.maintainRounds++;
-    void this.peers
-      .keepAlive(Math.max(15_000, this.maintainIntervalMs * 3))
-      .then(() => this.peers.maintain());
+    void this.peers.keepAlive(Math.max(15_000, this.maintainIntervalMs * 3)).then(() => {
+      this.peers.maintain();
+      // A ping answered with a heavier tip (announcements lost while a link was down): sync now.
+      const work = this.chain.tip.chainwork;
+      for (const peer of this.peers.connected) if (peer.chainwork > work) void this.sync.request(peer.url);
+    });
     const connected = this.peers.connected;
     if (connected.length > 0 && connected.length < this.peers.maxOutbound) {
       void this.peers.exchangeAddresses(connected[Math.floor(Math.random() * connected.length)]!);
@@ -246,7 +250,10 @@ export class Network {
     return { key: this.identity.publicKey, signature: this.identity.sign(message) };
   }
 
-  /** Periodic: reconnect, then sync with heavier peers and with one random peer to catch up. */
+  /**
+   * Periodic: reconnect, then sync with heavier peers and with one random peer to catch up, and
+   * an incremental pending sync with another random peer.
+   */
   private tick(): void {
     this.peers.maintain();
     const connected = this.peers.connected;
@@ -254,6 +261,9 @@ export class Network {
     for (const peer of connected) if (peer.chainwork > tipWork) void this.sync.request(peer.url);
     const random = connected[Math.floor(Math.random() * connected.length)];
     if (random !== undefined) void this.sync.request(random.url);
+    // Pending posts a session start missed (relayed while a link was down): one peer a tick.
+    const other = connected[Math.floor(Math.random() * connected.length)];
+    if (other !== undefined) void this.mempoolSync.run(other.url, true);
   }
 
   private onConnected(peer: Peer): void {

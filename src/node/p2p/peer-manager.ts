@@ -93,6 +93,26 @@ const PENDING_MS = 15_000;
 /** Reconnection backoff after a failure or a disconnect: 2 s, 4 s, 8 s … up to 5 minutes. */
 const BACKOFF_BASE_MS = 2000;
 const BACKOFF_MAX_MS = 300_000;
+/**
+ * An outbound peer lost within this window (a partition, a restart) is redialled on a short
+ * backoff (0.5 s doubling, capped at 2 s), so sessions come back within seconds of a heal.
+ */
+export const RECENT_WINDOW_MS = 5 * 60_000;
+const RECENT_BACKOFF_BASE_MS = 500;
+export const RECENT_BACKOFF_MAX_MS = 2000;
+/** Outbound slots beyond maxOutbound, only for redialling peers lost recently (slots refilled meanwhile). */
+export const RECONNECT_SLOTS = 2;
+/** Recently lost addresses remembered at most. */
+const RECENT_KEPT = 64;
+
+/**
+ * The reconnection delay (before jitter) after the `failures`-th failure or disconnect of an
+ * address; `recent`: a peer this node held an outbound session with within RECENT_WINDOW_MS.
+ */
+export function backoffDelay(failures: number, recent: boolean): number {
+  if (recent) return Math.min(RECENT_BACKOFF_MAX_MS, RECENT_BACKOFF_BASE_MS * 2 ** (failures - 1));
+  return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
+}
 
 /** Shuffles in place (Fisher–Yates): every node picks different addresses from the same list. */
 function shuffle<T>(items: T[]): T[] {
@@ -116,6 +136,8 @@ export class PeerManager {
   private readonly connecting = new Map<string, Promise<Peer>>();
   /** Next time (ms) an address may be tried again, after a failure or a disconnect. */
   private readonly backoff = new Map<string, { until: number; failures: number }>();
+  /** Outbound peers lost (disconnected) recently, and when: redialled on the short backoff. */
+  private readonly lost = new Map<string, number>();
   readonly maxOutbound: number;
   readonly maxInbound: number;
   readonly allowPrivate: boolean;
@@ -238,6 +260,7 @@ export class PeerManager {
     this.peers.set(url, peer);
     this.sessions.set(link.session, peer);
     this.backoff.delete(url);
+    this.lost.delete(url);
     this.options.log('info', `peer connected: ${url} (${link.direction}, height ${hello.height})`);
     this.options.onConnected(peer);
     return peer;
@@ -262,7 +285,8 @@ export class PeerManager {
     if (existing !== undefined) return Promise.resolve(existing);
     const running = this.connecting.get(url);
     if (running !== undefined) return running;
-    if (!force && this.counts().outbound + this.connecting.size >= this.maxOutbound) {
+    const limit = this.maxOutbound + (this.isRecentlyLost(url) ? RECONNECT_SLOTS : 0);
+    if (!force && this.counts().outbound + this.connecting.size >= limit) {
       return Promise.reject(new PeerError(P2PErrorCode.TOO_MANY_PEERS, 'the outbound slots are full'));
     }
     const attempt = (async () => {
@@ -279,6 +303,9 @@ export class PeerManager {
         const link = { direction: 'outbound' as const, ip: hostOf(url), session: shaken.session };
         return this.admit(url, hello, { ...link, latencyMs: Date.now() - started }, source);
       } catch (error) {
+        // Only an unreachable peer (a partition) keeps the short backoff; a refusal does not.
+        const code = error instanceof PeerError ? error.code : undefined;
+        if (code !== P2PErrorCode.UNREACHABLE && code !== P2PErrorCode.TIMEOUT) this.lost.delete(url);
         this.backOff(url);
         if (error instanceof PeerError && error.code === P2PErrorCode.SELF) this.options.store.remove(url);
         if (error instanceof RefusedError) this.learn(error.addresses, 'addr');
@@ -293,9 +320,21 @@ export class PeerManager {
 
   private backOff(url: string): void {
     const failures = (this.backoff.get(url)?.failures ?? 0) + 1;
-    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
+    const recent = this.isRecentlyLost(url);
     // Jitter, so the nodes a peer dropped at once do not all come back at once.
-    this.backoff.set(url, { failures, until: Date.now() + delay * (0.75 + Math.random() / 2) });
+    const delay = backoffDelay(failures, recent) * (0.75 + Math.random() / 2);
+    this.backoff.set(url, { failures, until: Date.now() + delay });
+    // A recently lost peer is redialled when its backoff ends, not at the next maintenance round.
+    if (recent) setTimeout(() => this.maintain(), delay + 10).unref();
+  }
+
+  /** Whether `url` is an outbound peer this node lost within RECENT_WINDOW_MS. */
+  private isRecentlyLost(url: string): boolean {
+    const at = this.lost.get(url);
+    if (at === undefined) return false;
+    if (Date.now() - at <= RECENT_WINDOW_MS) return true;
+    this.lost.delete(url);
+    return false;
   }
 
   /** Whether an inbound slot is free or can be freed by eviction (without evicting). */
@@ -450,7 +489,13 @@ export class PeerManager {
     }
     peer.failures++;
     if (peer.failures >= MAX_FAILURES)
-      this.disconnect(url, `${peer.failures} failed requests (${code ?? 'UNKNOWN'})`);
+      // Unreachable (refused, reset: a partition) gets the short redial; timeouts (a slow,
+      // overloaded peer) do not, so load does not turn into reconnection churn.
+      this.disconnect(
+        url,
+        `${peer.failures} failed requests (${code ?? 'UNKNOWN'})`,
+        code === P2PErrorCode.UNREACHABLE,
+      );
   }
 
   /**
@@ -485,8 +530,20 @@ export class PeerManager {
     store.setScore(url, peer.score);
   }
 
-  disconnect(url: string, reason: string): void {
+  /**
+   * Ends the session and backs the address off; `unreachable`: the peer stopped answering (a
+   * partition, a restart), so an outbound one is redialled on the short backoff (§11.7). A peer
+   * that dropped our session (it evicted us) or misbehaved is not: redialling it fast would
+   * only evict another of its peers.
+   */
+  disconnect(url: string, reason: string, unreachable = false): void {
+    const peer = this.peers.get(url);
     if (!this.drop(url, reason)) return;
+    if (unreachable && peer?.direction === 'outbound') {
+      this.lost.delete(url);
+      this.lost.set(url, Date.now());
+      if (this.lost.size > RECENT_KEPT) this.lost.delete(this.lost.keys().next().value as string);
+    }
     // Backoff after any disconnect, so a peer that is dropped is not redialled at once.
     this.backOff(url);
   }
@@ -571,14 +628,27 @@ export class PeerManager {
    * Attempts run in the background; failures back off.
    */
   maintain(): void {
-    let room = this.maxOutbound - this.counts().outbound - this.connecting.size;
-    if (room <= 0) return;
-    for (const row of shuffle(this.dialable())) {
-      if (room-- <= 0) return;
-      this.connect(row.url, row.source).catch((error: unknown) =>
-        this.options.log('debug', `cannot connect to ${row.url}: ${(error as Error).message}`),
-      );
+    let used = this.counts().outbound + this.connecting.size;
+    const dialable = shuffle(this.dialable());
+    const lost = dialable.filter((row) => this.isRecentlyLost(row.url));
+    for (const row of dialable) {
+      if (used >= this.maxOutbound) break;
+      if (lost.includes(row)) continue;
+      this.dial(row.url, row.source);
+      used++;
     }
+    // Recently lost peers (a healed partition) after, in the reconnect slots if the rest filled.
+    for (const row of lost) {
+      if (used >= this.maxOutbound + RECONNECT_SLOTS) break;
+      this.dial(row.url, row.source);
+      used++;
+    }
+  }
+
+  private dial(url: string, source: PeerSource): void {
+    this.connect(url, source).catch((error: unknown) =>
+      this.options.log('debug', `cannot connect to ${url}: ${(error as Error).message}`),
+    );
   }
 
   /**

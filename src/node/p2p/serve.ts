@@ -12,6 +12,7 @@ import {
   LIMITS,
   parseBlockPostsRequest,
   parseBlocksRequest,
+  parseCompactPush,
   parseHeadersRequest,
   parseIds,
   parseInv,
@@ -278,6 +279,29 @@ export function registerPeerRoutes(
       const compact = net.relay.compactOf(hash);
       if (compact === undefined) return refuse(reply, NodeErrorCode.NOT_FOUND, 'no such block stored here');
       return sendJson(reply, JSON.stringify(compact));
+    },
+  );
+
+  app.post(
+    '/p2p/cmpctblock',
+    {
+      logLevel: 'warn',
+      schema: {
+        ...TAG,
+        summary: 'A new block pushed as its header and short ids (high-bandwidth compact relay, §11.8)',
+      },
+    },
+    async (request, reply) => {
+      if (!admit(request, reply)) return reply;
+      const peer = livePeer(request, reply);
+      if (peer === undefined) return reply;
+      const parsed = parseCompactPush(request.body, chain.params.maxBlockPosts);
+      if (!parsed.ok) {
+        net.peers.misbehaved(peer.url, P2PErrorCode.BAD_MESSAGE, `cmpctblock: ${parsed.message}`);
+        return refuse(reply, P2PErrorCode.BAD_MESSAGE, parsed.message);
+      }
+      net.gossip.receiveCompact(peer, parsed.value);
+      return sendJson(reply, '{}', 202);
     },
   );
 

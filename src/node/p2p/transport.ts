@@ -36,6 +36,12 @@ export interface PeerTransport {
    * the caller fall back to `blocks`. A block's header and the short ids of its posts.
    */
   compactBlock?(peer: string, hash: string): Promise<CompactBlock>;
+  /**
+   * High-bandwidth relay (§11.8): pushes a new block's compact form unasked, so the receiver
+   * skips the inv and the compact request (one one-way latency per hop). An older peer answers
+   * 404 (P2P's NOT_FOUND), and is then sent inv only.
+   */
+  pushCompact?(peer: string, compact: CompactBlock): Promise<void>;
   /** The posts of a stored block at the positions asked (≤ its post count), in that order. */
   blockPosts?(peer: string, hash: string, indexes: readonly number[]): Promise<readonly Unchecked[]>;
   /** One page of the peer's pending post ids after `after` (a cursor the peer gave). */
@@ -79,6 +85,11 @@ export class NetStats {
     postsFetched: 0,
     /** Compact attempts that fell back to the full block. */
     fallbacks: 0,
+    /** Compact blocks pushed to peers (high-bandwidth relay), and pushes received. */
+    pushesSent: 0,
+    pushesReceived: 0,
+    /** Post fetches that failed at one announcer and were asked of another (§11.5). */
+    postRetries: 0,
     /** Pending ids read from peers on (re)connect, and the posts they lacked here that were asked for. */
     pendingIdsRead: 0,
     pendingPostsAsked: 0,

@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { REGTEST } from '#core/params.ts';
 import { NodeError } from '#node/errors.ts';
 import type { AcceptedPost } from '#node/mempool.ts';
-import { P2PErrorCode } from '#node/p2p/errors.ts';
-import { Gossip } from '#node/p2p/gossip.ts';
+import { P2PErrorCode, PeerError } from '#node/p2p/errors.ts';
+import { ANNOUNCE_RETRY_MS, Gossip } from '#node/p2p/gossip.ts';
 import { NodeIdentity } from '#node/p2p/identity.ts';
 import type { IntakeOutcome } from '#node/p2p/intake.ts';
 import { PeerManager } from '#node/p2p/peer-manager.ts';
@@ -96,7 +96,7 @@ async function setup(
 const noInv = { posts: [], blocks: [], tip: undefined };
 
 describe('gossip', () => {
-  it('batches the announcements of one event-loop turn into one inv per peer', async () => {
+  it('batches the announcements of one event-loop turn: one block inv and one post inv per peer', async () => {
     const { transport, gossip } = await setup();
     gossip.announcePost(h(1));
     gossip.announcePost(h(2));
@@ -104,11 +104,31 @@ describe('gossip', () => {
     assert.equal(transport.calls.length, 0, 'nothing is sent within the turn');
     await turn();
     const sent = transport.callsOf('announce');
-    assert.deepEqual(sent.map((call) => call.peer).sort(), [A, B]);
-    for (const call of sent) {
-      assert.deepEqual([call.inv.posts, call.inv.blocks], [[h(1), h(2)], [h(9)]]);
-      assert.equal(call.inv.tip?.hash, REGTEST.genesisHash);
+    assert.deepEqual(sent.map((call) => call.peer).sort(), [A, A, B, B]);
+    for (const peer of [A, B]) {
+      const [blocks, posts] = sent.filter((call) => call.peer === peer);
+      assert.deepEqual([blocks?.inv.posts, blocks?.inv.blocks], [[], [h(9)]], 'the block first, alone');
+      assert.equal(blocks?.inv.tip?.hash, REGTEST.genesisHash, 'the block inv carries the tip');
+      assert.deepEqual([posts?.inv.posts, posts?.inv.blocks], [[h(1), h(2)], []]);
     }
+  });
+
+  it('a block is announced at once even while a post inv to that peer is in flight', async () => {
+    const { transport, gossip } = await setup();
+    const slow = deferred<void>();
+    transport.handlers.announce = (peer, inv) =>
+      peer === A && inv.posts.length > 0 ? slow.promise : Promise.resolve();
+    gossip.announcePost(h(1));
+    await turn();
+    gossip.announceBlock(h(9));
+    await turn();
+    const toA = transport.callsOf('announce').filter((call) => call.peer === A);
+    assert.deepEqual(
+      toA.map((call) => call.inv.blocks),
+      [[], [h(9)]],
+      'the block did not wait for the post inv',
+    );
+    slow.resolve();
   });
 
   it('keeps one request in flight per peer; what queues meanwhile goes in the next one', async () => {
@@ -170,6 +190,73 @@ describe('gossip', () => {
       [[h(13)]],
     );
     held.resolve([]);
+  });
+
+  it('announcements that fail (a link down for a moment) are sent again after a second, not lost', async (t) => {
+    const { transport, gossip, peers } = await setup();
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let down = true;
+    transport.handlers.announce = (peer) =>
+      peer === A && down ? Promise.reject(new PeerError(P2PErrorCode.UNREACHABLE, 'cut')) : Promise.resolve();
+    gossip.announcePost(h(1));
+    gossip.announceBlock(h(9));
+    await turn();
+    await turn();
+    const toA = () => transport.callsOf('announce').filter((call) => call.peer === A);
+    assert.equal(toA().length, 2, 'the block inv and the post inv, both failed');
+    assert.equal(peers.get(A)?.failures, 2);
+    down = false;
+    t.mock.timers.tick(ANNOUNCE_RETRY_MS);
+    await turn();
+    await turn();
+    assert.deepEqual(
+      toA()
+        .slice(2)
+        .map((call) => [call.inv.blocks, call.inv.posts]),
+      [
+        [[h(9)], []],
+        [[], [h(1)]],
+      ],
+      'both sent again',
+    );
+    assert.equal(peers.get(A)?.failures, 0);
+  });
+
+  it('a post fetch that fails, or is answered without a post, is asked of another peer that announced it', async () => {
+    const { transport, gossip, peers } = await setup();
+    const held = deferred<readonly unknown[]>();
+    transport.handlers.posts = (peer, ids) =>
+      peer === A ? held.promise : Promise.resolve(ids.map((id) => ({ id })));
+    gossip.receive(peers.get(A)!, { ...noInv, posts: [h(1), h(2)] });
+    gossip.receive(peers.get(B)!, { ...noInv, posts: [h(1), h(2)] });
+    await turn();
+    assert.deepEqual(
+      transport.callsOf('posts').map((call) => [call.peer, call.ids]),
+      [[A, [h(1), h(2)]]],
+      'asked once, of the first announcer',
+    );
+    held.reject(new PeerError(P2PErrorCode.TIMEOUT, 'slow'));
+    for (let i = 0; i < 10 && transport.callsOf('posts').length < 2; i++) await turn();
+    assert.deepEqual(transport.callsOf('posts')[1]?.peer, B, 'asked of the other announcer');
+    assert.deepEqual(transport.callsOf('posts')[1]?.ids, [h(1), h(2)]);
+
+    // Served without one of them (A no longer has it): that one is asked of B.
+    transport.calls.length = 0;
+    transport.handlers.posts = (peer, ids) =>
+      Promise.resolve(ids.filter((id) => peer === B || id === h(3)).map((id) => ({ id })));
+    gossip.receive(peers.get(A)!, { ...noInv, posts: [h(3), h(4)] });
+    gossip.receive(peers.get(B)!, { ...noInv, posts: [h(4)] });
+    for (let i = 0; i < 10 && transport.callsOf('posts').length < 2; i++) await turn();
+    assert.deepEqual(
+      transport.callsOf('posts').map((call) => [call.peer, call.ids]),
+      [
+        [A, [h(3), h(4)]],
+        [B, [h(4)]],
+      ],
+    );
+    // Each peer is asked once per post: nothing loops.
+    for (let i = 0; i < 5; i++) await turn();
+    assert.equal(transport.callsOf('posts').length, 2);
   });
 
   it('posts of an answer go to the pool together; unrequested or invalid ones are scored', async () => {

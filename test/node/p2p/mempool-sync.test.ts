@@ -51,6 +51,24 @@ async function setup(pages: (after: number) => Promise<PendingPage>, known: Read
 }
 
 describe('mempool sync', () => {
+  it('a periodic (incremental) run starts after the last full page read, a session start from the beginning', async () => {
+    const asked: number[] = [];
+    const s = await setup(async (after) => {
+      asked.push(after);
+      if (after === 0) return { ids: [h(1)], next: 7 };
+      if (after === 7) return { ids: [h(2)], next: 9 };
+      return { ids: [h(3)], next: null };
+    });
+    await s.sync.run(A);
+    assert.deepEqual(asked, [0, 7, 9]);
+    asked.length = 0;
+    await s.sync.run(A, true);
+    assert.deepEqual(asked, [9], 'only the last (partial) page and what follows it');
+    asked.length = 0;
+    await s.sync.run(A);
+    assert.deepEqual(asked, [0, 7, 9]);
+  });
+
   it('reads every page of the peer pending ids and fetches only those never stored here', async () => {
     const s = await setup(
       async (after) =>

@@ -72,4 +72,49 @@ describe('serving /p2p/compact, /p2p/blocktxn and /p2p/pending', () => {
     const served = a.node.context.network.stats.byKind.compact!;
     assert.ok(served.messages >= 1 && served.bytesSent > 0);
   });
+
+  it('a new block is pushed compactly to the outbound peer, which rebuilds it from its pool without asking', async () => {
+    const a = await startTestNode({ p2p: { syncIntervalMs: 3_600_000 } });
+    nodes.push(a);
+    const b = await startTestNode({ p2p: { syncIntervalMs: 3_600_000 } });
+    nodes.push(b);
+    // A is B's outbound peer.
+    await b.node.context.network.registerWith(a.node.url, 10_000);
+    const posts = [makePost('pushed 1'), makePost('pushed 2')];
+    for (const post of posts) await a.node.context.mempool.submit(post);
+    const chainB = b.node.context.chain;
+    const entry = extend(chainB, chainB.tip, posts);
+    const netA = a.node.context.network;
+    const statsB = b.node.context.network.stats;
+    for (
+      let i = 0;
+      i < 100 && (a.node.context.chain.tip.hash !== entry.hash || statsB.relay.pushesSent === 0);
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(a.node.context.chain.tip.hash, entry.hash, 'A connected the pushed block');
+    assert.equal(netA.stats.relay.pushesReceived, 1);
+    assert.equal(statsB.relay.pushesSent, 1);
+    assert.equal(netA.stats.relay.postsFetched, 0, 'every post came from the pool');
+    for (const kind of ['compact', 'blocktxn', 'blocks']) {
+      assert.equal(netA.stats.byKind[kind], undefined, `A asked nothing (${kind})`);
+    }
+    // B's session with A names B on every request it makes there.
+    const session = b.node.context.network.peers.get(a.node.url)!.session;
+    const push = async (body: unknown, withSession: boolean) => {
+      const response = await fetch(`${a.node.url}/p2p/cmpctblock`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(withSession ? { authorization: `YourNet-Session ${session}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      return [response.status, ((await response.json()) as { error?: string }).error];
+    };
+    assert.deepEqual(await push({ header: {}, ids: [] }, false), [401, 'P2P_NO_SESSION']);
+    assert.deepEqual(await push({ header: { hash: 'xyz' }, ids: [] }, true), [400, 'P2P_BAD_MESSAGE']);
+    assert.equal(netA.peers.get(b.node.url), undefined, 'a malformed push is misbehaviour (100 points)');
+  });
 });

@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setImmediate as turn } from 'node:timers/promises';
+import type { Block } from '#core/block.ts';
+import { REGTEST } from '#core/params.ts';
+import type { Post } from '#core/post.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { NodeErrorCode } from '#node/errors.ts';
+import { compactForm } from '#node/p2p/compact-block.ts';
+import { CompactRelay } from '#node/p2p/compact-relay.ts';
+import { PeerError } from '#node/p2p/errors.ts';
+import { Gossip, HIGH_BANDWIDTH_PEERS } from '#node/p2p/gossip.ts';
+import { NodeIdentity } from '#node/p2p/identity.ts';
+import type { IntakeOutcome } from '#node/p2p/intake.ts';
+import type { CompactBlock } from '#node/p2p/messages.ts';
+import { PeerManager } from '#node/p2p/peer-manager.ts';
+import { NetStats } from '#node/p2p/transport.ts';
+import type { BlockIndexEntry } from '#node/store/blocks.ts';
+import { idOf, makePost, mineOn, testChain } from '../../helpers/chain.ts';
+import { FakeTransport, fakeHello, MemoryPeerBook } from '../../helpers/fake-transport.ts';
+
+const OUT = 'http://out.example';
+const IN = 'http://in.example';
+
+const { block, posts, ids } = (() => {
+  const { chain } = testChain();
+  const made = Array.from({ length: 6 }, (_, i) => makePost(`push ${i}`));
+  return { block: mineOn(chain, chain.tip, made), posts: made, ids: made.map(idOf) };
+})();
+
+/** A FakeTransport that also takes pushes (high-bandwidth relay). */
+class PushTransport extends FakeTransport {
+  readonly pushes: { peer: string; compact: CompactBlock }[] = [];
+  pushHandler: (peer: string) => Promise<void> = async () => undefined;
+
+  pushCompact(peer: string, compact: CompactBlock): Promise<void> {
+    this.pushes.push({ peer, compact });
+    return this.pushHandler(peer);
+  }
+}
+
+/**
+ * A node with one outbound peer (OUT) and one inbound peer (IN), a CompactRelay over its store
+ * (the posts of `stored`) and Gossip over both. This node holds `block` when `holds`.
+ */
+async function setup(stored: readonly number[], holds: boolean) {
+  const transport = new PushTransport({
+    handshake: async (peer) => fakeHello(peer),
+    announce: async () => undefined,
+    blockPosts: async (_peer, _hash, indexes) => indexes.map((i) => posts[i]),
+  });
+  const tip = { hash: REGTEST.genesisHash, height: 0, chainwork: 2n } as BlockIndexEntry;
+  const peers = new PeerManager({
+    chain: { params: REGTEST, tip },
+    store: new MemoryPeerBook(),
+    transport,
+    nonce: 'ab'.repeat(16),
+    selfUrl: () => undefined,
+    identity: NodeIdentity.ephemeral(),
+    maxOutbound: 8,
+    discourageMs: 60_000,
+    agent: 'test',
+    log: () => undefined,
+    onConnected: () => undefined,
+  });
+  await peers.connect(OUT);
+  await peers.connect(IN);
+  // IN as an inbound peer: the peer manager's map holds it as the other direction.
+  (peers.get(IN) as { direction: string }).direction = 'inbound';
+  transport.calls.length = 0;
+  const accepted: Block[] = [];
+  const store = new Map<string, Post>();
+  const hasBlock = (hash: string) =>
+    hash === REGTEST.genesisHash || (holds && hash === block.hash) || accepted.some((b) => b.hash === hash);
+  const stats = new NetStats();
+  const intake = {
+    accept: (input: unknown) => {
+      accepted.push(input as Block);
+      return { ok: true, status: 'connected' } as IntakeOutcome;
+    },
+  };
+  const relay = new CompactRelay({
+    chain: {
+      params: REGTEST,
+      hasBlock,
+      blockBody: (hash) => (holds && hash === block.hash ? block : undefined),
+    },
+    posts: { storedPost: (id) => store.get(id) },
+    peers,
+    transport,
+    intake,
+    crypto: nodeCrypto,
+    stats,
+    log: () => undefined,
+  });
+  for (const i of stored) {
+    store.set(ids[i]!, posts[i]!);
+    relay.remember(ids[i]!);
+  }
+  const gossip = new Gossip({
+    chain: { tip, hasBlock },
+    posts: { hasPost: (id) => store.has(id) },
+    mempool: { submit: () => Promise.reject(new Error('unused')) },
+    peers,
+    transport,
+    intake,
+    orphans: { has: () => false },
+    log: () => undefined,
+    requestSync: () => undefined,
+    compact: relay,
+    stats,
+  });
+  return { transport, peers, gossip, accepted, stats };
+}
+
+const all = posts.map((_, i) => i);
+
+describe('high-bandwidth compact relay (push)', () => {
+  it('pushes a new block compactly to outbound peers and announces it by inv only to the others', async () => {
+    const s = await setup(all, true);
+    s.gossip.announceBlock(block.hash);
+    await turn();
+    assert.deepEqual(
+      s.transport.pushes.map((p) => p.peer),
+      [OUT],
+    );
+    assert.deepEqual(s.transport.pushes[0]!.compact, compactForm(block, ids), 'the header and short ids');
+    const invs = s.transport.callsOf('announce');
+    assert.deepEqual(
+      invs.map((call) => [call.peer, call.inv.blocks]),
+      [[IN, [block.hash]]],
+      'no inv of the block to a peer it was pushed to',
+    );
+    assert.equal(s.stats.relay.pushesSent, 1);
+  });
+
+  it('pushes to at most HIGH_BANDWIDTH_PEERS outbound peers, the longest connected; the rest get inv', async () => {
+    const s = await setup(all, true);
+    const more = ['http://o2.example', 'http://o3.example', 'http://o4.example'];
+    for (const url of more) await s.peers.connect(url);
+    s.transport.calls.length = 0;
+    s.gossip.announceBlock(block.hash);
+    await turn();
+    const pushed = [OUT, ...more].slice(0, HIGH_BANDWIDTH_PEERS);
+    assert.deepEqual(
+      s.transport.pushes.map((p) => p.peer),
+      pushed,
+    );
+    assert.deepEqual(
+      s.transport
+        .callsOf('announce')
+        .map((call) => call.peer)
+        .sort(),
+      [IN, ...[OUT, ...more].slice(HIGH_BANDWIDTH_PEERS)].sort(),
+    );
+  });
+
+  it('an older peer (404 to the push) gets the inv instead, and no more pushes', async () => {
+    const s = await setup(all, true);
+    s.transport.pushHandler = () => Promise.reject(new PeerError(NodeErrorCode.NOT_FOUND, 'old'));
+    s.gossip.announceBlock(block.hash);
+    for (let i = 0; i < 10 && s.transport.callsOf('announce').length < 2; i++) await turn();
+    const toOut = s.transport.callsOf('announce').filter((call) => call.peer === OUT);
+    assert.deepEqual(
+      toOut.map((call) => call.inv.blocks),
+      [[block.hash]],
+    );
+    assert.equal(s.peers.get(OUT)?.failures, 0, 'a 404 is not a failure');
+  });
+
+  it('a pushed block whose posts are stored is accepted with no request at all (one one-way per hop)', async () => {
+    const s = await setup(all, false);
+    s.gossip.receiveCompact(s.peers.get(IN)!, compactForm(block, ids) as CompactBlock);
+    for (let i = 0; i < 20 && s.accepted.length === 0; i++) await turn();
+    assert.equal(s.accepted.length, 1);
+    assert.equal(s.accepted[0]!.hash, block.hash);
+    assert.equal(s.transport.calls.length, 0, 'no compact, blocktxn or blocks request');
+    assert.equal(s.stats.relay.pushesReceived, 1);
+    // The same block pushed again (by another peer) is not processed twice.
+    s.gossip.receiveCompact(s.peers.get(OUT)!, compactForm(block, ids) as CompactBlock);
+    for (let i = 0; i < 5; i++) await turn();
+    assert.equal(s.accepted.length, 1);
+  });
+
+  it('a pushed block missing two posts asks only for those positions, of the pusher', async () => {
+    const s = await setup([0, 1, 3, 5], false);
+    s.gossip.receiveCompact(s.peers.get(IN)!, compactForm(block, ids) as CompactBlock);
+    for (let i = 0; i < 20 && s.accepted.length === 0; i++) await turn();
+    assert.equal(s.accepted.length, 1);
+    assert.deepEqual(
+      s.transport.calls.map((call) => [call.method, call.peer, 'indexes' in call ? call.indexes : undefined]),
+      [['blockPosts', IN, [2, 4]]],
+    );
+  });
+
+  it('a pushed header without its proof of work is scored and nothing is asked', async () => {
+    const s = await setup([], false);
+    const forged = compactForm({ ...block, nonce: block.nonce + 1 }, ids) as CompactBlock;
+    s.gossip.receiveCompact(s.peers.get(IN)!, forged);
+    for (let i = 0; i < 10; i++) await turn();
+    assert.equal(s.accepted.length, 0);
+    assert.ok((s.peers.get(IN)?.score ?? 100) > 0, 'the pusher is scored');
+    assert.equal(s.transport.callsOf('blockPosts').length, 0);
+  });
+});
