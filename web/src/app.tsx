@@ -1,7 +1,8 @@
 import { Header, Main, NotFound, OfflineBanner } from './components/Layout.tsx';
+import { lazyComponent } from './lib/lazy.tsx';
 import { BlockPage, Explorer, PendingPage } from './pages/Explorer.tsx';
 import { Home } from './pages/Home.tsx';
-import { AuthorPage, NamePage, SearchPage } from './pages/People.tsx';
+import { NamePage, SearchPage } from './pages/People.tsx';
 import { PostPage } from './pages/PostPage.tsx';
 import { IdentityPage, SettingsPage } from './pages/Settings.tsx';
 import { type Route, useRoute } from './router.ts';
@@ -14,6 +15,11 @@ function decode(part: string): string {
   }
 }
 
+// The social pages load with their own chunks (the first page stays small).
+const loading = <p class="muted">Loading…</p>;
+const PersonPage = lazyComponent(() => import('./pages/Person.tsx'), loading);
+const NotificationsPage = lazyComponent(() => import('./pages/Notifications.tsx'), loading);
+
 function page(route: Route) {
   const [, first = '', second = ''] = route.path.split('/');
   switch (first) {
@@ -24,7 +30,9 @@ function page(route: Route) {
     case 'block':
       return <BlockPage key={second} id={decode(second)} />;
     case 'author':
-      return <AuthorPage key={second} pubkey={decode(second)} />;
+      return <PersonPage key={second} id={decode(second)} />;
+    case 'notifications':
+      return <NotificationsPage />;
     case 'name':
       return <NamePage key={second} name={decode(second)} />;
     case 'search':

@@ -140,4 +140,5 @@ export const paths = {
   pending: '/pending',
   identity: '/identity',
   settings: '/settings',
+  notifications: '/notifications',
 };

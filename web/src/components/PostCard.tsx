@@ -3,9 +3,15 @@ import { useState } from 'preact/hooks';
 import type { PostView } from '../api.ts';
 import { absoluteTime, confirmationsText, isoTime, relativeTime, shortHash } from '../lib/format.ts';
 import { avatarHue, avatarInitial, displayName, shortFingerprint } from '../lib/identity-format.ts';
+import { lazyComponent } from '../lib/lazy.tsx';
 import { paths } from '../router.ts';
 import { store, useStore } from '../store.ts';
 import { Composer } from './Composer.tsx';
+import { PostText } from './PostText.tsx';
+import { RichText } from './RichText.tsx';
+
+// The social actions load with their own chunk: the first page stays small.
+const SocialBar = lazyComponent(() => import('./SocialBar.tsx'));
 
 export function Avatar({ author, seed, size = 'md' }: { author: string; seed: string; size?: 'md' | 'lg' }) {
   return (
@@ -96,7 +102,7 @@ function Content({ id, content, full }: { id: string; content: string; full: boo
   return (
     <>
       <p id={contentId} class={`content${collapsed ? ' content-collapsed' : ''}`} dir="auto">
-        {content}
+        <RichText text={content} />
       </p>
       {long ? (
         <button
@@ -164,7 +170,8 @@ export const PostCard = memo(function PostCard({
             </a>
           </p>
         ) : null}
-        <Content id={view.id} content={post.content} full={full} />
+        <PostText view={view} render={(content) => <Content id={view.id} content={content} full={full} />} />
+        <SocialBar view={view} />
         <footer class="post-actions">
           <button
             type="button"

@@ -49,7 +49,7 @@ export function PostListView({ list, onMore, empty, label }: Props) {
 
   return (
     <section class="post-list" aria-label={label} aria-busy={list.loading}>
-      {list.items.map((view) => (
+      {list.items.filter(isCard).map((view) => (
         <PostCard key={view.id} view={view} now={now} tipHeight={status?.height} />
       ))}
       {list.loaded && list.items.length === 0 && list.next === undefined ? (
@@ -73,6 +73,12 @@ export function PostListView({ list, onMore, empty, label }: Props) {
       </div>
     </section>
   );
+}
+
+/** Social actions show on their target's card, not as cards, except reposts and quotes (§13). */
+export function isCard(view: PostView): boolean {
+  const { kind } = view.post;
+  return kind === undefined || kind === 'quote' || kind === 'repost';
 }
 
 /** A filtered feed owned by one page (author, name, search): its own pages and cursor. */
