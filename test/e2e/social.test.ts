@@ -212,6 +212,54 @@ describe('web app: the social layer', () => {
     await welcome.getByRole('link', { name: '@reader_one' }).click();
     await page.getByTestId('handle').getByText('@reader_one').waitFor();
     assert.match(page.url(), /\/author\/@reader_one$/);
+  });
+
+  it('a thread shows replies of people followed first, the rest under "More replies"', async () => {
+    const dora = await postJson(`${node.url}/api/v1/posts`, {
+      author: 'Dora',
+      content: 'Dora answers first',
+      timestamp: Date.now() / 1000,
+      reply_to: bobPost,
+    });
+    assert.equal(dora.status, 201);
+    await bob('Bob answers himself later', { reply_to: bobPost });
+    await fetch(`${node.url}/api/v1/mine`, { method: 'POST' });
+    await page.getByRole('link', { name: 'Feed' }).click();
+    const root = card('Hello from Bob');
+    await root.getByRole('button', { name: 'Show 2 replies' }).click();
+    const thread = root.getByRole('region', { name: 'Replies' });
+    await thread.getByTestId('followed-replies').getByText('Bob answers himself later').waitFor();
+    assert.equal(await thread.getByText('Dora answers first').count(), 0, 'under More replies');
+    await thread.getByRole('button', { name: 'More replies (1)' }).click();
+    await thread.getByTestId('other-replies').getByText('Dora answers first').waitFor();
+    await noViolations('ranked thread');
+  });
+
+  it('local only: mute, bookmarks and drafts survive a reload and never reach the node', async () => {
+    const height = await tip();
+    const doraReply = page.locator('article.post-nested').filter({ hasText: 'Dora answers first' }).first();
+    await doraReply.getByRole('button', { name: 'Mute author' }).click();
+    await page.getByText('Dora answers first').waitFor({ state: 'detached' });
+    // The root's own bar comes before its thread's.
+    await card('Hello from Bob').getByRole('button', { name: 'Bookmark', exact: true }).first().click();
+    await card('Hello from Bob').getByRole('button', { name: 'Bookmarked' }).first().waitFor();
+    const draft = () => page.getByRole('form', { name: 'New post' }).getByLabel('What you want to post');
+    await draft().fill('A draft I keep');
+    await page.reload();
+    await draft().waitFor();
+    assert.equal(await draft().inputValue(), 'A draft I keep');
+    await page.getByRole('link', { name: 'Saved' }).click();
+    await page.getByTestId('bookmarks').getByText('Hello from Bob').waitFor();
+    await page.getByRole('button', { name: 'Unmute Dora (unsigned name)' }).waitFor();
+    await noViolations('saved page');
+    await screenshot(page, 'social-saved-desktop');
+    await page.getByRole('button', { name: 'Unmute Dora (unsigned name)' }).click();
+    await page.getByText('Nobody is muted.', { exact: false }).waitFor();
+    const status = (await (await fetch(`${node.url}/api/v1/status`)).json()) as {
+      pending: { count: number };
+    };
+    assert.equal(status.pending.count, 0, 'nothing was sent');
+    assert.equal(await tip(), height);
     assert.deepEqual(errors, []);
   });
 });

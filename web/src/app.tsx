@@ -19,6 +19,7 @@ function decode(part: string): string {
 const loading = <p class="muted">Loading…</p>;
 const PersonPage = lazyComponent(() => import('./pages/Person.tsx'), loading);
 const NotificationsPage = lazyComponent(() => import('./pages/Notifications.tsx'), loading);
+const SavedPage = lazyComponent(() => import('./pages/Saved.tsx'), loading);
 
 function page(route: Route) {
   const [, first = '', second = ''] = route.path.split('/');
@@ -33,6 +34,8 @@ function page(route: Route) {
       return <PersonPage key={second} id={decode(second)} />;
     case 'notifications':
       return <NotificationsPage />;
+    case 'saved':
+      return <SavedPage />;
     case 'name':
       return <NamePage key={second} name={decode(second)} />;
     case 'search':

@@ -141,4 +141,5 @@ export const paths = {
   identity: '/identity',
   settings: '/settings',
   notifications: '/notifications',
+  saved: '/saved',
 };

@@ -8,6 +8,7 @@ import { paths } from '../router.ts';
 import { store, useStore } from '../store.ts';
 import { Composer } from './Composer.tsx';
 import { PostText } from './PostText.tsx';
+import { RankedReplies } from './RankedReplies.tsx';
 import { RichText } from './RichText.tsx';
 
 // The social actions load with their own chunk: the first page stays small.
@@ -237,9 +238,10 @@ export function Thread({
   return (
     <section class="thread" aria-label="Replies" aria-busy={thread.loading}>
       {thread.items.length === 0 && thread.next === undefined ? <p class="muted">No replies yet.</p> : null}
-      {thread.items.map((reply) => (
-        <PostCard key={reply.id} view={reply} now={now} tipHeight={tipHeight} nested />
-      ))}
+      <RankedReplies
+        items={thread.items}
+        render={(reply) => <PostCard key={reply.id} view={reply} now={now} tipHeight={tipHeight} nested />}
+      />
       {thread.error !== undefined ? (
         <p class="error" role="alert">
           More replies could not be loaded: {thread.error}

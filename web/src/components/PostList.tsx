@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { FeedQuery, PostView } from '../api.ts';
+import { isMuted, useLocalLists } from '../state/local-lists.ts';
 import type { PostList as PostListState } from '../store.ts';
 import { store, useStore } from '../store.ts';
 import { PostCard } from './PostCard.tsx';
@@ -19,6 +20,7 @@ interface Props {
  */
 export function PostListView({ list, onMore, empty, label }: Props) {
   const { now, status } = useStore();
+  useLocalLists();
   const sentinel = useRef<HTMLDivElement>(null);
   const more = useRef(onMore);
   more.current = onMore;
@@ -75,10 +77,13 @@ export function PostListView({ list, onMore, empty, label }: Props) {
   );
 }
 
-/** Social actions show on their target's card, not as cards, except reposts and quotes (§13). */
+/**
+ * Social actions show on their target's card, not as cards, except reposts and quotes (§13);
+ * the posts of muted authors are not shown at all.
+ */
 export function isCard(view: PostView): boolean {
   const { kind } = view.post;
-  return kind === undefined || kind === 'quote' || kind === 'repost';
+  return (kind === undefined || kind === 'quote' || kind === 'repost') && !isMuted(view);
 }
 
 /** A filtered feed owned by one page (author, name, search): its own pages and cursor. */

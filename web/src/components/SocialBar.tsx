@@ -1,10 +1,12 @@
 /**
  * The social actions under a card (docs/PROTOCOL.md §13): reactions with their counts and a small
  * emoji picker, Repost and Quote with counts, and Edit and Delete on one's own posts. Every action
- * is a signed post (state/social.ts) and shows as pending until a block confirms it.
+ * is a signed post (state/social-actions.ts) and shows as pending until a block confirms it.
+ * Bookmark and Mute author stay in this browser (state/local-lists.ts).
  */
 import { useState } from 'preact/hooks';
 import type { PostView } from '../api.ts';
+import { isBookmarked, muteTarget, setBookmarked, setMuted, useLocalLists } from '../state/local-lists.ts';
 import { pendingActions, type SocialKind } from '../state/social.ts';
 import type { ActionResult } from '../state/social-actions.ts';
 import { useStore } from '../store.ts';
@@ -25,6 +27,7 @@ type Open = 'none' | 'react' | 'quote' | 'edit' | 'delete';
 
 export default function SocialBar({ view }: { view: PostView }) {
   const social = useSocial(view);
+  useLocalLists();
   const { identity } = useStore();
   const [open, setOpen] = useState<Open>('none');
   const [text, setText] = useState('');
@@ -108,6 +111,24 @@ export default function SocialBar({ view }: { view: PostView }) {
             onClick={() => toggle('edit', social?.latest_content ?? post.content)}
           >
             Edit
+          </button>
+        ) : null}
+        <button
+          type="button"
+          class="link-button"
+          aria-pressed={isBookmarked(view.id)}
+          onClick={() => setBookmarked(view.id, !isBookmarked(view.id))}
+        >
+          {isBookmarked(view.id) ? 'Bookmarked' : 'Bookmark'}
+        </button>
+        {!mine ? (
+          <button
+            type="button"
+            class="link-button"
+            title="Hide this author's posts in this browser (undo on the Saved page)"
+            onClick={() => setMuted(muteTarget(view), true)}
+          >
+            Mute author
           </button>
         ) : null}
         {mine ? (

@@ -10,6 +10,7 @@ import { HandleClaim } from '../components/HandleClaim.tsx';
 import { Avatar } from '../components/PostCard.tsx';
 import { PostListView, usePagedPosts } from '../components/PostList.tsx';
 import { fingerprint } from '../lib/identity-format.ts';
+import { mutedList, setMuted, useLocalLists } from '../state/local-lists.ts';
 import { pendingAbout, pendingActions, useSocialVersion } from '../state/social.ts';
 import { sendAction } from '../state/social-actions.ts';
 import { store, useStore } from '../store.ts';
@@ -19,6 +20,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 export default function PersonPage({ id }: { id: string }) {
   const { identity, status, connection } = useStore();
   useSocialVersion();
+  useLocalLists();
   const [person, setPerson] = useState<Person>();
   const [error, setError] = useState<string>();
   const [follows, setFollows] = useState<boolean>();
@@ -117,6 +119,16 @@ export default function PersonPage({ id }: { id: string }) {
               following={following}
               pending={pendingFollow !== undefined}
             />
+          ) : null}
+          {pubkey !== undefined && !isMe ? (
+            <button
+              type="button"
+              class="secondary"
+              aria-pressed={mutedList().includes(pubkey)}
+              onClick={() => setMuted(pubkey, !mutedList().includes(pubkey))}
+            >
+              {mutedList().includes(pubkey) ? 'Muted in this browser: unmute' : 'Mute in this browser'}
+            </button>
           ) : null}
           {isMe ? (
             <button

@@ -118,7 +118,11 @@ async function onTip(): Promise<void> {
   );
   const done = new Set(confirmed.filter((id) => id !== undefined));
   if (done.size > 0) pending = pending.filter((action) => !done.has(action.id));
-  await Promise.all([...socialCache.keys()].map((id) => refreshSocial(id)));
+  const key = followingSet?.key;
+  await Promise.all([
+    ...[...socialCache.keys()].map((id) => refreshSocial(id)),
+    key !== undefined ? loadFollowing(key) : undefined,
+  ]);
   changed();
 }
 
@@ -129,3 +133,49 @@ store.subscribe(() => {
   watchedHeight = height;
   if (!first) void onTip();
 });
+
+/** Most keys read from the reader's following list (4 pages of the API's largest). */
+const FOLLOWING_MAX_PAGES = 4;
+let followingSet: { key: string; keys: ReadonlySet<string> } | undefined;
+let followingLoad: string | undefined;
+
+async function loadFollowing(key: string): Promise<void> {
+  if (followingLoad === key) return;
+  followingLoad = key;
+  const keys = new Set<string>();
+  try {
+    let after: string | undefined;
+    for (let page = 0; page < FOLLOWING_MAX_PAGES; page++) {
+      const found = await store.nodeApi.following(key, 200, after);
+      for (const item of found.items) keys.add(item.pubkey);
+      after = found.next;
+      if (after === undefined) break;
+    }
+    followingSet = { key, keys };
+    changed();
+  } catch {
+    // unknown for now: replies stay in their plain order
+  } finally {
+    followingLoad = undefined;
+  }
+}
+
+/**
+ * The keys the reader follows (confirmed follows, with this browser's pending follows and
+ * unfollows applied); undefined until known or without a key.
+ */
+export function useFollowing(): ReadonlySet<string> | undefined {
+  useSocialVersion();
+  const key = store.state.identity?.publicKey ?? store.state.lockedKey?.publicKey;
+  useEffect(() => {
+    if (key !== undefined && followingSet?.key !== key) void loadFollowing(key);
+  }, [key]);
+  if (key === undefined || followingSet?.key !== key) return undefined;
+  const keys = new Set(followingSet.keys);
+  for (const action of pending) {
+    if (action.ref === undefined) continue;
+    if (action.kind === 'follow') keys.add(action.ref);
+    if (action.kind === 'unfollow') keys.delete(action.ref);
+  }
+  return keys;
+}
