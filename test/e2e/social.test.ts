@@ -97,6 +97,9 @@ describe('web app: the social layer', () => {
   it('Following explains itself without a key; a person page shows the profile; Follow, pending, then followed', async () => {
     await page.goto(node.url);
     await card('Hello from Bob').waitFor();
+    // The social buttons share the card's action row: a one-line card stays dense (a11y test's bound).
+    const height = await card('Hello from Bob').evaluate((element) => element.getBoundingClientRect().height);
+    assert.ok(height <= 140, `a one-line card is ${height}px tall`);
     assert.equal(
       await page.locator('main article.post').filter({ hasText: 'Bob Builder' }).count(),
       0,

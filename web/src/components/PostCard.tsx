@@ -3,16 +3,14 @@ import { useState } from 'preact/hooks';
 import type { PostView } from '../api.ts';
 import { absoluteTime, confirmationsText, isoTime, relativeTime, shortHash } from '../lib/format.ts';
 import { avatarHue, avatarInitial, displayName, shortFingerprint } from '../lib/identity-format.ts';
-import { lazyComponent } from '../lib/lazy.tsx';
 import { paths } from '../router.ts';
 import { store, useStore } from '../store.ts';
 import { Composer } from './Composer.tsx';
 import { PostText } from './PostText.tsx';
 import { RankedReplies } from './RankedReplies.tsx';
 import { RichText } from './RichText.tsx';
-
-// The social actions load with their own chunk: the first page stays small.
-const SocialBar = lazyComponent(() => import('./SocialBar.tsx'));
+// On every card of the first page: in the main chunk (a lazy chunk here only added bytes and a request).
+import SocialBar from './SocialBar.tsx';
 
 export function Avatar({ author, seed, size = 'md' }: { author: string; seed: string; size?: 'md' | 'lg' }) {
   return (
@@ -172,7 +170,6 @@ export const PostCard = memo(function PostCard({
           </p>
         ) : null}
         <PostText view={view} render={(content) => <Content id={view.id} content={content} full={full} />} />
-        <SocialBar view={view} />
         <footer class="post-actions">
           <button
             type="button"
@@ -187,6 +184,7 @@ export const PostCard = memo(function PostCard({
               {open ? 'Hide replies' : view.replies === 1 ? 'Show 1 reply' : `Show ${view.replies} replies`}
             </button>
           ) : null}
+          <SocialBar view={view} />
           <a class="details" href={paths.post(view.id)} title={`Post ${view.id}`}>
             Details
           </a>

@@ -143,7 +143,7 @@ export default function SocialBar({ view }: { view: PostView }) {
           </button>
         ) : null}
       </div>
-      <div id={formId}>
+      <div id={formId} class="social-forms">
         {open === 'react' ? (
           <fieldset class="reaction-picker">
             <legend>Choose a reaction</legend>
