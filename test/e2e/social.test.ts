@@ -251,7 +251,7 @@ describe('web app: the social layer', () => {
     await page.reload();
     await draft().waitFor();
     assert.equal(await draft().inputValue(), 'A draft I keep');
-    await page.getByRole('link', { name: 'Saved' }).click();
+    await page.getByRole('link', { name: 'Saved in this browser: bookmarks and mutes' }).click();
     await page.getByTestId('bookmarks').getByText('Hello from Bob').waitFor();
     await page.getByRole('button', { name: 'Unmute Dora (unsigned name)' }).waitFor();
     await noViolations('saved page');

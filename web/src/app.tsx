@@ -5,7 +5,7 @@ import { Home } from './pages/Home.tsx';
 import { NamePage, SearchPage } from './pages/People.tsx';
 import { PostPage } from './pages/PostPage.tsx';
 import { IdentityPage, SettingsPage } from './pages/Settings.tsx';
-import { type Route, useRoute } from './router.ts';
+import { paths, type Route, useRoute } from './router.ts';
 
 function decode(part: string): string {
   try {
@@ -65,6 +65,9 @@ export function App() {
       <Main>{page(route)}</Main>
       <footer class="site-footer">
         <p>YourNet — posts are kept by every node; keys stay in your browser.</p>
+        <p>
+          <a href={paths.saved}>Saved in this browser: bookmarks and mutes</a>
+        </p>
       </footer>
     </>
   );

@@ -61,11 +61,6 @@ export function Header() {
               <li>
                 <NotificationsLink current={isCurrent(path, paths.notifications)} />
               </li>
-              <li>
-                <a href={paths.saved} aria-current={isCurrent(path, paths.saved) ? 'page' : undefined}>
-                  Saved
-                </a>
-              </li>
             </ul>
           </nav>
           <ThemeToggle />

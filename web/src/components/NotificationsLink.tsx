@@ -13,7 +13,6 @@ export function NotificationsLink({ current }: { current: boolean }) {
       Notifications
       {unread > 0 ? (
         <span class="unread-count" data-testid="unread-count">
-          {' '}
           {unread >= 30 ? '30+' : unread}
           <span class="visually-hidden"> unread</span>
         </span>
