@@ -9,6 +9,7 @@ import { parseProfile, profileContent } from '#core/social/profile.ts';
 import { HandleClaim } from '../components/HandleClaim.tsx';
 import { Avatar } from '../components/PostCard.tsx';
 import { PostListView, usePagedPosts } from '../components/PostList.tsx';
+import { RichText } from '../components/RichText.tsx';
 import { fingerprint } from '../lib/identity-format.ts';
 import { mutedList, setMuted, useLocalLists } from '../state/local-lists.ts';
 import { pendingAbout, pendingActions, useSocialVersion } from '../state/social.ts';
@@ -97,7 +98,7 @@ export default function PersonPage({ id }: { id: string }) {
           ) : null}
           {person?.profile?.bio !== undefined ? (
             <p class="bio" dir="auto">
-              {person.profile.bio}
+              <RichText text={person.profile.bio} />
             </p>
           ) : null}
           {person !== undefined ? (
