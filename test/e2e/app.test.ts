@@ -58,7 +58,8 @@ describe('web app against a node process', () => {
     await composer().getByRole('button', { name: 'Post' }).waitFor();
     await page.getByRole('button', { name: 'Request to mine' }).waitFor();
     await page.getByRole('button', { name: 'Resync' }).waitFor();
-    await page.getByText('regtest · block #0').waitFor();
+    // The header's status (the first-visit explainer quotes it too, inside the intro).
+    await page.getByRole('banner').getByText('regtest · block #0').waitFor();
   });
 
   it('a first-time visitor posts: a key is made in the browser, the post is signed and shows pending', async () => {
@@ -105,13 +106,15 @@ describe('web app against a node process', () => {
     );
     assert.equal(reply?.post.reply_to, myPostId);
     // The feed shows the conversation, not the fragment: no card of its own for the reply.
+    // (The parent's card holds the thread, so only a top-level card's own content counts.)
     assert.equal(
       await page
-        .locator('main .post-list > article.post')
+        .locator('main .post-list > article.post > .post-body > .content')
         .filter({ hasText: 'A reply in the thread' })
         .count(),
       0,
     );
+    assert.equal(await page.locator('main .post-list > article.post > .post-body > .content').count(), 1);
     await screenshot(page, 'thread-desktop');
   });
 

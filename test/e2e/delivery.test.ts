@@ -211,6 +211,13 @@ describe('app delivery: compression, speed, offline, search', () => {
       0,
     );
 
+    // The other pages are chunks of their own, cached by the worker at install: they open too.
+    await page.getByRole('link', { name: 'Explorer' }).click();
+    await page.getByRole('heading', { name: 'Explorer' }).waitFor();
+    await page.getByRole('link', { name: 'Your key' }).first().click();
+    await page.getByRole('heading', { name: 'Your key' }).waitFor();
+    await page.getByRole('link', { name: 'Feed', exact: true }).click();
+
     await context.setOffline(false);
     const deadline = Date.now() + 20_000;
     let arrived: FeedPage['items'] = [];

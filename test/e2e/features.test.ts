@@ -51,6 +51,8 @@ describe('app features: conversations, threads, onboarding, keys, recovery', () 
   let errors: string[];
   let rootId = '';
   let longId = '';
+  /** The replies' contents in the node's thread order (oldest first). */
+  let threadOrder: string[] = [];
 
   const topCards = () => page.locator('main .post-list > article.post');
   const card = (text: string) => topCards().filter({ hasText: text }).first();
@@ -65,7 +67,18 @@ describe('app features: conversations, threads, onboarding, keys, recovery', () 
     page = await context.newPage();
     errors = watchErrors(page);
     rootId = await submit(node.url, 'Root of a long conversation');
-    for (let i = 0; i < REPLIES; i++) await submit(node.url, `reply number ${i}`, { reply_to: rootId });
+    // Sent 11 at a time (one by one took ~20 s on a loaded machine): the node's thread order is
+    // then its arrival order, read back below, and the app must show exactly that order.
+    for (let i = 0; i < REPLIES; i += 11) {
+      const batch = Array.from({ length: Math.min(11, REPLIES - i) }, (_, j) => i + j);
+      await Promise.all(batch.map((n) => submit(node.url, `reply number ${n}`, { reply_to: rootId })));
+    }
+    threadOrder = (await feed(`&reply_to=${rootId}&after=0`)).map((item) => item.post.content);
+    assert.deepEqual(
+      [...threadOrder].sort(),
+      Array.from({ length: REPLIES }, (_, i) => `reply number ${i}`).sort(),
+      'the node has every reply once',
+    );
     await submit(node.url, 'A later top-level post');
     const lines = Array.from({ length: 400 }, (_, i) => `line ${i} of a very long post`);
     longId = await submit(node.url, lines.join('\n').slice(0, 10_000));
@@ -120,18 +133,15 @@ describe('app features: conversations, threads, onboarding, keys, recovery', () 
     await root.getByRole('button', { name: `Show ${REPLIES} replies` }).click();
     const thread = root.getByRole('region', { name: 'Replies' });
     const replies = thread.locator('article.post-nested');
-    await thread.getByText('reply number 49', { exact: true }).waitFor();
+    await thread.getByText(threadOrder[49]!, { exact: true }).waitFor();
     assert.equal(await replies.count(), 50);
     await thread.getByRole('button', { name: 'Load more replies (71 more)' }).click();
-    await thread.getByText('reply number 99', { exact: true }).waitFor();
+    await thread.getByText(threadOrder[99]!, { exact: true }).waitFor();
     await thread.getByRole('button', { name: 'Load more replies (21 more)' }).click();
-    await thread.getByText('reply number 120', { exact: true }).waitFor();
+    await thread.getByText(threadOrder[120]!, { exact: true }).waitFor();
     await thread.getByRole('button', { name: /Load more replies/ }).waitFor({ state: 'detached' });
     const texts = await replies.locator('.content').allTextContents();
-    assert.deepEqual(
-      texts,
-      Array.from({ length: REPLIES }, (_, i) => `reply number ${i}`),
-    );
+    assert.deepEqual(texts, threadOrder);
     await screenshot(page, 'features-thread-desktop', false);
   });
 
@@ -142,9 +152,9 @@ describe('app features: conversations, threads, onboarding, keys, recovery', () 
     await found.getByTestId('thread-link').click();
     await page.waitForURL(`${node.url}/post/${rootId}`);
     const thread = page.getByRole('region', { name: 'Replies' });
-    await thread.getByText('reply number 0', { exact: true }).waitFor();
+    await thread.getByText(threadOrder[0]!, { exact: true }).waitFor();
     await thread.getByRole('button', { name: 'Load more replies (71 more)' }).click();
-    await thread.getByText('reply number 99', { exact: true }).waitFor();
+    await thread.getByText(threadOrder[99]!, { exact: true }).waitFor();
   });
 
   it('a long post collapses with "Show more" in the feed and shows whole on its own page', async () => {

@@ -61,7 +61,7 @@ describe('standalone web app: refusals, node down and back', () => {
     const config = (await (await fetch(`${app.url}/config.json`)).json()) as { node: string };
     assert.equal(config.node, node.url);
     await page.goto(app.url);
-    await page.getByText('regtest · block #0 · 0 pending').waitFor();
+    await page.getByRole('banner').getByText('regtest · block #0 · 0 pending').waitFor();
     await composer().getByPlaceholder('Your name').fill('Bob');
     await write('posted through the standalone app');
     await page
@@ -121,7 +121,7 @@ describe('standalone web app: refusals, node down and back', () => {
   it('recovers by itself when the node returns', async () => {
     node = await startNodeProcess({ dataDir, port, args: nodeArgs });
     await banner().waitFor({ state: 'detached', timeout: 20_000 });
-    await page.getByText('regtest · block #0 · 2 pending').waitFor();
+    await page.getByRole('banner').getByText('regtest · block #0 · 2 pending').waitFor();
     await page
       .locator('main article.post')
       .filter({ hasText: 'posted through the standalone app' })

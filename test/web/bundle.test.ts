@@ -30,4 +30,24 @@ describe('web build output', () => {
     );
     assert.ok(total <= BUDGET, `JavaScript is ${total} bytes gzip, over ${BUDGET}`);
   });
+
+  it('loads no Ed25519 code with the first page; the service worker caches every chunk', () => {
+    const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+    const first = [...html.matchAll(/(?:src|href)="\/assets\/([\w.-]+\.js)"/g)].map((match) => match[1]!);
+    assert.ok(first.length > 0);
+    // The Ed25519 field prime (2^255 - 19), in every build of @noble/curves' Ed25519.
+    const prime = '7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed';
+    for (const name of first) {
+      assert.ok(!readFileSync(join(DIST, 'assets', name), 'utf8').includes(prime), `${name} holds Ed25519`);
+    }
+    const chunks = readdirSync(join(DIST, 'assets')).filter((name) => /\.(js|css)$/.test(name));
+    assert.ok(
+      chunks.some((name) => readFileSync(join(DIST, 'assets', name), 'utf8').includes(prime)),
+      'the Ed25519 code is a chunk of its own',
+    );
+    const worker = readFileSync(join(DIST, 'sw.js'), 'utf8');
+    const listed = JSON.parse(/const BUILD_ASSETS = (\[.*?\]);/.exec(worker)?.[1] ?? '[]') as string[];
+    assert.deepEqual([...listed].sort(), chunks.map((name) => `/assets/${name}`).sort());
+    assert.doesNotMatch(worker, /const VERSION = 'dev';/);
+  });
 });

@@ -15,7 +15,7 @@ describe('web stamping', () => {
     const bits = bitsForWork(256n);
     const ground = grindStamp(draft, bits, nobleCrypto, { count: 1_000_000 });
     assert.ok(ground.found);
-    const signed = signDraft(identity, draft, 1_700_000_000_000, ground.stamp);
+    const signed = signDraft(nobleCrypto, identity, draft, 1_700_000_000_000, ground.stamp);
     assert.ok(signed.ok);
     assert.deepEqual(signed.post.stamp, ground.stamp);
     assert.ok(validatePost(signed.post, nobleCrypto).ok);
@@ -31,7 +31,13 @@ describe('web stamping', () => {
     const bits = bitsForWork(1n << 16n);
     const ground = grindStamp(draft, bits, nobleCrypto, { count: 4_000_000 });
     assert.ok(ground.found);
-    const changed = signDraft(identity, { ...draft, content: 'hello!' }, 1_700_000_000_000, ground.stamp);
+    const changed = signDraft(
+      nobleCrypto,
+      identity,
+      { ...draft, content: 'hello!' },
+      1_700_000_000_000,
+      ground.stamp,
+    );
     // The form check (checkPost) runs the stamp check: 1 in 2^16 that the old nonce still meets it.
     assert.equal(changed.ok, false);
   });
@@ -45,13 +51,13 @@ describe('web stamping', () => {
       },
       () => 4,
     );
-    assert.equal(rate.estimate(), 400_000);
-    assert.equal(rate.estimate(), 400_000);
+    assert.equal(rate.estimate(nobleCrypto), 400_000);
+    assert.equal(rate.estimate(nobleCrypto), 400_000);
     assert.equal(probes, 1, 'the probe runs once');
     rate.observe(10, 0.01);
-    assert.equal(rate.estimate(), 400_000, 'a lucky run too short to time is ignored');
+    assert.equal(rate.estimate(nobleCrypto), 400_000, 'a lucky run too short to time is ignored');
     rate.observe(1_000_000, 2);
-    assert.equal(rate.estimate(), 500_000);
+    assert.equal(rate.estimate(nobleCrypto), 500_000);
   });
 
   it('says the expected time in words', () => {

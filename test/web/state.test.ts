@@ -165,7 +165,7 @@ describe('web state: live events and new posts', () => {
 
   it('signs a new post whose id is the protocol id, shown pending at once', () => {
     const identity = newIdentity(nobleCrypto);
-    const signed = signNewPost(identity, 'alice', 'hello', 'f'.repeat(64), 1_700_000_000_123);
+    const signed = signNewPost(nobleCrypto, identity, 'alice', 'hello', 'f'.repeat(64), 1_700_000_000_123);
     assert.ok(signed.ok);
     const checked = validatePost(signed.post, nobleCrypto);
     assert.ok(checked.ok, 'the node would accept its form and signature');
@@ -179,7 +179,7 @@ describe('web state: live events and new posts', () => {
   });
 
   it('refuses a post the node would refuse for its form, in words', () => {
-    const signed = signNewPost(newIdentity(nobleCrypto), 'alice', '', undefined, Date.now());
+    const signed = signNewPost(nobleCrypto, newIdentity(nobleCrypto), 'alice', '', undefined, Date.now());
     assert.equal(signed.ok, false);
     if (!signed.ok) assert.ok(signed.message.length > 0);
   });

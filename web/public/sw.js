@@ -1,6 +1,7 @@
 // The YourNet app's service worker (hand-written, registered by web/src/main.tsx):
-// - the app shell (index.html, its hashed bundles, icons, manifest) is cached at install, so the
-//   app opens without a network; navigations are network-first with the cached shell behind;
+// - the app shell (index.html, every hashed bundle of the build, the lazily loaded pages and the
+//   key code included, icons, manifest) is cached at install, so the app opens, and every page
+//   works, without a network; navigations are network-first with the cached shell behind;
 // - the first page of the feed (GET /api/v1/posts without a cursor or filter) is network-first
 //   with the last answer kept, so the last feed stays readable offline;
 // - a post the node cannot be reached for (POST /api/v1/posts failing at the network level) goes
@@ -10,9 +11,13 @@
 //   outbox once the node answered it, and a repeat is harmless (the post id makes it idempotent).
 // Nothing else is touched: the event stream, admin actions and other pages go to the network.
 
-const VERSION = 'v1';
+// Both written by the build (web/vite.config.ts, swAssets): the build's id and its /assets/ files.
+// A new build is a new worker with a new shell cache; the old one is dropped once it activates.
+const VERSION = 'dev';
+const BUILD_ASSETS = [];
 const SHELL = `yournet-shell-${VERSION}`;
-const DATA = `yournet-data-${VERSION}`;
+// The last feed and stamp policy outlive builds.
+const DATA = 'yournet-data-v1';
 const ROOT_FILES = ['/manifest.webmanifest', '/favicon.svg', '/icon.svg', '/icon-192.png', '/icon-512.png'];
 const OUTBOX_DB = 'yournet-outbox';
 const OUTBOX = 'posts';
@@ -69,12 +74,12 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-/** index.html and everything it links from /assets/, plus the root files. */
+/** index.html, everything it links from /assets/ and the build's other chunks, the root files. */
 async function cacheShell() {
   const cache = await caches.open(SHELL);
   const index = await fetch('/', { cache: 'reload' });
   if (!index.ok) throw new Error(`index.html: ${index.status}`);
-  const assets = [...assetPaths(await index.clone().text())];
+  const assets = [...new Set([...assetPaths(await index.clone().text()), ...BUILD_ASSETS])];
   await cache.put('/', index);
   await Promise.all([...assets, ...ROOT_FILES].map((path) => cache.add(path).catch(() => undefined)));
 }
@@ -113,9 +118,14 @@ async function refreshShell(response) {
   }
 }
 
+// The node answers assets with `Vary: Origin, Accept-Encoding`: a module loaded by import()
+// carries an Origin header that the install's cache.add() request did not, so a match that
+// honours Vary misses and a lazily loaded page fails offline. The body is the same either way.
+const ANY_VARY = { ignoreVary: true };
+
 /** Hashed file names never change content: the cache is always right. */
 async function cacheFirst(request) {
-  const cached = await caches.match(request, { cacheName: SHELL });
+  const cached = await caches.match(request, { cacheName: SHELL, ...ANY_VARY });
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok) {
@@ -134,7 +144,7 @@ async function networkFirst(request, cacheName) {
     }
     return response;
   } catch (error) {
-    const cached = await caches.match(request, { cacheName });
+    const cached = await caches.match(request, { cacheName, ...ANY_VARY });
     if (cached) return cached;
     throw error;
   }

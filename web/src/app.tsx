@@ -1,11 +1,19 @@
 import { Header, Main, NotFound, OfflineBanner } from './components/Layout.tsx';
-import { lazyComponent } from './lib/lazy.tsx';
-import { BlockPage, Explorer, PendingPage } from './pages/Explorer.tsx';
+import { lazy } from './lib/lazy.tsx';
 import { Home } from './pages/Home.tsx';
-import { NamePage, SearchPage } from './pages/People.tsx';
-import { PostPage } from './pages/PostPage.tsx';
-import { IdentityPage, SettingsPage } from './pages/Settings.tsx';
 import { paths, type Route, useRoute } from './router.ts';
+
+// Home is the first page; every other page is a chunk of its own, fetched when first shown (and
+// cached by the service worker at install, so they open offline too).
+const loading = <p class="muted">Loading…</p>;
+const PostPage = lazy(() => import('./pages/PostPage.tsx').then((m) => m.PostPage), loading);
+const BlockPage = lazy(() => import('./pages/Explorer.tsx').then((m) => m.BlockPage), loading);
+const Explorer = lazy(() => import('./pages/Explorer.tsx').then((m) => m.Explorer), loading);
+const PendingPage = lazy(() => import('./pages/Explorer.tsx').then((m) => m.PendingPage), loading);
+const NamePage = lazy(() => import('./pages/People.tsx').then((m) => m.NamePage), loading);
+const SearchPage = lazy(() => import('./pages/People.tsx').then((m) => m.SearchPage), loading);
+const IdentityPage = lazy(() => import('./pages/Settings.tsx').then((m) => m.IdentityPage), loading);
+const SettingsPage = lazy(() => import('./pages/Settings.tsx').then((m) => m.SettingsPage), loading);
 
 function decode(part: string): string {
   try {
@@ -15,11 +23,10 @@ function decode(part: string): string {
   }
 }
 
-// The social pages load with their own chunks (the first page stays small).
-const loading = <p class="muted">Loading…</p>;
-const PersonPage = lazyComponent(() => import('./pages/Person.tsx'), loading);
-const NotificationsPage = lazyComponent(() => import('./pages/Notifications.tsx'), loading);
-const SavedPage = lazyComponent(() => import('./pages/Saved.tsx'), loading);
+// The social pages (issue 11): the person page replaces the author page.
+const PersonPage = lazy(() => import('./pages/Person.tsx').then((m) => m.default), loading);
+const NotificationsPage = lazy(() => import('./pages/Notifications.tsx').then((m) => m.default), loading);
+const SavedPage = lazy(() => import('./pages/Saved.tsx').then((m) => m.default), loading);
 
 function page(route: Route) {
   const [, first = '', second = ''] = route.path.split('/');

@@ -15,9 +15,23 @@ render(<App />, root);
 // offline sent when the node answers again. Built app only: the dev server reloads by itself.
 const built = (import.meta as { env?: { PROD?: boolean } }).env?.PROD === true;
 if (built && 'serviceWorker' in navigator) {
-  // After the first paint's work, so it never competes with the first post on screen.
+  // Its install fetches every chunk of the build: only once the page has loaded and the feed's
+  // first page is in (or has failed, or 5 s passed), so on a slow link it never competes with
+  // the first post on screen.
+  const register = () => void navigator.serviceWorker.register('/sw.js').catch(() => undefined);
   addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+    const feedIn = () => store.state.feed.loaded || store.state.feed.error !== undefined;
+    if (feedIn()) return register();
+    let unsubscribe = (): void => undefined;
+    const once = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      register();
+    };
+    const timer = setTimeout(once, 5_000);
+    unsubscribe = store.subscribe(() => {
+      if (feedIn()) once();
+    });
   });
   addEventListener('online', () => navigator.serviceWorker.controller?.postMessage({ type: 'flush' }));
 }

@@ -38,6 +38,7 @@ export function chainworkHex(work: bigint): string {
 /** Block index, bodies and the best chain: prepared statements over the schema. */
 export class BlockStore {
   private readonly getStmt;
+  private readonly hasStmt;
   private readonly insertStmt;
   private readonly insertPostStmt;
   private readonly postSeqsStmt;
@@ -58,6 +59,7 @@ export class BlockStore {
 
   constructor(db: Db) {
     this.getStmt = db.prepare<[string], BlockRow>('SELECT * FROM blocks WHERE hash = ?');
+    this.hasStmt = db.prepare<[string], number>('SELECT 1 FROM blocks WHERE hash = ?').pluck();
     this.insertStmt = db.prepare(
       `INSERT INTO blocks (hash, previous_hash, height, version, merkle_root, timestamp, bits, nonce,
          chainwork, status, post_count, size, received_at)
@@ -124,7 +126,7 @@ export class BlockStore {
   }
 
   has(hash: string): boolean {
-    return this.getStmt.get(hash) !== undefined;
+    return this.hasStmt.get(hash) !== undefined;
   }
 
   /** Stores a block's index entry and the seqs of its posts, in order. */

@@ -5,6 +5,11 @@ import { MESSAGE_AT, PUBLIC_KEY_AT, RECORD_BYTES } from './shared.ts';
 export interface BulkSignatureVerifier {
   /** Records of shared.ts's layout in; one byte per record out, 1 when the signature verifies. */
   verifyRecords(records: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Verifies one waiting part of earlier verifyRecords calls on the calling thread; false when
+   * nothing waits. Lets a caller that would only wait for the workers help them instead.
+   */
+  verifyQueuedHere?(): boolean;
 }
 
 /**

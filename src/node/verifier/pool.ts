@@ -38,6 +38,12 @@ const COALESCE_MS = 1;
  * (cheap) scavenges and keeps the node's resident memory lower during sync.
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
+/**
+ * Bulk chunks (verifyRecords) in flight per worker: two, so a worker always has the next at hand
+ * while the pool waits for an answer; the others wait in the pool, where the calling thread can
+ * take them (verifyQueuedHere) instead of idling.
+ */
+const BULK_IN_FLIGHT = 2;
 /** A slot whose worker died this many times in a row without answering is not restarted. */
 const MAX_FAILURES = 3;
 
@@ -60,7 +66,15 @@ interface Slot {
   readonly outstanding: Map<number, Batch>;
   /** Records in the outstanding batches. */
   load: number;
+  /** Of the outstanding batches, how many are bulk chunks (verifyRecords). */
+  bulk: number;
   failures: number;
+}
+
+/** A chunk of a verifyRecords call waiting in the pool for a worker or the calling thread. */
+interface BulkChunk {
+  readonly records: Uint8Array;
+  readonly settle: (results: Uint8Array) => void;
 }
 
 function workerUrl(): URL {
@@ -77,6 +91,8 @@ export class SignatureVerifierPool {
   readonly workerCount: number;
   private readonly slots: Slot[];
   private queue: Request[] = [];
+  /** Chunks of verifyRecords not sent to a worker yet, oldest first. */
+  private bulk: BulkChunk[] = [];
   private scheduled = false;
   private coalesceTimer: NodeJS.Timeout | undefined;
   private nextBatch = 1;
@@ -94,6 +110,7 @@ export class SignatureVerifierPool {
       worker: undefined,
       outstanding: new Map(),
       load: 0,
+      bulk: 0,
       failures: 0,
     }));
     for (const slot of this.slots) this.spawn(slot);
@@ -118,10 +135,11 @@ export class SignatureVerifierPool {
   /**
    * Verifies many signatures at once (a sync batch's posts), given as records of
    * {@link RECORD_BYTES} (signature, 32-byte message, public key; see shared.ts): one byte per
-   * record, 1 when valid, the same answers as {@link verify}. They go out at once, in batches of
-   * at most MAX_BATCH spread over the workers, without waiting for earlier answers, so a worker
-   * works through them while the calling thread is busy elsewhere (requests from
-   * {@link verify} wait behind them). One buffer, not an object per signature: sync keeps
+   * record, 1 when valid, the same answers as {@link verify}. They are cut into chunks of at most
+   * MAX_BATCH that go to the workers BULK_IN_FLIGHT at a time each, so a worker works through
+   * them while the calling thread is busy elsewhere, and the calling thread can take the waiting
+   * ones when it has nothing else to do ({@link verifyQueuedHere}). Requests from {@link verify}
+   * wait behind at most BULK_IN_FLIGHT chunks. One buffer, not an object per signature: sync keeps
    * batches waiting, and every object that waits ends up in V8's old generation.
    */
   verifyRecords(records: Uint8Array): Promise<Uint8Array> {
@@ -142,11 +160,42 @@ export class SignatureVerifierPool {
           results.set(answers, first);
           if (--remaining === 0) resolve(results);
         };
-        const slot = this.leastLoaded(true);
-        if (slot === undefined) settle(this.verifyRecordsHere(chunk));
-        else this.send(slot, chunk, settle);
+        this.bulk.push({ records: chunk, settle });
       }
+      this.pumpBulk();
     });
+  }
+
+  /**
+   * Verifies the oldest waiting bulk chunk on the calling thread (at most MAX_BATCH signatures, a
+   * few tens of ms); false when none waits. For a caller that would otherwise wait for the
+   * workers: on 2 cores the pool has one worker, and sync's main thread idled a fifth of the time
+   * waiting for it.
+   */
+  verifyQueuedHere(): boolean {
+    const chunk = this.bulk.shift();
+    if (chunk === undefined) return false;
+    chunk.settle(this.verifyRecordsHere(chunk.records));
+    return true;
+  }
+
+  /** Sends waiting bulk chunks to the workers with fewer than BULK_IN_FLIGHT of them. */
+  private pumpBulk(): void {
+    if (this.bulk.length === 0) return;
+    if (!this.slots.some((slot) => slot.worker !== undefined)) {
+      while (this.verifyQueuedHere()) {}
+      return;
+    }
+    for (const slot of this.slots) {
+      while (slot.worker !== undefined && slot.bulk < BULK_IN_FLIGHT && this.bulk.length > 0) {
+        const chunk = this.bulk.shift()!;
+        slot.bulk++;
+        this.send(slot, chunk.records, (results) => {
+          slot.bulk--;
+          chunk.settle(results);
+        });
+      }
+    }
   }
 
   /** Stops the workers; verifications still running finish on the calling thread. */
@@ -163,6 +212,7 @@ export class SignatureVerifierPool {
       this.verifyHere(slot);
     }
     this.verifyQueueHere();
+    while (this.verifyQueuedHere()) {}
     await Promise.all(exits);
   }
 
@@ -214,11 +264,14 @@ export class SignatureVerifierPool {
     slot.worker!.postMessage(message, [copy.buffer]);
   }
 
-  /** The live worker with the fewest records in flight (and room for another batch, unless `anyRoom`). */
-  private leastLoaded(anyRoom = false): Slot | undefined {
+  /**
+   * The live worker with the fewest records in flight and room for another batch of requests
+   * (bulk chunks do not count: requests queue behind at most BULK_IN_FLIGHT of them).
+   */
+  private leastLoaded(): Slot | undefined {
     let best: Slot | undefined;
     for (const slot of this.slots) {
-      if (slot.worker === undefined || (!anyRoom && slot.outstanding.size >= MAX_IN_FLIGHT)) continue;
+      if (slot.worker === undefined || slot.outstanding.size - slot.bulk >= MAX_IN_FLIGHT) continue;
       if (best === undefined || slot.load < best.load) best = slot;
     }
     return best;
@@ -239,6 +292,7 @@ export class SignatureVerifierPool {
       slot.failures = 0;
       sent.settle(results);
       this.dispatch();
+      this.pumpBulk();
     });
     // Without an 'error' listener a worker's uncaught exception would take the node down; 'exit' follows.
     worker.on('error', () => undefined);
@@ -249,6 +303,7 @@ export class SignatureVerifierPool {
       this.verifyHere(slot);
       if (!this.closed && slot.failures < MAX_FAILURES) this.spawn(slot);
       this.sendBatches();
+      this.pumpBulk();
     });
   }
 
@@ -257,6 +312,7 @@ export class SignatureVerifierPool {
     const batches = [...slot.outstanding.values()];
     slot.outstanding.clear();
     slot.load = 0;
+    slot.bulk = 0;
     for (const sent of batches) sent.settle(this.verifyRecordsHere(sent.records));
   }
 

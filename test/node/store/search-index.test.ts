@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { REGTEST } from '#core/params.ts';
 import { type Post, postSize } from '#core/post.ts';
 import type { Db } from '#node/store/database.ts';
-import { StoreMaintenance, WAL_BACKSTOP_PAGES } from '#node/store/maintenance.ts';
+import { CHECKPOINT_SPACING, StoreMaintenance, WAL_BACKSTOP_PAGES } from '#node/store/maintenance.ts';
 import { MIGRATIONS } from '#node/store/schema.ts';
 import { FTS_BATCH, FTS_INDEXED_SEQ_KEY } from '#node/store/search-index.ts';
 import { Store } from '#node/store/store.ts';
@@ -222,6 +222,30 @@ describe('StoreMaintenance', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('spaces timer checkpoints by their own cost: the next waits CHECKPOINT_SPACING times as long', () => {
+    const { store } = testChain();
+    const maintenance = new StoreMaintenance(store.database, store.searchIndex, {
+      tickMs: 60_000,
+      checkpointMs: 0,
+    });
+    let checkpoints = 0;
+    const real = maintenance.checkpoint.bind(maintenance);
+    maintenance.checkpoint = () => {
+      checkpoints++;
+      const until = performance.now() + 5; // a checkpoint that takes 5 ms, as under a heavy write load
+      while (performance.now() < until) {}
+      return real();
+    };
+    // Pretend the journal is a WAL (the in-memory test store has none).
+    (maintenance as unknown as { wal: boolean }).wal = true;
+    maintenance.tick(Date.now());
+    assert.equal(checkpoints, 1);
+    maintenance.tick(Date.now() + 2 * CHECKPOINT_SPACING); // well under 20 × 5 ms later
+    assert.equal(checkpoints, 1, 'too soon after a 5 ms checkpoint');
+    maintenance.tick(Date.now() + 1000);
+    assert.equal(checkpoints, 2, 'due once CHECKPOINT_SPACING × its duration has passed');
   });
 
   it('a tick never runs inside a transaction, and stops itself once the database is closed', () => {

@@ -56,6 +56,21 @@ describe('SignatureVerifierPool.verifyRecords and verifyBlockSignatures', () => 
     assert.deepEqual([...(await pool.verifyRecords(input))], valid);
   });
 
+  it('lets the calling thread verify the chunks waiting for a worker, with the same answers', async () => {
+    const pool = open(1);
+    const { records: input, valid } = records(256 * 5); // five chunks: two go to the worker, three wait
+    const pending = pool.verifyRecords(input);
+    let here = 0;
+    while (pool.verifyQueuedHere()) here++;
+    assert.equal(here, 3, "the three chunks beyond the worker's two were taken here");
+    assert.equal(pool.verifyQueuedHere(), false);
+    assert.deepEqual([...(await pending)], valid);
+    // A request made meanwhile is answered by the worker, not starved by bulk work.
+    const key = nodeCrypto.sha256(utf8('single'));
+    const message = nodeCrypto.sha256(utf8('single message'));
+    assert.equal(await pool.verify(nodeCrypto.sign(message, key), message, nodeCrypto.publicKey(key)), true);
+  });
+
   it('verifyBlockSignatures returns the (id, signature) pairs that verified, and only those', async () => {
     const pool = open(1);
     const { chain } = testChain();

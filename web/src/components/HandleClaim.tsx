@@ -6,9 +6,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { toHex } from '#core/bytes.ts';
-import { nobleCrypto } from '#core/crypto-noble.ts';
 import { isValidName, nameCommitment } from '#core/social/names.ts';
 import { NAME_PARAMS } from '#core/social/params.ts';
+import { loadCrypto } from '../lib/ed25519.ts';
 import { storage } from '../lib/storage.ts';
 import { sendAction } from '../state/social-actions.ts';
 import { store, useStore } from '../store.ts';
@@ -103,11 +103,11 @@ export function HandleClaim({ pubkey, onHeld }: { pubkey: string; onHeld: () => 
     }
     setBusy(true);
     const salt = toHex(crypto.getRandomValues(new Uint8Array(32)));
-    const result = await sendAction(
-      'name_commit',
-      'name_commit',
-      nameCommitment(wanted, pubkey, salt, nobleCrypto),
-    );
+    const port = await loadCrypto().catch(() => undefined);
+    const result =
+      port === undefined
+        ? ({ ok: false, message: 'The signing code could not be loaded.' } as const)
+        : await sendAction('name_commit', 'name_commit', nameCommitment(wanted, pubkey, salt, port));
     setBusy(false);
     if (!result.ok) return setMessage(result.message);
     setMessage('');

@@ -5,11 +5,11 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { lazyComponent } from '../lib/lazy.tsx';
+import { lazy } from '../lib/lazy.tsx';
 import { storage } from '../lib/storage.ts';
 
-const FollowingTimeline = lazyComponent(
-  () => import('../pages/Following.tsx'),
+const FollowingTimeline = lazy(
+  () => import('../pages/Following.tsx').then((m) => m.default),
   <p class="muted">Loading…</p>,
 );
 

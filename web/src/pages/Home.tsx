@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Composer } from '../components/Composer.tsx';
 import { HomeTabs } from '../components/HomeTabs.tsx';
 import { Intro, KeyNotice, UnlockPrompt } from '../components/Onboarding.tsx';
@@ -11,6 +11,24 @@ import { store, useStore } from '../store.ts';
 /** What Resync says: nothing yet, working, or where the node stands once done. */
 type SyncFeedback = { state: 'idle' } | { state: 'syncing' } | { state: 'done'; at: number };
 
+/** The longest the Composer waits for the feed's first page before it renders anyway. */
+const COMPOSER_WAIT_MS = 1_000;
+
+/**
+ * True once the Composer may render: the task after the feed's first page is on screen (or has
+ * failed), at the latest COMPOSER_WAIT_MS after the page opened. On a slow phone its first
+ * render costs ~95 ms; spent after the first posts are shown, not before them.
+ */
+function useComposerTurn(feedShown: boolean): boolean {
+  const [turn, setTurn] = useState(feedShown);
+  useEffect(() => {
+    if (turn) return;
+    const timer = setTimeout(() => setTurn(true), feedShown ? 0 : COMPOSER_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [turn, feedShown]);
+  return turn;
+}
+
 /**
  * The tutorial's page, kept: the form, "Request to mine" (when this node takes the request from
  * this browser), "Resync" (with feedback), and the conversations: top-level posts with their
@@ -21,6 +39,7 @@ export function Home() {
   const { mining } = app;
   const [sync, setSync] = useState<SyncFeedback>({ state: 'idle' });
   const access = mineAvailability(app.mineAccess);
+  const composerTurn = useComposerTurn(app.feed.loaded || app.feed.error !== undefined);
   const resync = async () => {
     setSync({ state: 'syncing' });
     await store.resync();
@@ -33,7 +52,7 @@ export function Home() {
       <Intro />
       <UnlockPrompt />
       <section class="card" aria-label="Write a post">
-        <Composer />
+        {composerTurn ? <Composer /> : <div class="composer-placeholder" />}
       </section>
       <KeyNotice />
       <section class="toolbar" aria-label="Node actions">

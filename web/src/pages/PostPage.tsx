@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { nobleCrypto } from '#core/crypto-noble.ts';
+import type { CryptoPort } from '#core/crypto.ts';
 import type { BlockDetail, PostDetail } from '../api.ts';
 import { KeyNotice, UnlockPrompt } from '../components/Onboarding.tsx';
 import { PostCard, Thread } from '../components/PostCard.tsx';
+import { loadCrypto } from '../lib/ed25519.ts';
 import { absoluteTime } from '../lib/format.ts';
 import { type Check, checkInclusion, checkPost } from '../lib/verify.ts';
 import { paths } from '../router.ts';
@@ -14,8 +15,21 @@ export function PostPage({ id }: { id: string }) {
   const [detail, setDetail] = useState<PostDetail | undefined>();
   const [block, setBlock] = useState<BlockDetail | undefined>();
   const [error, setError] = useState<string | undefined>();
+  // The signature check's code, loaded with the page (not with the app's first page).
+  const [crypto, setCrypto] = useState<CryptoPort | undefined>();
   const live = app.feed.items.find((item) => item.id === id);
   const liveStatus = live?.status;
+
+  useEffect(() => {
+    let cancelled = false;
+    loadCrypto().then(
+      (port) => !cancelled && setCrypto(() => port),
+      (err: unknown) => !cancelled && setError(`The checks could not be loaded: ${(err as Error).message}`),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
 
   useEffect(() => {
     let cancelled = false;
@@ -49,10 +63,10 @@ export function PostPage({ id }: { id: string }) {
   }
   if (!detail) return <p class="muted">Loading the post…</p>;
   const view = live && live.status === detail.status ? { ...detail, ...live } : detail;
-  const checks: Check[] = checkPost(detail.id, detail.post, nobleCrypto);
-  if (detail.proof && detail.merkle_root && block)
+  const checks: Check[] = crypto ? checkPost(detail.id, detail.post, crypto) : [];
+  if (crypto && detail.proof && detail.merkle_root && block)
     checks.push(...checkInclusion(detail.id, detail.proof, detail.merkle_root, block));
-  const allOk = checks.every((check) => check.ok);
+  const allOk = crypto !== undefined && checks.every((check) => check.ok);
   return (
     <>
       <h2 class="page-title">Post</h2>
@@ -62,6 +76,7 @@ export function PostPage({ id }: { id: string }) {
       <section class="card" aria-labelledby="verify-title">
         <h3 id="verify-title">Checked in your browser</h3>
         <ul class="checks" data-testid="checks" data-all-ok={allOk}>
+          {crypto === undefined ? <li class="check-none">Checking…</li> : null}
           {checks.map((check) => (
             <li key={check.name} class={check.ok ? 'check-ok' : 'check-bad'} data-check={check.name}>
               <span class="check-mark" aria-hidden="true">

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
-import { nobleCrypto } from '#core/crypto-noble.ts';
 import { downloadKeyFile, UnlockPrompt } from '../components/Onboarding.tsx';
+import { loadCrypto } from '../lib/ed25519.ts';
 import { fingerprint, nameProblem, newIdentity, parseKeyFile } from '../lib/identity-format.ts';
 import { normalizeNodeUrl } from '../lib/node-url.ts';
 import { paths } from '../router.ts';
@@ -9,6 +9,8 @@ import { store, useStore } from '../store.ts';
 
 /** Shortest passphrase accepted: PBKDF2 slows guessing, it cannot save a 4-letter word. */
 const MIN_PASSPHRASE = 8;
+/** The key code is a chunk of its own (web/src/lib/ed25519.ts): offline before it was cached. */
+const KEY_CODE_MISSING = 'The key code could not be loaded: is the node reachable?';
 
 /** Your key: fingerprint, display name, export and import. The key never leaves the browser. */
 export function IdentityPage() {
@@ -49,7 +51,9 @@ export function IdentityPage() {
     if (!file) return;
     if (file.size > 10_000)
       return setMessage({ kind: 'error', text: 'This file is too large to be a key file.' });
-    const parsed = parseKeyFile(await file.text(), nobleCrypto);
+    const crypto = await loadCrypto().catch(() => undefined);
+    if (!crypto) return setMessage({ kind: 'error', text: KEY_CODE_MISSING });
+    const parsed = parseKeyFile(await file.text(), crypto);
     if (!parsed.ok) return setMessage({ kind: 'error', text: parsed.message });
     if (identity && identity.publicKey !== parsed.identity.publicKey) {
       setPendingImport(parsed);
@@ -102,7 +106,12 @@ export function IdentityPage() {
               <button
                 type="button"
                 class="primary"
-                onClick={() => store.setIdentity(newIdentity(nobleCrypto))}
+                onClick={() =>
+                  void loadCrypto().then(
+                    (crypto) => store.setIdentity(newIdentity(crypto)),
+                    () => setMessage({ kind: 'error', text: KEY_CODE_MISSING }),
+                  )
+                }
               >
                 Create a key
               </button>

@@ -5,8 +5,10 @@
  * switching node) live here, each as one batch so components see one change.
  */
 
+import type { CryptoPort } from '#core/crypto.ts';
 import { bitsForWork } from '#core/stamp.ts';
 import { ApiError, type BlockSummary, type NodeApi, type PostView } from '../api.ts';
+import { loadCrypto } from '../lib/ed25519.ts';
 import type { Identity } from '../lib/identity-format.ts';
 import { storage } from '../lib/storage.ts';
 import { ConnectionStore } from './connection.ts';
@@ -223,7 +225,14 @@ export class AppStore {
     replyTo?: string,
     options: PublishOptions = {},
   ): Promise<PublishResult> {
-    const identity = this.identity.ensure();
+    let crypto: CryptoPort;
+    let identity: Identity | undefined;
+    try {
+      crypto = await loadCrypto();
+      identity = await this.identity.ensure();
+    } catch (error) {
+      return { ok: false, message: `The signing code could not be loaded: ${(error as Error).message}` };
+    }
     if (identity === undefined) {
       return { ok: false, message: 'Your key is locked: unlock it with your passphrase first.' };
     }
@@ -231,7 +240,7 @@ export class AppStore {
     const now = Date.now();
     const draft = draftPost(identity, name, content, replyTo, now);
     // The form check first, so a post the node would refuse costs no work.
-    let signed = signDraft(identity, draft, now);
+    let signed = signDraft(crypto, identity, draft, now);
     if (!signed.ok) return signed;
     let work: number;
     try {
@@ -241,14 +250,14 @@ export class AppStore {
     }
     if (work > 0) {
       const bits = bitsForWork(BigInt(work));
-      options.onStamping?.({ work, seconds: expectedSeconds(bits, hashRate.estimate()) });
+      options.onStamping?.({ work, seconds: expectedSeconds(bits, hashRate.estimate(crypto)) });
       try {
         const stamped = await stampInWorkers(draft, bits, {
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         });
         hashRate.observe(stamped.hashes, stamped.seconds);
-        signed = signDraft(identity, draft, now, stamped.stamp);
+        signed = signDraft(crypto, identity, draft, now, stamped.stamp);
       } catch (error) {
         if (error instanceof DOMException && error.name === 'AbortError') {
           return { ok: false, cancelled: true, message: 'Stamping cancelled: the post was not sent.' };

@@ -50,6 +50,8 @@ export class ConnectionStore implements Session {
   private readonly write: Writer<AppState, Owned>;
   private events: EventSource | undefined;
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Status requests under way (failed() leaves the verdict to them). */
+  private statusChecks = 0;
   private readonly backoff = new Backoff();
 
   constructor(
@@ -93,16 +95,18 @@ export class ConnectionStore implements Session {
     });
   }
 
-  /** Fetches the latest state: status, then the newest posts; reopens the event stream. */
+  /**
+   * Fetches the latest state: the status and the newest posts side by side (both preloaded with
+   * the page when this node serves the app: no round trip between them); reopens the event
+   * stream. Unreachable, the feed still shows the last one the browser kept (the service
+   * worker's copy).
+   */
   async resync(): Promise<void> {
     const generation = this.generation;
     this.write({ syncing: true });
     try {
-      const ok = await this.checkStatus();
-      if (generation !== this.generation) return;
-      // Unreachable: still show the last feed the browser kept (the service worker's copy).
-      if (!ok) return await this.hooks.loadLatest();
-      await this.hooks.loadLatest();
+      const [ok] = await Promise.all([this.checkStatus(), this.hooks.loadLatest()]);
+      if (generation !== this.generation || !ok) return;
       this.openEvents();
       this.write({ lastSync: Date.now() });
     } finally {
@@ -114,6 +118,7 @@ export class ConnectionStore implements Session {
   async checkStatus(): Promise<boolean> {
     const generation = this.generation;
     if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.statusChecks++;
     try {
       const status = await this.api.status();
       if (generation !== this.generation) return false;
@@ -131,11 +136,19 @@ export class ConnectionStore implements Session {
       if (generation !== this.generation) return false;
       this.goOffline(error);
       return false;
+    } finally {
+      this.statusChecks--;
     }
   }
 
   failed(error: unknown): string {
-    if (error instanceof ApiError && error.kind === 'network' && this.state.connection !== 'offline') {
+    // A status check under way decides (once: one backoff step per failed round, not two).
+    if (
+      error instanceof ApiError &&
+      error.kind === 'network' &&
+      this.state.connection !== 'offline' &&
+      this.statusChecks === 0
+    ) {
       this.goOffline(error);
     }
     return error instanceof Error ? error.message : String(error);

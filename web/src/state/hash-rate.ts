@@ -3,7 +3,7 @@
  * probe on first use (one core, scaled by the core count), replaced by what each real stamping
  * run measured (all workers together), which is the figure that counts.
  */
-import { nobleCrypto } from '#core/crypto-noble.ts';
+import type { CryptoPort } from '#core/crypto.ts';
 import type { Post } from '#core/post.ts';
 import { bitsForWork, grindStamp, stampDigest } from '#core/stamp.ts';
 
@@ -18,10 +18,10 @@ export function deviceCores(): number {
 }
 
 /** Hashes per second of one probe on this thread. */
-export function probeHashRate(now: () => number = () => performance.now()): number {
-  const digest = stampDigest(PROBE_POST, nobleCrypto);
+export function probeHashRate(crypto: CryptoPort, now: () => number = () => performance.now()): number {
+  const digest = stampDigest(PROBE_POST, crypto);
   const started = now();
-  grindStamp(PROBE_POST, PROBE_BITS, nobleCrypto, { count: PROBE_HASHES }, digest);
+  grindStamp(PROBE_POST, PROBE_BITS, crypto, { count: PROBE_HASHES }, digest);
   const seconds = Math.max(1e-4, (now() - started) / 1000);
   return PROBE_HASHES / seconds;
 }
@@ -30,13 +30,13 @@ export class HashRate {
   private measured: number | undefined;
 
   constructor(
-    private readonly probe: () => number = probeHashRate,
+    private readonly probe: (crypto: CryptoPort) => number = probeHashRate,
     private readonly cores: () => number = deviceCores,
   ) {}
 
-  /** Hashes per second of the whole device (all its stamping workers). */
-  estimate(): number {
-    this.measured ??= this.probe() * this.cores();
+  /** Hashes per second of the whole device (all its stamping workers); `crypto` hashes the probe. */
+  estimate(crypto: CryptoPort): number {
+    this.measured ??= this.probe(crypto) * this.cores();
     return this.measured;
   }
 

@@ -4,7 +4,7 @@
  * visit), and whether it was backed up (the key file downloaded). Owns `identity`, `name`,
  * `lockedKey`, `keyProtected` and `keyBackedUp`.
  */
-import { nobleCrypto } from '#core/crypto-noble.ts';
+import { loadCrypto } from '../lib/ed25519.ts';
 import { type Identity, newIdentity } from '../lib/identity-format.ts';
 import { storage } from '../lib/storage.ts';
 import type { StateHub, Writer } from './hub.ts';
@@ -56,11 +56,13 @@ export class IdentityStore {
    * The key to sign with; the first post creates it. Undefined while the stored key is sealed
    * and not unlocked: a new key must never replace it.
    */
-  ensure(): Identity | undefined {
+  async ensure(): Promise<Identity | undefined> {
+    const crypto = await loadCrypto();
+    // Read after the wait: another post (or an import) may have made or set the key meanwhile.
     const { identity, lockedKey } = this.hub.state;
     if (identity !== undefined) return identity;
     if (lockedKey !== undefined) return undefined;
-    const created = newIdentity(nobleCrypto);
+    const created = newIdentity(crypto);
     this.set(created);
     return created;
   }

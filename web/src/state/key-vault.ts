@@ -5,7 +5,7 @@
  * the private one); the public key is the additional data, so a sealed entry cannot be moved
  * to another key. A wrong passphrase fails GCM's tag check. Pure: no DOM, testable under Node.
  */
-import { nobleCrypto } from '#core/crypto-noble.ts';
+import { loadCrypto } from '../lib/ed25519.ts';
 import { exportKeyFile, type Identity, parseKeyFile } from '../lib/identity-format.ts';
 
 export const SEAL_ITERATIONS = 600_000;
@@ -83,7 +83,7 @@ export async function openSealedKey(sealed: SealedKey, passphrase: string): Prom
       key,
       unhex(sealed.ciphertext),
     );
-    const parsed = parseKeyFile(new TextDecoder().decode(plaintext), nobleCrypto);
+    const parsed = parseKeyFile(new TextDecoder().decode(plaintext), await loadCrypto());
     if (!parsed.ok || parsed.identity.publicKey !== sealed.publicKey) {
       return { ok: false, message: 'The stored key is damaged.' };
     }

@@ -1,6 +1,6 @@
 /** A post this browser writes: signed with its key, checked, and shown at once as pending. */
 import { fromHex } from '#core/bytes.ts';
-import { nobleCrypto } from '#core/crypto-noble.ts';
+import type { CryptoPort } from '#core/crypto.ts';
 import { checkPost, type Post, postSize, signPost, type UnsignedPost } from '#core/post.ts';
 import { expectedAttempts, type Stamp } from '#core/stamp.ts';
 import type { PostView } from '../api.ts';
@@ -33,6 +33,7 @@ export function draftPost(
 
 /** Signs a new post; refuses one the node would refuse for its form (the reason in words). */
 export function signNewPost(
+  crypto: CryptoPort,
   identity: Identity,
   name: string,
   content: string,
@@ -40,14 +41,20 @@ export function signNewPost(
   now: number,
   stamp?: Stamp,
 ): SignedPost {
-  return signDraft(identity, draftPost(identity, name, content, replyTo, now), now, stamp);
+  return signDraft(crypto, identity, draftPost(identity, name, content, replyTo, now), now, stamp);
 }
 
 /** Signs a draft (with its stamp, when it has one) and checks it as the node will. */
-export function signDraft(identity: Identity, draft: UnsignedPost, now: number, stamp?: Stamp): SignedPost {
+export function signDraft(
+  crypto: CryptoPort,
+  identity: Identity,
+  draft: UnsignedPost,
+  now: number,
+  stamp?: Stamp,
+): SignedPost {
   const unsigned: UnsignedPost = stamp === undefined ? draft : { ...draft, stamp };
-  const post = signPost(unsigned, fromHex(identity.privateKey), nobleCrypto);
-  const checked = checkPost(post, nobleCrypto);
+  const post = signPost(unsigned, fromHex(identity.privateKey), crypto);
+  const checked = checkPost(post, crypto);
   if (!checked.ok) return { ok: false, message: checked.message };
   const { id } = checked.value;
   return { ok: true, id, post, view: unpagedView(id, post, now) };

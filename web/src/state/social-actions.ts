@@ -3,8 +3,9 @@
  * quote, edit, delete and name claims. Loaded only with the pages and bars that act, so the
  * signing code stays out of the first page's chunk.
  */
-import { nobleCrypto } from '#core/crypto-noble.ts';
+import type { CryptoPort } from '#core/crypto.ts';
 import { bitsForWork } from '#core/stamp.ts';
+import { loadCrypto } from '../lib/ed25519.ts';
 import { newIdentity } from '../lib/identity-format.ts';
 import { store } from '../store.ts';
 import { hashRate } from './hash-rate.ts';
@@ -14,11 +15,11 @@ import { addPending, type SocialKind } from './social.ts';
 export type ActionResult = { ok: true; id: string } | { ok: false; message: string };
 
 /** The key to sign with: the unlocked one, else a new one (never over a sealed key). */
-function signingIdentity() {
+function signingIdentity(crypto: CryptoPort) {
   const { identity, lockedKey } = store.state;
   if (identity !== undefined) return identity;
   if (lockedKey !== undefined) return undefined;
-  const created = newIdentity(nobleCrypto);
+  const created = newIdentity(crypto);
   store.setIdentity(created);
   return created;
 }
@@ -34,7 +35,13 @@ function authorName(): string {
  * pending until a block confirms it. Returns the node's reason on refusal.
  */
 export async function sendAction(kind: SocialKind, content: string, ref?: string): Promise<ActionResult> {
-  const identity = signingIdentity();
+  let crypto: CryptoPort;
+  try {
+    crypto = await loadCrypto();
+  } catch (error) {
+    return { ok: false, message: `The signing code could not be loaded: ${(error as Error).message}` };
+  }
+  const identity = signingIdentity(crypto);
   if (identity === undefined) return { ok: false, message: 'Your key is locked: unlock it first.' };
   const now = Date.now();
   const draft = {
@@ -45,7 +52,7 @@ export async function sendAction(kind: SocialKind, content: string, ref?: string
     kind,
     ...(ref !== undefined ? { ref } : {}),
   };
-  let signed = signDraft(identity, draft, now);
+  let signed = signDraft(crypto, identity, draft, now);
   if (!signed.ok) return signed;
   try {
     const policy = await store.nodeApi.policy(pricedSize(draft)).catch(() => undefined);
@@ -53,7 +60,7 @@ export async function sendAction(kind: SocialKind, content: string, ref?: string
     if (work > 0) {
       const stamped = await stampInWorkers(draft, bitsForWork(BigInt(work)));
       hashRate.observe(stamped.hashes, stamped.seconds);
-      signed = signDraft(identity, draft, now, stamped.stamp);
+      signed = signDraft(crypto, identity, draft, now, stamped.stamp);
       if (!signed.ok) return signed;
     }
     await store.nodeApi.submit(signed.post);
