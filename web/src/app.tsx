@@ -1,7 +1,7 @@
 import { Header, Main, NotFound, OfflineBanner } from './components/Layout.tsx';
 import { lazy } from './lib/lazy.tsx';
 import { Home } from './pages/Home.tsx';
-import { type Route, useRoute } from './router.ts';
+import { paths, type Route, useRoute } from './router.ts';
 
 // Home is the first page; every other page is a chunk of its own, fetched when first shown (and
 // cached by the service worker at install, so they open offline too).
@@ -10,7 +10,6 @@ const PostPage = lazy(() => import('./pages/PostPage.tsx').then((m) => m.PostPag
 const BlockPage = lazy(() => import('./pages/Explorer.tsx').then((m) => m.BlockPage), loading);
 const Explorer = lazy(() => import('./pages/Explorer.tsx').then((m) => m.Explorer), loading);
 const PendingPage = lazy(() => import('./pages/Explorer.tsx').then((m) => m.PendingPage), loading);
-const AuthorPage = lazy(() => import('./pages/People.tsx').then((m) => m.AuthorPage), loading);
 const NamePage = lazy(() => import('./pages/People.tsx').then((m) => m.NamePage), loading);
 const SearchPage = lazy(() => import('./pages/People.tsx').then((m) => m.SearchPage), loading);
 const IdentityPage = lazy(() => import('./pages/Settings.tsx').then((m) => m.IdentityPage), loading);
@@ -24,6 +23,11 @@ function decode(part: string): string {
   }
 }
 
+// The social pages (issue 11): the person page replaces the author page.
+const PersonPage = lazy(() => import('./pages/Person.tsx').then((m) => m.default), loading);
+const NotificationsPage = lazy(() => import('./pages/Notifications.tsx').then((m) => m.default), loading);
+const SavedPage = lazy(() => import('./pages/Saved.tsx').then((m) => m.default), loading);
+
 function page(route: Route) {
   const [, first = '', second = ''] = route.path.split('/');
   switch (first) {
@@ -34,7 +38,11 @@ function page(route: Route) {
     case 'block':
       return <BlockPage key={second} id={decode(second)} />;
     case 'author':
-      return <AuthorPage key={second} pubkey={decode(second)} />;
+      return <PersonPage key={second} id={decode(second)} />;
+    case 'notifications':
+      return <NotificationsPage />;
+    case 'saved':
+      return <SavedPage />;
     case 'name':
       return <NamePage key={second} name={decode(second)} />;
     case 'search':
@@ -64,6 +72,9 @@ export function App() {
       <Main>{page(route)}</Main>
       <footer class="site-footer">
         <p>YourNet — posts are kept by every node; keys stay in your browser.</p>
+        <p>
+          <a href={paths.saved}>Saved in this browser: bookmarks and mutes</a>
+        </p>
       </footer>
     </>
   );

@@ -140,4 +140,6 @@ export const paths = {
   pending: '/pending',
   identity: '/identity',
   settings: '/settings',
+  notifications: '/notifications',
+  saved: '/saved',
 };

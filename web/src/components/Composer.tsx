@@ -5,6 +5,7 @@ import { plural } from '../lib/format.ts';
 import { nameProblem } from '../lib/identity-format.ts';
 import { paths } from '../router.ts';
 import { describeWorkTime } from '../state/hash-rate.ts';
+import { loadDraft, saveDraft } from '../state/local-lists.ts';
 import { type StampPlan, store, useStore } from '../store.ts';
 
 /** Progress renders at most this often: workers report thousands of chunks a second. */
@@ -43,7 +44,9 @@ interface Props {
  */
 export function Composer({ replyTo, replyingTo, onDone, onCancel }: Props) {
   const app = useStore();
-  const [content, setContent] = useState('');
+  // The draft survives reloads (state/local-lists.ts); sent or emptied, it is forgotten.
+  const [content, setContent] = useState(() => loadDraft(replyTo ?? 'new'));
+  useEffect(() => saveDraft(replyTo ?? 'new', content), [content]);
   const [name, setName] = useState(app.name);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | undefined>();

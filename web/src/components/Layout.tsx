@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { paths, useRoute, watchPageChanges } from '../router.ts';
 import { store, useStore } from '../store.ts';
+import { NotificationsLink } from './NotificationsLink.tsx';
 
 const NAV = [
   { href: paths.home, label: 'Feed' },
@@ -57,6 +58,9 @@ export function Header() {
                   </a>
                 </li>
               ))}
+              <li>
+                <NotificationsLink current={isCurrent(path, paths.notifications)} />
+              </li>
             </ul>
           </nav>
           <ThemeToggle />

@@ -6,6 +6,11 @@ import { avatarHue, avatarInitial, displayName, shortFingerprint } from '../lib/
 import { paths } from '../router.ts';
 import { store, useStore } from '../store.ts';
 import { Composer } from './Composer.tsx';
+import { PostText } from './PostText.tsx';
+import { RankedReplies } from './RankedReplies.tsx';
+import { RichText } from './RichText.tsx';
+// On every card of the first page: in the main chunk (a lazy chunk here only added bytes and a request).
+import SocialBar from './SocialBar.tsx';
 
 export function Avatar({ author, seed, size = 'md' }: { author: string; seed: string; size?: 'md' | 'lg' }) {
   return (
@@ -96,7 +101,7 @@ function Content({ id, content, full }: { id: string; content: string; full: boo
   return (
     <>
       <p id={contentId} class={`content${collapsed ? ' content-collapsed' : ''}`} dir="auto">
-        {content}
+        <RichText text={content} />
       </p>
       {long ? (
         <button
@@ -164,7 +169,7 @@ export const PostCard = memo(function PostCard({
             </a>
           </p>
         ) : null}
-        <Content id={view.id} content={post.content} full={full} />
+        <PostText view={view} render={(content) => <Content id={view.id} content={content} full={full} />} />
         <footer class="post-actions">
           <button
             type="button"
@@ -179,6 +184,7 @@ export const PostCard = memo(function PostCard({
               {open ? 'Hide replies' : view.replies === 1 ? 'Show 1 reply' : `Show ${view.replies} replies`}
             </button>
           ) : null}
+          <SocialBar view={view} />
           <a class="details" href={paths.post(view.id)} title={`Post ${view.id}`}>
             Details
           </a>
@@ -230,9 +236,10 @@ export function Thread({
   return (
     <section class="thread" aria-label="Replies" aria-busy={thread.loading}>
       {thread.items.length === 0 && thread.next === undefined ? <p class="muted">No replies yet.</p> : null}
-      {thread.items.map((reply) => (
-        <PostCard key={reply.id} view={reply} now={now} tipHeight={tipHeight} nested />
-      ))}
+      <RankedReplies
+        items={thread.items}
+        render={(reply) => <PostCard key={reply.id} view={reply} now={now} tipHeight={tipHeight} nested />}
+      />
       {thread.error !== undefined ? (
         <p class="error" role="alert">
           More replies could not be loaded: {thread.error}

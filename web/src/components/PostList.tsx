@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { FeedQuery, PostView } from '../api.ts';
+import { isMuted, useLocalLists } from '../state/local-lists.ts';
 import type { PostList as PostListState } from '../store.ts';
 import { store, useStore } from '../store.ts';
 import { PostCard } from './PostCard.tsx';
@@ -19,6 +20,7 @@ interface Props {
  */
 export function PostListView({ list, onMore, empty, label }: Props) {
   const { now, status } = useStore();
+  useLocalLists();
   const sentinel = useRef<HTMLDivElement>(null);
   const more = useRef(onMore);
   more.current = onMore;
@@ -49,7 +51,7 @@ export function PostListView({ list, onMore, empty, label }: Props) {
 
   return (
     <section class="post-list" aria-label={label} aria-busy={list.loading}>
-      {list.items.map((view) => (
+      {list.items.filter(isCard).map((view) => (
         <PostCard key={view.id} view={view} now={now} tipHeight={status?.height} />
       ))}
       {list.loaded && list.items.length === 0 && list.next === undefined ? (
@@ -73,6 +75,15 @@ export function PostListView({ list, onMore, empty, label }: Props) {
       </div>
     </section>
   );
+}
+
+/**
+ * Social actions show on their target's card, not as cards, except reposts and quotes (§13);
+ * the posts of muted authors are not shown at all.
+ */
+export function isCard(view: PostView): boolean {
+  const { kind } = view.post;
+  return (kind === undefined || kind === 'quote' || kind === 'repost') && !isMuted(view);
 }
 
 /** A filtered feed owned by one page (author, name, search): its own pages and cursor. */

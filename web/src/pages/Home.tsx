@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Composer } from '../components/Composer.tsx';
+import { HomeTabs } from '../components/HomeTabs.tsx';
 import { Intro, KeyNotice, UnlockPrompt } from '../components/Onboarding.tsx';
 import { PostListView } from '../components/PostList.tsx';
 import { absoluteTime } from '../lib/format.ts';
@@ -113,11 +114,15 @@ export function Home() {
           ) : null}
         </p>
       </section>
-      <PostListView
-        list={app.feed}
-        onMore={() => void store.loadFeed()}
-        label="Posts, newest first"
-        empty="No posts yet. Write the first one!"
+      <HomeTabs
+        everyone={
+          <PostListView
+            list={app.feed}
+            onMore={() => void store.loadFeed()}
+            label="Posts, newest first"
+            empty="No posts yet. Write the first one!"
+          />
+        }
       />
     </>
   );

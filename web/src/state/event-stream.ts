@@ -15,6 +15,9 @@ export interface LiveHandlers {
   error(closed: boolean): void;
 }
 
+/** Listeners of the `notification` event (state/notifications.ts): `{to, type, id}` as sent. */
+export const notificationListeners = new Set<(data: unknown) => void>();
+
 /** Opens the stream at `url`; returns undefined where the browser has no EventSource. */
 export function openEventStream(
   url: string,
@@ -48,6 +51,12 @@ export function openEventStream(
     live((data) => {
       const id = (data as { id?: unknown }).id;
       if (typeof id === 'string') handlers.evicted(id);
+    }),
+  );
+  source.addEventListener(
+    'notification',
+    live((data) => {
+      for (const listener of notificationListeners) listener(data);
     }),
   );
   source.addEventListener(
