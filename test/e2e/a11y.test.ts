@@ -209,7 +209,9 @@ describe('web app accessibility', () => {
     await page.locator('main article.post .details').last().focus();
     const startY = await page.evaluate(() => window.scrollY);
     let hidden = 0;
-    for (let i = 0; i < 24; i++) {
+    // Cards hold several controls each (reply, reactions, repost, …): enough presses to climb
+    // a few cards, so the page has to scroll under the header.
+    for (let i = 0; i < 120; i++) {
       await page.keyboard.press('Shift+Tab');
       const where = await page.evaluate(() => {
         const element = document.activeElement;

@@ -113,6 +113,8 @@ export default function PersonPage({ id }: { id: string }) {
               {isMe ? <span class="badge badge-verified">This is you</span> : null}
             </p>
           ) : null}
+          {/* The whole key, so a reader can compare it with one given out of band. */}
+          {pubkey !== undefined ? <p class="mono small">{pubkey}</p> : null}
           {pubkey !== undefined && !isMe ? (
             <FollowButton
               pubkey={pubkey}
