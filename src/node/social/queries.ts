@@ -72,9 +72,7 @@ export class SocialQueries {
          WHERE a.pubkey = ? AND a.kind = 'profile' AND ${ACTION_LIVE}
          ORDER BY a.height DESC, a.position DESC LIMIT 1`,
       ),
-      followingCount: db
-        .prepare<[string], number>('SELECT count(*) FROM follows WHERE follower = ?')
-        .pluck(),
+      followingCount: db.prepare<[string], number>('SELECT count(*) FROM follows WHERE follower = ?').pluck(),
       followersCount: db.prepare<[string], number>('SELECT count(*) FROM follows WHERE target = ?').pluck(),
       following: db.prepare<
         { key: string; after: string; limit: number },

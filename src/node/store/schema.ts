@@ -297,16 +297,13 @@ export const MIGRATIONS: readonly string[] = [
   WHEN (SELECT reply_to FROM posts WHERE seq = new.post_seq) IS NOT NULL BEGIN
     ${noticesRecompute('SELECT new.post_seq')}
   END;
+  -- (An action leaves social_actions only when unconfirmed: this trigger covers it too.)
   CREATE TRIGGER notices_unconfirm AFTER DELETE ON confirmed BEGIN
     DELETE FROM notices WHERE post_seq = old.post_seq;
   END;
   CREATE TRIGGER notices_action_in AFTER INSERT ON social_actions
   WHEN new.kind IN ('react', 'repost', 'quote', 'follow') BEGIN
     ${noticesRecompute('SELECT new.post_seq')}
-  END;
-  CREATE TRIGGER notices_action_out AFTER DELETE ON social_actions
-  WHEN old.kind IN ('react', 'repost', 'quote', 'follow') BEGIN
-    ${noticesRecompute('SELECT old.post_seq')}
   END;
   CREATE TRIGGER notices_delete_in AFTER INSERT ON social_actions WHEN new.kind = 'delete' BEGIN
     ${noticesRecompute(`SELECT ${ownPost('new')}`)}
