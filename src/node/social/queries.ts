@@ -26,7 +26,10 @@ import { ACTION_LIVE, ORDER_SCALE } from './sql.ts';
 
 /** Posts a home timeline shows: plain posts, quotes and reposts (not the other actions). */
 const TIMELINE_KINDS = `(p.kind IS NULL OR p.kind IN ('quote', 'repost'))`; // = store TIMELINE_KIND
-/** Most follows a timeline reads (a key following more sees the first ones by key order). */
+/**
+ * Most follows the confirmed part of a timeline reads (a key following more sees the first ones
+ * by key order); the pending part, driven by the pool, checks every follow.
+ */
 const TIMELINE_MAX_FOLLOWS = 5_000;
 const PENDING_IN_TIMELINE = 20;
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -107,13 +110,14 @@ export class SocialQueries {
            ORDER BY b.place DESC LIMIT 1 OFFSET @limit - 1), 0)
          ORDER BY t.place DESC LIMIT @limit`,
       ),
-      // Driven by the pool (bounded by its size), never by a scan of every post.
+      // Driven by the pool, newest first (bounded by its size), each post checked against the
+      // follows; never driven by the followed keys' posts (a key's actions are many).
       timelinePending: db
-        .prepare<{ key: string; limit: number; follows: number }, number>(
-          `SELECT p.seq FROM pending q JOIN posts p ON p.seq = q.post_seq
-           WHERE p.pubkey IN (SELECT target FROM follows WHERE follower = @key ORDER BY target LIMIT @follows)
+        .prepare<{ key: string; limit: number }, number>(
+          `SELECT p.seq FROM pending q CROSS JOIN posts p ON p.seq = q.post_seq
+           WHERE EXISTS (SELECT 1 FROM follows f WHERE f.follower = @key AND f.target = p.pubkey)
              AND ${TIMELINE_KINDS}
-           ORDER BY p.seq DESC LIMIT @limit`,
+           ORDER BY q.post_seq DESC LIMIT @limit`,
         )
         .pluck(),
       // The newest `limit` notices of the key and the newest `limit` mentions of its names,
@@ -301,13 +305,7 @@ export class SocialQueries {
       follows: TIMELINE_MAX_FOLLOWS,
     });
     const pending =
-      before === undefined
-        ? this.stmts.timelinePending.all({
-            key: pubkey,
-            limit: PENDING_IN_TIMELINE,
-            follows: TIMELINE_MAX_FOLLOWS,
-          })
-        : [];
+      before === undefined ? this.stmts.timelinePending.all({ key: pubkey, limit: PENDING_IN_TIMELINE }) : [];
     const confirmed = rows.slice(0, limit);
     const items = this.annotate([
       ...pending.map((seq) => toView(this.stmts.viewBySeq.get(seq)!, tip)),

@@ -12,6 +12,13 @@ export const TIMELINE_KIND = `(kind IS NULL OR kind IN ('quote', 'repost'))`;
 const LIVE = `NOT EXISTS (SELECT 1 FROM social_actions d
   WHERE d.ref = a.id AND d.kind = 'delete' AND d.pubkey = a.pubkey)`;
 
+/** The new follow or unfollow is live and no live action of its pair comes later in chain order. */
+const NEW_LATEST_LIVE = `NOT EXISTS (SELECT 1 FROM social_actions d
+    WHERE d.ref = new.id AND d.kind = 'delete' AND d.pubkey = new.pubkey)
+  AND NOT EXISTS (SELECT 1 FROM social_actions a
+    WHERE a.ref = new.ref AND a.kind IN ('follow', 'unfollow') AND a.pubkey = new.pubkey
+      AND (a.height > new.height OR (a.height = new.height AND a.position > new.position)) AND ${LIVE})`;
+
 /** The seq of the post a delete action (`new` or `old`) targets, when its own key wrote it. */
 const ownPost = (row: string) => `(SELECT seq FROM posts WHERE id = ${row}.ref AND pubkey = ${row}.pubkey)`;
 
@@ -33,7 +40,7 @@ const followsRecompute = (follower: string, target: string) => `
 const timelineRecompute = (seq: string) => `
     DELETE FROM timeline_posts WHERE pubkey = (SELECT pubkey FROM posts WHERE seq = ${seq})
       AND place = (SELECT height * ${ORDER_SCALE} + position FROM confirmed WHERE post_seq = ${seq});
-    INSERT INTO timeline_posts (pubkey, place, post_seq)
+    INSERT OR REPLACE INTO timeline_posts (pubkey, place, post_seq)
     SELECT p.pubkey, c.height * ${ORDER_SCALE} + c.position, p.seq
     FROM posts p JOIN confirmed c ON c.post_seq = p.seq
     WHERE p.seq = ${seq} AND p.pubkey IS NOT NULL AND ${TIMELINE_KIND.replaceAll('kind', 'p.kind')}
@@ -223,15 +230,6 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX social_by_key ON social_actions(pubkey, kind, height, position);
   CREATE INDEX social_by_arg ON social_actions(kind, arg) WHERE arg IS NOT NULL;
   CREATE INDEX posts_top_level ON posts(seq) WHERE reply_to IS NULL AND ${TIMELINE_KIND};
-  CREATE TRIGGER social_confirm AFTER INSERT ON confirmed BEGIN
-    INSERT INTO social_actions (post_seq, id, kind, ref, pubkey, arg, height, position)
-    SELECT p.seq, p.id, p.kind, p.ref, p.pubkey,
-           CASE WHEN p.kind IN ('react', 'name') THEN p.content END, new.height, new.position
-    FROM posts p WHERE p.seq = new.post_seq AND p.kind IS NOT NULL AND p.pubkey IS NOT NULL;
-  END;
-  CREATE TRIGGER social_unconfirm AFTER DELETE ON confirmed BEGIN
-    DELETE FROM social_actions WHERE post_seq = old.post_seq;
-  END;
   CREATE TABLE post_mentions (
     name TEXT NOT NULL,
     post_seq INTEGER NOT NULL,
@@ -241,7 +239,6 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER post_mentions_delete AFTER DELETE ON posts BEGIN
     DELETE FROM post_mentions WHERE post_seq = old.seq;
   END;
-
   CREATE TABLE follows (
     follower TEXT NOT NULL,
     target TEXT NOT NULL,
@@ -250,38 +247,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (follower, target)
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX follows_by_target ON follows(target, follower);
-  CREATE TRIGGER follows_action_in AFTER INSERT ON social_actions
-  WHEN new.kind IN ('follow', 'unfollow') BEGIN ${followsRecompute('new.pubkey', 'new.ref')} END;
-  CREATE TRIGGER follows_action_out AFTER DELETE ON social_actions
-  WHEN old.kind IN ('follow', 'unfollow') BEGIN ${followsRecompute('old.pubkey', 'old.ref')} END;
-  CREATE TRIGGER follows_delete_in AFTER INSERT ON social_actions WHEN new.kind = 'delete' BEGIN
-    ${followsRecompute(deletedFollow('new', 'pubkey'), deletedFollow('new', 'ref'))}
-  END;
-  CREATE TRIGGER follows_delete_out AFTER DELETE ON social_actions WHEN old.kind = 'delete' BEGIN
-    ${followsRecompute(deletedFollow('old', 'pubkey'), deletedFollow('old', 'ref'))}
-  END;
-
-  -- place = height × 16384 + position (social/sql.ts ORDER_SCALE).
+  -- place = height × 16384 + position (ORDER_SCALE).
   CREATE TABLE timeline_posts (
     pubkey TEXT NOT NULL,
     place INTEGER NOT NULL,
     post_seq INTEGER NOT NULL,
     PRIMARY KEY (pubkey, place)
   ) STRICT, WITHOUT ROWID;
-  CREATE TRIGGER timeline_confirm AFTER INSERT ON confirmed BEGIN
-    ${timelineRecompute('new.post_seq')}
-  END;
-  CREATE TRIGGER timeline_unconfirm AFTER DELETE ON confirmed BEGIN
-    DELETE FROM timeline_posts WHERE pubkey = (SELECT pubkey FROM posts WHERE seq = old.post_seq)
-      AND place = old.height * ${ORDER_SCALE} + old.position;
-  END;
-  CREATE TRIGGER timeline_delete_in AFTER INSERT ON social_actions WHEN new.kind = 'delete' BEGIN
-    ${timelineRecompute(ownPost('new'))}
-  END;
-  CREATE TRIGGER timeline_delete_out AFTER DELETE ON social_actions WHEN old.kind = 'delete' BEGIN
-    ${timelineRecompute(ownPost('old'))}
-  END;
-
   -- rank: 0 reply, 1 quote, 3 react, 4 repost, 5 follow (social/queries.ts rankType; 2 mention
   -- is read at query time, since a name's holder changes with the tip).
   CREATE TABLE notices (
@@ -293,32 +265,75 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX notices_by_place ON notices(target, place);
   CREATE INDEX notices_by_post ON notices(post_seq);
-  CREATE TRIGGER notices_reply_confirm AFTER INSERT ON confirmed
-  WHEN (SELECT reply_to FROM posts WHERE seq = new.post_seq) IS NOT NULL BEGIN
-    ${noticesRecompute('SELECT new.post_seq')}
+
+  -- Connect: the common path, one trigger and single-row statements (the upkeep of a block).
+  CREATE TRIGGER social_confirm AFTER INSERT ON confirmed BEGIN
+    INSERT INTO social_actions (post_seq, id, kind, ref, pubkey, arg, height, position)
+    SELECT p.seq, p.id, p.kind, p.ref, p.pubkey,
+           CASE WHEN p.kind IN ('react', 'name') THEN p.content END, new.height, new.position
+    FROM posts p WHERE p.seq = new.post_seq AND p.kind IS NOT NULL AND p.pubkey IS NOT NULL;
+    INSERT OR REPLACE INTO timeline_posts (pubkey, place, post_seq)
+    SELECT p.pubkey, new.height * ${ORDER_SCALE} + new.position, p.seq FROM posts p
+    WHERE p.seq = new.post_seq AND p.pubkey IS NOT NULL AND ${TIMELINE_KIND.replaceAll('kind', 'p.kind')}
+      AND NOT EXISTS (SELECT 1 FROM social_actions d
+        WHERE d.ref = p.id AND d.kind = 'delete' AND d.pubkey = p.pubkey);
+    INSERT INTO notices (target, post_seq, rank, place)
+    SELECT par.pubkey, r.seq, 0, new.height * ${ORDER_SCALE} + new.position
+    FROM posts r JOIN posts par ON par.id = r.reply_to
+    WHERE r.seq = new.post_seq AND par.pubkey IS NOT NULL AND coalesce(r.pubkey, '') <> par.pubkey
+    ON CONFLICT (target, post_seq) DO UPDATE SET rank = min(rank, excluded.rank);
   END;
-  -- (An action leaves social_actions only when unconfirmed: this trigger covers it too.)
-  CREATE TRIGGER notices_unconfirm AFTER DELETE ON confirmed BEGIN
-    DELETE FROM notices WHERE post_seq = old.post_seq;
+  -- A follow or unfollow that is live and the latest live one of its pair sets the pair's edge;
+  -- otherwise the pair does not change.
+  CREATE TRIGGER follows_action_in AFTER INSERT ON social_actions
+  WHEN new.kind IN ('follow', 'unfollow') AND new.pubkey <> new.ref AND ${NEW_LATEST_LIVE} BEGIN
+    DELETE FROM follows WHERE new.kind = 'unfollow' AND follower = new.pubkey AND target = new.ref;
+    INSERT OR REPLACE INTO follows (follower, target, height, position)
+    SELECT new.pubkey, new.ref, new.height, new.position WHERE new.kind = 'follow';
   END;
   CREATE TRIGGER notices_action_in AFTER INSERT ON social_actions
-  WHEN new.kind IN ('react', 'repost', 'quote', 'follow') BEGIN
-    ${noticesRecompute('SELECT new.post_seq')}
+  WHEN new.kind IN ('react', 'repost', 'quote', 'follow') AND NOT EXISTS (SELECT 1 FROM social_actions d
+    WHERE d.ref = new.id AND d.kind = 'delete' AND d.pubkey = new.pubkey) BEGIN
+    INSERT INTO notices (target, post_seq, rank, place)
+    SELECT target, new.post_seq, rank, new.height * ${ORDER_SCALE} + new.position FROM (
+      SELECT par.pubkey AS target, CASE new.kind WHEN 'quote' THEN 1 WHEN 'react' THEN 3 ELSE 4 END AS rank
+        FROM posts par WHERE new.kind <> 'follow' AND par.id = new.ref AND par.pubkey IS NOT NULL
+          AND par.pubkey <> new.pubkey
+      UNION ALL
+      SELECT new.ref, 5 WHERE new.kind = 'follow'
+    ) WHERE true
+    ON CONFLICT (target, post_seq) DO UPDATE SET rank = min(rank, excluded.rank);
   END;
-  CREATE TRIGGER notices_delete_in AFTER INSERT ON social_actions WHEN new.kind = 'delete' BEGIN
+
+  -- Disconnect, deletes and late subjects (rarer): rows recomputed from the current state.
+  CREATE TRIGGER social_unconfirm AFTER DELETE ON confirmed BEGIN
+    DELETE FROM social_actions WHERE post_seq = old.post_seq;
+    DELETE FROM timeline_posts WHERE pubkey = (SELECT pubkey FROM posts WHERE seq = old.post_seq)
+      AND place = old.height * ${ORDER_SCALE} + old.position;
+    DELETE FROM notices WHERE post_seq = old.post_seq;
+  END;
+  CREATE TRIGGER follows_action_out AFTER DELETE ON social_actions
+  WHEN old.kind IN ('follow', 'unfollow') BEGIN ${followsRecompute('old.pubkey', 'old.ref')} END;
+  CREATE TRIGGER social_delete_in AFTER INSERT ON social_actions WHEN new.kind = 'delete' BEGIN
+    ${followsRecompute(deletedFollow('new', 'pubkey'), deletedFollow('new', 'ref'))}
+    ${timelineRecompute(ownPost('new'))}
     ${noticesRecompute(`SELECT ${ownPost('new')}`)}
   END;
-  CREATE TRIGGER notices_delete_out AFTER DELETE ON social_actions WHEN old.kind = 'delete' BEGIN
+  CREATE TRIGGER social_delete_out AFTER DELETE ON social_actions WHEN old.kind = 'delete' BEGIN
+    ${followsRecompute(deletedFollow('old', 'pubkey'), deletedFollow('old', 'ref'))}
+    ${timelineRecompute(ownPost('old'))}
     ${noticesRecompute(`SELECT ${ownPost('old')}`)}
   END;
   -- The post a notice is about may arrive after the post that refers to it, or leave with a
   -- pruned side branch: the referring posts are recomputed.
   CREATE TRIGGER notices_subject_in AFTER INSERT ON posts
-  WHEN EXISTS (${referrers('new')}) BEGIN
+  WHEN EXISTS (SELECT 1 FROM posts WHERE reply_to = new.id)
+    OR EXISTS (SELECT 1 FROM social_actions WHERE ref = new.id) BEGIN
     ${noticesRecompute(referrers('new'))}
   END;
   CREATE TRIGGER notices_subject_out AFTER DELETE ON posts
-  WHEN EXISTS (${referrers('old')}) BEGIN
+  WHEN EXISTS (SELECT 1 FROM posts WHERE reply_to = old.id)
+    OR EXISTS (SELECT 1 FROM social_actions WHERE ref = old.id) BEGIN
     ${noticesRecompute(referrers('old'))}
   END;
   `,
