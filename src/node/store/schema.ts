@@ -229,7 +229,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX social_by_ref ON social_actions(ref, kind, pubkey);
   CREATE INDEX social_by_key ON social_actions(pubkey, kind, height, position);
   CREATE INDEX social_by_arg ON social_actions(kind, arg) WHERE arg IS NOT NULL;
-  CREATE INDEX posts_top_level ON posts(seq) WHERE reply_to IS NULL AND ${TIMELINE_KIND};
+  -- (reply_to and kind in the index make it covering: the planner rechecks the WHERE terms.)
+  CREATE INDEX posts_top_level ON posts(seq, reply_to, kind) WHERE reply_to IS NULL AND ${TIMELINE_KIND};
   CREATE TABLE post_mentions (
     name TEXT NOT NULL,
     post_seq INTEGER NOT NULL,

@@ -7,6 +7,7 @@ import { nodeCrypto } from '#node/crypto-node.ts';
 import { SocialQueries } from '#node/social/queries.ts';
 import { extend, idOf, type TestChain, testChain } from '../../helpers/chain.ts';
 import { testKey } from '../../helpers/core.ts';
+import { queriesOf } from '../../helpers/queries.ts';
 
 // The tables derived from the action log (follows, timeline_posts, notices: store migration 7)
 // must answer exactly what the log itself answers, after any sequence of connects and reorgs.
@@ -225,5 +226,42 @@ describe('social index: derived tables equal the action log', () => {
     }
     assert.equal(reorgs, 3);
     assert.equal(t.chain.tip.height, 14);
+  });
+});
+
+describe('the global feed of conversations', () => {
+  it('shows plain posts, quotes and reposts, not replies nor the other actions; pages cut exactly', async () => {
+    const t = testChain();
+    const queries = queriesOf(t);
+    const post = act(ALICE, undefined, 'hello');
+    const cards = [
+      post,
+      act(BOB, 'quote', 'look at this', idOf(post)),
+      act(CAROL, 'repost', 'repost', idOf(post)),
+    ];
+    const others = [
+      act(BOB, undefined, 'a reply', undefined, idOf(post)),
+      act(BOB, 'react', '👍', idOf(post)),
+      act(CAROL, 'follow', 'follow', ALICE.pub),
+      act(ALICE, 'edit', 'hello, edited', idOf(post)),
+    ];
+    const pending = act(CAROL, undefined, 'pending');
+    extend(t.chain, t.chain.tip, [...cards, ...others]);
+    await t.mempool.submit(pending);
+    await t.mempool.submit(act(CAROL, 'react', '🎉', idOf(post)));
+    const expected = [pending, ...cards].map(idOf).reverse();
+    expected.unshift(expected.pop()!); // the pending post is the newest
+    assert.deepEqual(
+      queries.posts({ limit: 50 }).items.map((v) => v.id),
+      expected,
+    );
+    const first = queries.posts({ limit: 2 });
+    const second = queries.posts({ limit: 50, before: first.next! });
+    assert.deepEqual(
+      [...first.items, ...second.items].map((v) => v.id),
+      expected,
+    );
+    // With replies included every post is there.
+    assert.equal(queries.posts({ limit: 50, replies: 'include' }).items.length, 9);
   });
 });
