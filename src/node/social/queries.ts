@@ -22,11 +22,14 @@ import {
 import type { Db } from '../store/database.ts';
 import { QueryError } from '../store/queries/errors.ts';
 import { REPLIES_SQL, toView, VIEW_JOINS, VIEW_SELECT, type ViewRow } from '../store/queries/views.ts';
-import { ACTION_LIVE, followEdges, ORDER_SCALE, POST_DELETED } from './sql.ts';
+import { ACTION_LIVE, ORDER_SCALE } from './sql.ts';
 
 /** Posts a home timeline shows: plain posts, quotes and reposts (not the other actions). */
-const TIMELINE_KINDS = `(p.kind IS NULL OR p.kind IN ('quote', 'repost'))`; // = index posts_timeline
-/** Most follows a timeline reads (a key following more sees the first ones by key order). */
+const TIMELINE_KINDS = `(p.kind IS NULL OR p.kind IN ('quote', 'repost'))`; // = store TIMELINE_KIND
+/**
+ * Most follows the confirmed part of a timeline reads (a key following more sees the first ones
+ * by key order); the pending part, driven by the pool, checks every follow.
+ */
 const TIMELINE_MAX_FOLLOWS = 5_000;
 const PENDING_IN_TIMELINE = 20;
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -72,78 +75,69 @@ export class SocialQueries {
          WHERE a.pubkey = ? AND a.kind = 'profile' AND ${ACTION_LIVE}
          ORDER BY a.height DESC, a.position DESC LIMIT 1`,
       ),
-      followingCount: db
-        .prepare<[string], number>(`SELECT count(*) FROM (${followEdges('a.pubkey = ?')})`)
-        .pluck(),
-      followersCount: db
-        .prepare<[string], number>(`SELECT count(*) FROM (${followEdges('a.ref = ?')})`)
-        .pluck(),
+      followingCount: db.prepare<[string], number>('SELECT count(*) FROM follows WHERE follower = ?').pluck(),
+      followersCount: db.prepare<[string], number>('SELECT count(*) FROM follows WHERE target = ?').pluck(),
       following: db.prepare<
         { key: string; after: string; limit: number },
         { pubkey: string; height: number }
       >(
-        `SELECT target AS pubkey, height FROM (${followEdges('a.pubkey = @key')})
-         WHERE target > @after ORDER BY target LIMIT @limit`,
+        `SELECT target AS pubkey, height FROM follows
+         WHERE follower = @key AND target > @after ORDER BY target LIMIT @limit`,
       ),
       followers: db.prepare<
         { key: string; after: string; limit: number },
         { pubkey: string; height: number }
       >(
-        `SELECT follower AS pubkey, height FROM (${followEdges('a.ref = @key')})
-         WHERE follower > @after ORDER BY follower LIMIT @limit`,
+        `SELECT follower AS pubkey, height FROM follows
+         WHERE target = @key AND follower > @after ORDER BY follower LIMIT @limit`,
       ),
       pendingActions: db.prepare<[string], { id: string; kind: string; ref: string | null; content: string }>(
         `SELECT p.id, p.kind, p.ref, p.content FROM posts p JOIN pending q ON q.post_seq = p.seq
          WHERE p.pubkey = ? AND p.kind IS NOT NULL ORDER BY p.seq LIMIT 50`,
       ),
-      // Chain places first, views after: a view's columns (reply counts) are computed only for
-      // the page, not for every candidate before the sort.
+      // A merge over the followed keys' timeline_posts (confirmed, not deleted, timeline kinds),
+      // each key bounded to its `limit` newest below the cursor, so that a page reads at most
+      // follows × limit index entries whatever a key has posted; views after, for the page only.
       timeline: db.prepare<
         { key: string; before: number; limit: number; follows: number },
         { seq: number; place: number }
       >(
-        `SELECT p.seq AS seq, c.height * ${ORDER_SCALE} + c.position AS place
-         FROM posts p JOIN confirmed c ON c.post_seq = p.seq
-         WHERE p.pubkey IN (SELECT target FROM (${followEdges('a.pubkey = @key')}) LIMIT @follows)
-           AND ${TIMELINE_KINDS}
-           AND c.height * ${ORDER_SCALE} + c.position < @before AND NOT ${POST_DELETED}
-         ORDER BY place DESC LIMIT @limit`,
+        `SELECT t.post_seq AS seq, t.place AS place
+         FROM (SELECT target FROM follows WHERE follower = @key ORDER BY target LIMIT @follows) f
+         CROSS JOIN timeline_posts t ON t.pubkey = f.target
+         WHERE t.place < @before AND t.place >= coalesce((SELECT b.place FROM timeline_posts b
+           WHERE b.pubkey = f.target AND b.place < @before
+           ORDER BY b.place DESC LIMIT 1 OFFSET @limit - 1), 0)
+         ORDER BY t.place DESC LIMIT @limit`,
       ),
-      // Driven by the pool (bounded by its size), never by a scan of every post.
+      // Driven by the pool, newest first (bounded by its size), each post checked against the
+      // follows; never driven by the followed keys' posts (a key's actions are many).
       timelinePending: db
-        .prepare<{ key: string; limit: number; follows: number }, number>(
-          `SELECT p.seq FROM pending q JOIN posts p ON p.seq = q.post_seq
-           WHERE p.pubkey IN (SELECT target FROM (${followEdges('a.pubkey = @key')}) LIMIT @follows)
+        .prepare<{ key: string; limit: number }, number>(
+          `SELECT p.seq FROM pending q CROSS JOIN posts p ON p.seq = q.post_seq
+           WHERE EXISTS (SELECT 1 FROM follows f WHERE f.follower = @key AND f.target = p.pubkey)
              AND ${TIMELINE_KINDS}
-           ORDER BY p.seq DESC LIMIT @limit`,
+           ORDER BY q.post_seq DESC LIMIT @limit`,
         )
         .pluck(),
+      // The newest `limit` notices of the key and the newest `limit` mentions of its names,
+      // merged: a post in both counts once, with the smaller rank.
       notifications: db.prepare<
         { key: string; names: string; before: number; limit: number },
         { seq: number; rank: number; place: number }
       >(
-        `WITH mine AS (SELECT id FROM posts WHERE pubkey = @key),
-         n AS (
-           SELECT r.seq AS seq, 0 AS rank, c.height * ${ORDER_SCALE} + c.position AS place
-             FROM posts r JOIN confirmed c ON c.post_seq = r.seq
-             WHERE r.reply_to IN (SELECT id FROM mine) AND coalesce(r.pubkey, '') <> @key
+        `WITH n AS (
+           SELECT * FROM (SELECT post_seq AS seq, rank, place FROM notices
+             WHERE target = @key AND place < @before ORDER BY place DESC LIMIT @limit)
            UNION ALL
-           SELECT a.post_seq, CASE a.kind WHEN 'quote' THEN 1 WHEN 'react' THEN 3 ELSE 4 END,
-                  a.height * ${ORDER_SCALE} + a.position
-             FROM social_actions a
-             WHERE a.ref IN (SELECT id FROM mine) AND a.kind IN ('react', 'repost', 'quote')
-               AND a.pubkey <> @key AND ${ACTION_LIVE}
-           UNION ALL
-           SELECT a.post_seq, 5, a.height * ${ORDER_SCALE} + a.position FROM social_actions a
-             WHERE a.ref = @key AND a.kind = 'follow' AND ${ACTION_LIVE}
-           UNION ALL
-           SELECT m.post_seq, 2, c.height * ${ORDER_SCALE} + c.position
+           SELECT * FROM (SELECT m.post_seq AS seq, 2 AS rank, c.height * ${ORDER_SCALE} + c.position AS place
              FROM post_mentions m JOIN confirmed c ON c.post_seq = m.post_seq
              WHERE m.name IN (SELECT value FROM json_each(@names))
+               AND c.height * ${ORDER_SCALE} + c.position < @before
                AND coalesce((SELECT pubkey FROM posts x WHERE x.seq = m.post_seq), '') <> @key
+             ORDER BY place DESC LIMIT @limit)
          )
-         SELECT seq, min(rank) AS rank, place FROM n WHERE place < @before
-         GROUP BY seq ORDER BY place DESC LIMIT @limit`,
+         SELECT seq, min(rank) AS rank, place FROM n GROUP BY seq ORDER BY place DESC LIMIT @limit`,
       ),
       postFull: db.prepare<
         [string],
@@ -311,13 +305,7 @@ export class SocialQueries {
       follows: TIMELINE_MAX_FOLLOWS,
     });
     const pending =
-      before === undefined
-        ? this.stmts.timelinePending.all({
-            key: pubkey,
-            limit: PENDING_IN_TIMELINE,
-            follows: TIMELINE_MAX_FOLLOWS,
-          })
-        : [];
+      before === undefined ? this.stmts.timelinePending.all({ key: pubkey, limit: PENDING_IN_TIMELINE }) : [];
     const confirmed = rows.slice(0, limit);
     const items = this.annotate([
       ...pending.map((seq) => toView(this.stmts.viewBySeq.get(seq)!, tip)),

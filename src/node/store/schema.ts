@@ -2,6 +2,78 @@
  * Versioned schema migrations, applied in order inside one transaction each; the version lives
  * in `PRAGMA user_version`. Never edit a released migration: append a new one.
  */
+/** Chain order packed in one number: height × ORDER_SCALE + position (≤ 10,000 posts a block). */
+export const ORDER_SCALE = 16_384;
+
+/** Posts a timeline or the global feed shows: plain posts, quotes and reposts (no other action). */
+export const TIMELINE_KIND = `(kind IS NULL OR kind IN ('quote', 'repost'))`;
+
+/** The action `a` is live: no delete by its own key targets it. */
+const LIVE = `NOT EXISTS (SELECT 1 FROM social_actions d
+  WHERE d.ref = a.id AND d.kind = 'delete' AND d.pubkey = a.pubkey)`;
+
+/** The new follow or unfollow is live and no live action of its pair comes later in chain order. */
+const NEW_LATEST_LIVE = `NOT EXISTS (SELECT 1 FROM social_actions d
+    WHERE d.ref = new.id AND d.kind = 'delete' AND d.pubkey = new.pubkey)
+  AND NOT EXISTS (SELECT 1 FROM social_actions a
+    WHERE a.ref = new.ref AND a.kind IN ('follow', 'unfollow') AND a.pubkey = new.pubkey
+      AND (a.height > new.height OR (a.height = new.height AND a.position > new.position)) AND ${LIVE})`;
+
+/** The seq of the post a delete action (`new` or `old`) targets, when its own key wrote it. */
+const ownPost = (row: string) => `(SELECT seq FROM posts WHERE id = ${row}.ref AND pubkey = ${row}.pubkey)`;
+
+/** A column of the follow or unfollow a delete action (`new` or `old`) targets. */
+const deletedFollow = (row: string, column: string) => `(SELECT ${column} FROM posts
+  WHERE id = ${row}.ref AND pubkey = ${row}.pubkey AND kind IN ('follow', 'unfollow'))`;
+
+/** The follows row of one pair: the latest live follow or unfollow is a follow, not of oneself. */
+const followsRecompute = (follower: string, target: string) => `
+    DELETE FROM follows WHERE follower = ${follower} AND target = ${target};
+    INSERT INTO follows (follower, target, height, position)
+    SELECT pubkey, ref, height, position FROM (
+      SELECT a.pubkey, a.ref, a.kind, a.height, a.position FROM social_actions a
+      WHERE a.ref = ${target} AND a.kind IN ('follow', 'unfollow') AND a.pubkey = ${follower} AND ${LIVE}
+      ORDER BY a.height DESC, a.position DESC LIMIT 1
+    ) WHERE kind = 'follow' AND pubkey <> ref;`;
+
+/** The timeline_posts row of one post (its seq): confirmed, signed, a timeline kind, not deleted. */
+const timelineRecompute = (seq: string) => `
+    DELETE FROM timeline_posts WHERE pubkey = (SELECT pubkey FROM posts WHERE seq = ${seq})
+      AND place = (SELECT height * ${ORDER_SCALE} + position FROM confirmed WHERE post_seq = ${seq});
+    INSERT OR REPLACE INTO timeline_posts (pubkey, place, post_seq)
+    SELECT p.pubkey, c.height * ${ORDER_SCALE} + c.position, p.seq
+    FROM posts p JOIN confirmed c ON c.post_seq = p.seq
+    WHERE p.seq = ${seq} AND p.pubkey IS NOT NULL AND ${TIMELINE_KIND.replaceAll('kind', 'p.kind')}
+      AND NOT EXISTS (SELECT 1 FROM social_actions d
+        WHERE d.ref = p.id AND d.kind = 'delete' AND d.pubkey = p.pubkey);`;
+
+/**
+ * The notices rows of a set of posts (a SELECT of seqs): the author of the post each replies to,
+ * or (live) reacts to, reposts or quotes, and the key each (live) follow names; never its own
+ * author for the post kinds. One row per (target, post), of the smallest rank.
+ */
+const noticesRecompute = (seqs: string) => `
+    DELETE FROM notices WHERE post_seq IN (${seqs});
+    INSERT INTO notices (target, post_seq, rank, place)
+    SELECT target, seq, min(rank), max(place) FROM (
+      SELECT par.pubkey AS target, r.seq AS seq, 0 AS rank, c.height * ${ORDER_SCALE} + c.position AS place
+        FROM posts r JOIN confirmed c ON c.post_seq = r.seq JOIN posts par ON par.id = r.reply_to
+        WHERE r.seq IN (${seqs}) AND par.pubkey IS NOT NULL AND coalesce(r.pubkey, '') <> par.pubkey
+      UNION ALL
+      SELECT par.pubkey, a.post_seq, CASE a.kind WHEN 'quote' THEN 1 WHEN 'react' THEN 3 ELSE 4 END,
+             a.height * ${ORDER_SCALE} + a.position
+        FROM social_actions a JOIN posts par ON par.id = a.ref
+        WHERE a.post_seq IN (${seqs}) AND a.kind IN ('react', 'repost', 'quote')
+          AND par.pubkey IS NOT NULL AND a.pubkey <> par.pubkey AND ${LIVE}
+      UNION ALL
+      SELECT a.ref, a.post_seq, 5, a.height * ${ORDER_SCALE} + a.position FROM social_actions a
+        WHERE a.post_seq IN (${seqs}) AND a.kind = 'follow' AND ${LIVE}
+    ) GROUP BY target, seq;`;
+
+/** The confirmed posts that reply to or act on the post `row` (`new` or `old`). */
+const referrers = (row: string) =>
+  `SELECT seq FROM posts WHERE reply_to = ${row}.id UNION SELECT post_seq FROM social_actions WHERE ref = ${row}.id`;
+
 export const MIGRATIONS: readonly string[] = [
   // 1: block index, bodies, best chain, posts with full-text search, pending pool, peers.
   `
@@ -134,6 +206,13 @@ export const MIGRATIONS: readonly string[] = [
   // chain's own writes and a reorg undoes and redoes it exactly. arg: a react's emoji or a
   // name action's name. post_mentions: the names a post's content mentions (§13.5), written
   // with the post (posts never change) and removed with it.
+  // Three derived tables make the reads bounded (issue 11), each kept by triggers that recompute
+  // the rows a change touches from the current state (never by applying a delta), so every order
+  // of connects and disconnects ends in the same rows:
+  // - follows: the follow graph (the latest live follow/unfollow per pair is a follow).
+  // - timeline_posts: each key's confirmed, not deleted timeline posts by chain place.
+  // - notices: whom each confirmed post notifies (reply, quote, react, repost, follow), by place.
+  // posts_top_level drives the global feed of conversations (plain posts, quotes, reposts).
   `
   ALTER TABLE posts ADD COLUMN kind TEXT;
   ALTER TABLE posts ADD COLUMN ref TEXT;
@@ -150,17 +229,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX social_by_ref ON social_actions(ref, kind, pubkey);
   CREATE INDEX social_by_key ON social_actions(pubkey, kind, height, position);
   CREATE INDEX social_by_arg ON social_actions(kind, arg) WHERE arg IS NOT NULL;
-  -- A key's timeline posts without its follows and reactions (social/queries.ts TIMELINE_KINDS).
-  CREATE INDEX posts_timeline ON posts(pubkey, seq) WHERE kind IS NULL OR kind IN ('quote', 'repost');
-  CREATE TRIGGER social_confirm AFTER INSERT ON confirmed BEGIN
-    INSERT INTO social_actions (post_seq, id, kind, ref, pubkey, arg, height, position)
-    SELECT p.seq, p.id, p.kind, p.ref, p.pubkey,
-           CASE WHEN p.kind IN ('react', 'name') THEN p.content END, new.height, new.position
-    FROM posts p WHERE p.seq = new.post_seq AND p.kind IS NOT NULL AND p.pubkey IS NOT NULL;
-  END;
-  CREATE TRIGGER social_unconfirm AFTER DELETE ON confirmed BEGIN
-    DELETE FROM social_actions WHERE post_seq = old.post_seq;
-  END;
+  -- (reply_to and kind in the index make it covering: the planner rechecks the WHERE terms.)
+  CREATE INDEX posts_top_level ON posts(seq, reply_to, kind) WHERE reply_to IS NULL AND ${TIMELINE_KIND};
   CREATE TABLE post_mentions (
     name TEXT NOT NULL,
     post_seq INTEGER NOT NULL,
@@ -169,6 +239,103 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX mentions_by_post ON post_mentions(post_seq);
   CREATE TRIGGER post_mentions_delete AFTER DELETE ON posts BEGIN
     DELETE FROM post_mentions WHERE post_seq = old.seq;
+  END;
+  CREATE TABLE follows (
+    follower TEXT NOT NULL,
+    target TEXT NOT NULL,
+    height INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (follower, target)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX follows_by_target ON follows(target, follower);
+  -- place = height × 16384 + position (ORDER_SCALE).
+  CREATE TABLE timeline_posts (
+    pubkey TEXT NOT NULL,
+    place INTEGER NOT NULL,
+    post_seq INTEGER NOT NULL,
+    PRIMARY KEY (pubkey, place)
+  ) STRICT, WITHOUT ROWID;
+  -- rank: 0 reply, 1 quote, 3 react, 4 repost, 5 follow (social/queries.ts rankType; 2 mention
+  -- is read at query time, since a name's holder changes with the tip).
+  CREATE TABLE notices (
+    target TEXT NOT NULL,
+    post_seq INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    place INTEGER NOT NULL,
+    PRIMARY KEY (target, post_seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX notices_by_place ON notices(target, place);
+  CREATE INDEX notices_by_post ON notices(post_seq);
+
+  -- Connect: the common path, one trigger and single-row statements (the upkeep of a block).
+  CREATE TRIGGER social_confirm AFTER INSERT ON confirmed BEGIN
+    INSERT INTO social_actions (post_seq, id, kind, ref, pubkey, arg, height, position)
+    SELECT p.seq, p.id, p.kind, p.ref, p.pubkey,
+           CASE WHEN p.kind IN ('react', 'name') THEN p.content END, new.height, new.position
+    FROM posts p WHERE p.seq = new.post_seq AND p.kind IS NOT NULL AND p.pubkey IS NOT NULL;
+    INSERT OR REPLACE INTO timeline_posts (pubkey, place, post_seq)
+    SELECT p.pubkey, new.height * ${ORDER_SCALE} + new.position, p.seq FROM posts p
+    WHERE p.seq = new.post_seq AND p.pubkey IS NOT NULL AND ${TIMELINE_KIND.replaceAll('kind', 'p.kind')}
+      AND NOT EXISTS (SELECT 1 FROM social_actions d
+        WHERE d.ref = p.id AND d.kind = 'delete' AND d.pubkey = p.pubkey);
+    INSERT INTO notices (target, post_seq, rank, place)
+    SELECT par.pubkey, r.seq, 0, new.height * ${ORDER_SCALE} + new.position
+    FROM posts r JOIN posts par ON par.id = r.reply_to
+    WHERE r.seq = new.post_seq AND par.pubkey IS NOT NULL AND coalesce(r.pubkey, '') <> par.pubkey
+    ON CONFLICT (target, post_seq) DO UPDATE SET rank = min(rank, excluded.rank);
+  END;
+  -- A follow or unfollow that is live and the latest live one of its pair sets the pair's edge;
+  -- otherwise the pair does not change.
+  CREATE TRIGGER follows_action_in AFTER INSERT ON social_actions
+  WHEN new.kind IN ('follow', 'unfollow') AND new.pubkey <> new.ref AND ${NEW_LATEST_LIVE} BEGIN
+    DELETE FROM follows WHERE new.kind = 'unfollow' AND follower = new.pubkey AND target = new.ref;
+    INSERT OR REPLACE INTO follows (follower, target, height, position)
+    SELECT new.pubkey, new.ref, new.height, new.position WHERE new.kind = 'follow';
+  END;
+  CREATE TRIGGER notices_action_in AFTER INSERT ON social_actions
+  WHEN new.kind IN ('react', 'repost', 'quote', 'follow') AND NOT EXISTS (SELECT 1 FROM social_actions d
+    WHERE d.ref = new.id AND d.kind = 'delete' AND d.pubkey = new.pubkey) BEGIN
+    INSERT INTO notices (target, post_seq, rank, place)
+    SELECT target, new.post_seq, rank, new.height * ${ORDER_SCALE} + new.position FROM (
+      SELECT par.pubkey AS target, CASE new.kind WHEN 'quote' THEN 1 WHEN 'react' THEN 3 ELSE 4 END AS rank
+        FROM posts par WHERE new.kind <> 'follow' AND par.id = new.ref AND par.pubkey IS NOT NULL
+          AND par.pubkey <> new.pubkey
+      UNION ALL
+      SELECT new.ref, 5 WHERE new.kind = 'follow'
+    ) WHERE true
+    ON CONFLICT (target, post_seq) DO UPDATE SET rank = min(rank, excluded.rank);
+  END;
+
+  -- Disconnect, deletes and late subjects (rarer): rows recomputed from the current state.
+  CREATE TRIGGER social_unconfirm AFTER DELETE ON confirmed BEGIN
+    DELETE FROM social_actions WHERE post_seq = old.post_seq;
+    DELETE FROM timeline_posts WHERE pubkey = (SELECT pubkey FROM posts WHERE seq = old.post_seq)
+      AND place = old.height * ${ORDER_SCALE} + old.position;
+    DELETE FROM notices WHERE post_seq = old.post_seq;
+  END;
+  CREATE TRIGGER follows_action_out AFTER DELETE ON social_actions
+  WHEN old.kind IN ('follow', 'unfollow') BEGIN ${followsRecompute('old.pubkey', 'old.ref')} END;
+  CREATE TRIGGER social_delete_in AFTER INSERT ON social_actions WHEN new.kind = 'delete' BEGIN
+    ${followsRecompute(deletedFollow('new', 'pubkey'), deletedFollow('new', 'ref'))}
+    ${timelineRecompute(ownPost('new'))}
+    ${noticesRecompute(`SELECT ${ownPost('new')}`)}
+  END;
+  CREATE TRIGGER social_delete_out AFTER DELETE ON social_actions WHEN old.kind = 'delete' BEGIN
+    ${followsRecompute(deletedFollow('old', 'pubkey'), deletedFollow('old', 'ref'))}
+    ${timelineRecompute(ownPost('old'))}
+    ${noticesRecompute(`SELECT ${ownPost('old')}`)}
+  END;
+  -- The post a notice is about may arrive after the post that refers to it, or leave with a
+  -- pruned side branch: the referring posts are recomputed.
+  CREATE TRIGGER notices_subject_in AFTER INSERT ON posts
+  WHEN EXISTS (SELECT 1 FROM posts WHERE reply_to = new.id)
+    OR EXISTS (SELECT 1 FROM social_actions WHERE ref = new.id) BEGIN
+    ${noticesRecompute(referrers('new'))}
+  END;
+  CREATE TRIGGER notices_subject_out AFTER DELETE ON posts
+  WHEN EXISTS (SELECT 1 FROM posts WHERE reply_to = old.id)
+    OR EXISTS (SELECT 1 FROM social_actions WHERE ref = old.id) BEGIN
+    ${noticesRecompute(referrers('old'))}
   END;
   `,
 ];

@@ -682,8 +682,9 @@ describe('ChainQueries query plans', () => {
         /^SCAN \(subquery-\d+\)$/.test(detail) ||
         /VIRTUAL TABLE INDEX \d+:=?M/.test(detail));
     const plans = queries.feedPlans();
-    // 5 drivers x 4 statements, the top-level feed, and a thread's page and probe.
-    assert.equal(Object.keys(plans).length, 23);
+    // 5 drivers x 4 statements, the top-level feed's page and probe (driven by the partial index
+    // posts_top_level), a key's top-level page, and a thread's page and probe.
+    assert.equal(Object.keys(plans).length, 25);
     for (const [label, sql] of Object.entries(plans)) {
       const details = plan(sql, params);
       const shown = `${label}: ${details.join(' | ')}`;
@@ -692,11 +693,13 @@ describe('ChainQueries query plans', () => {
       const expected =
         driver === 'seq'
           ? /^SEARCH posts USING INTEGER PRIMARY KEY \(rowid<\?\)$/
-          : driver === 'fts'
-            ? /^SCAN posts_fts VIRTUAL TABLE INDEX \d+:M/
-            : new RegExp(
-                `^SEARCH posts USING COVERING INDEX posts_by_${driver === 'reply_to' ? 'reply' : driver} \\(${driver}=\\? AND seq[<>]\\?\\)$`,
-              );
+          : driver === 'top'
+            ? /^SEARCH posts USING COVERING INDEX posts_top_level \(seq<\?\)$/
+            : driver === 'fts'
+              ? /^SCAN posts_fts VIRTUAL TABLE INDEX \d+:M/
+              : new RegExp(
+                  `^SEARCH posts USING COVERING INDEX posts_by_${driver === 'reply_to' ? 'reply' : driver} \\(${driver}=\\? AND seq[<>]\\?\\)$`,
+                );
       assert.ok(
         details.some((detail) => expected.test(detail)),
         shown,

@@ -30,17 +30,24 @@ export interface FeedFilter {
 
 export type RepliesMode = 'include' | 'exclude';
 
-/** Only top-level posts: the filter `replies=exclude` adds. */
-const TOP_LEVEL = 'p.reply_to IS NULL';
+/**
+ * Conversations only: top-level posts that are cards (plain posts, quotes, reposts), not replies
+ * nor the other social actions (react, follow, edit, delete, profile, names), which the social
+ * index shows instead. `replies=exclude` adds it. The same condition as the partial index
+ * posts_top_level (store migration 7), which drives the unfiltered page.
+ */
+const TOP_LEVEL_WHERE = `reply_to IS NULL AND (kind IS NULL OR kind IN ('quote', 'repost'))`;
+const TOP_LEVEL = `p.reply_to IS NULL AND (p.kind IS NULL OR p.kind IN ('quote', 'repost'))`;
 
 /** What drives a feed page: the candidates, newest first, below the cursor. */
-type Driver = 'seq' | 'author' | 'pubkey' | 'reply_to' | 'fts';
+type Driver = 'seq' | 'top' | 'author' | 'pubkey' | 'reply_to' | 'fts';
 
 /** The replies to one post, oldest first, above the `after` cursor (threads). */
 const THREAD_SQL = 'SELECT seq FROM posts WHERE reply_to = @reply_to AND seq > @after ORDER BY seq ASC';
 
 const DRIVER_SQL: Readonly<Record<Driver, string>> = {
   seq: 'SELECT seq FROM posts WHERE seq < @before ORDER BY seq DESC',
+  top: `SELECT seq FROM posts INDEXED BY posts_top_level WHERE ${TOP_LEVEL_WHERE} AND seq < @before ORDER BY seq DESC`,
   author: 'SELECT seq FROM posts WHERE author = @author AND seq < @before ORDER BY seq DESC',
   pubkey: 'SELECT seq FROM posts WHERE pubkey = @pubkey AND seq < @before ORDER BY seq DESC',
   reply_to: 'SELECT seq FROM posts WHERE reply_to = @reply_to AND seq < @before ORDER BY seq DESC',
@@ -48,7 +55,7 @@ const DRIVER_SQL: Readonly<Record<Driver, string>> = {
 };
 
 /** The other filters, checked on each candidate. */
-const FILTER_SQL: Readonly<Record<Exclude<Driver, 'seq'>, string>> = {
+const FILTER_SQL: Readonly<Record<Exclude<Driver, 'seq' | 'top'>, string>> = {
   author: 'p.author = @author',
   pubkey: 'p.pubkey = @pubkey',
   reply_to: 'p.reply_to = @reply_to',
@@ -97,7 +104,7 @@ export class FeedQuery {
       limit: filter.limit + 1,
       budget: QUERY_LIMITS.feedScanBudget,
     };
-    const present: Exclude<Driver, 'seq'>[] = [];
+    const present: Exclude<Driver, 'seq' | 'top'>[] = [];
     for (const name of STRUCTURED) {
       const value = filter[name];
       if (value === undefined) continue;
@@ -105,7 +112,9 @@ export class FeedQuery {
       params[name] = value;
       present.push(name);
     }
-    let driver: Driver = present[0] ?? 'seq';
+    const topLevel = replies === 'exclude';
+    // The unfiltered conversations feed walks the partial index of top-level cards.
+    let driver: Driver = present[0] ?? (topLevel ? 'top' : 'seq');
     if (filter.q !== undefined) {
       const match = ftsQuery(filter.q);
       if (match === undefined) return { items: [] };
@@ -118,8 +127,9 @@ export class FeedQuery {
       present.push('fts');
     }
     const others = present.filter((name) => name !== driver);
-    const topLevel = replies === 'exclude';
-    const rows = runSearch(() => this.feedStatement(driver, others, topLevel).all(params) as ViewRow[]);
+    const rows = runSearch(
+      () => this.feedStatement(driver, others, topLevel && driver !== 'top').all(params) as ViewRow[],
+    );
     const tipHeight = this.tipHeight();
     const items = rows.slice(0, filter.limit).map((row) => toView(row, tipHeight));
     if (rows.length > filter.limit) return { items, next: items[items.length - 1]!.seq };
@@ -175,7 +185,9 @@ export class FeedQuery {
       plans[`probe ${driver}`] = `${DRIVER_SQL[driver]} LIMIT 1 OFFSET @offset`;
       plans[`count ${driver}`] = `SELECT count(*) AS n FROM (${DRIVER_SQL[driver]} LIMIT @cap)`;
     }
-    plans['feed seq top-level'] = feedSql('seq', [], true);
+    plans['feed top'] = feedSql('top', []);
+    plans['probe top'] = `${DRIVER_SQL.top} LIMIT 1 OFFSET @offset`;
+    plans['feed pubkey top-level'] = feedSql('pubkey', [], true);
     plans['feed reply_to thread'] = threadSql();
     plans['probe reply_to thread'] = `${THREAD_SQL} LIMIT 1 OFFSET @offset`;
     return plans;
@@ -192,7 +204,7 @@ export class FeedQuery {
   /** The feed statement of a driver and the other filters, prepared on first use. */
   private feedStatement(
     driver: Driver,
-    others: readonly Exclude<Driver, 'seq'>[],
+    others: readonly Exclude<Driver, 'seq' | 'top'>[],
     topLevel: boolean,
   ): Statement {
     return this.prepared(`feed:${driver}:${others.join(',')}:${topLevel}`, () =>
@@ -240,7 +252,11 @@ function threadSql(): string {
       WHERE ${VISIBLE} ORDER BY f.seq ASC LIMIT @limit`;
 }
 
-function feedSql(driver: Driver, others: readonly Exclude<Driver, 'seq'>[], topLevel = false): string {
+function feedSql(
+  driver: Driver,
+  others: readonly Exclude<Driver, 'seq' | 'top'>[],
+  topLevel = false,
+): string {
   const filters = [...others.map((name) => FILTER_SQL[name]), ...(topLevel ? [TOP_LEVEL] : [])];
   const where = [...filters, VISIBLE].join(' AND ');
   return `${VIEW_SELECT}
