@@ -1,44 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Avatar } from '../components/PostCard.tsx';
 import { PostListView, usePagedPosts } from '../components/PostList.tsx';
-import { fingerprint } from '../lib/identity-format.ts';
 import { classifySearch, searchDestination } from '../lib/search-target.ts';
 import { navigate, paths } from '../router.ts';
-import { store, useStore } from '../store.ts';
+import { store } from '../store.ts';
 
-/** Every post signed by one key. */
-export function AuthorPage({ pubkey }: { pubkey: string }) {
-  const valid = /^[0-9a-f]{64}$/.test(pubkey);
-  const { list, more } = usePagedPosts(valid ? { pubkey } : undefined);
-  const { identity } = useStore();
-  const names = [...new Set(list.items.map((item) => item.post.author))];
-  const name = names[0] ?? 'Author';
-  if (!valid) return <p class="error">“{pubkey}” is not a key: a key is 64 hex digits.</p>;
-  return (
-    <>
-      <section class="card author-card">
-        <Avatar author={name} seed={pubkey} size="lg" />
-        <div>
-          <h2 class="page-title">{list.loaded ? name : 'Author'}</h2>
-          <p>
-            Key <span class="fingerprint">{fingerprint(pubkey)}</span>
-            {identity?.publicKey === pubkey ? <span class="badge badge-verified">This is you</span> : null}
-          </p>
-          <p class="mono small">{pubkey}</p>
-          {names.length > 1 ? <p class="muted">Also posted as: {names.slice(1).join(', ')}</p> : null}
-        </div>
-      </section>
-      <PostListView
-        list={list}
-        onMore={more}
-        label={`Posts by ${name}`}
-        empty="No posts with this key yet."
-      />
-    </>
-  );
-}
-
-/** Unsigned posts have no key: their author is only a name, which anyone can use. */
 export function NamePage({ name }: { name: string }) {
   const { list, more } = usePagedPosts({ author: name });
   return (
