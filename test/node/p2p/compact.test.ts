@@ -10,14 +10,13 @@ import { compactForm, rebuild, ShortIdIndex, shortId } from '#node/p2p/compact-b
 import { CompactRelay } from '#node/p2p/compact-relay.ts';
 import { PeerError } from '#node/p2p/errors.ts';
 import { Gossip } from '#node/p2p/gossip.ts';
-import { NodeIdentity } from '#node/p2p/identity.ts';
 import type { IntakeOutcome } from '#node/p2p/intake.ts';
 import type { CompactBlock } from '#node/p2p/messages.ts';
-import { PeerManager } from '#node/p2p/peer-manager.ts';
+import type { PeerManager } from '#node/p2p/peer-manager.ts';
 import { NetStats } from '#node/p2p/transport.ts';
-import type { BlockIndexEntry } from '#node/store/blocks.ts';
 import { extend, idOf, makePost, mineOn, testChain } from '../../helpers/chain.ts';
-import { FakeTransport, fakeHello, MemoryPeerBook } from '../../helpers/fake-transport.ts';
+import { FakeTransport, fakeHello } from '../../helpers/fake-transport.ts';
+import { GENESIS_TIP, genesisPeerManager } from '../../helpers/peer-manager.ts';
 
 const A = 'http://a.example';
 
@@ -49,20 +48,7 @@ async function setup(stored: readonly number[]): Promise<Setup> {
     compactBlock: async () => compactForm(block, ids) as CompactBlock,
     blockPosts: async (_peer, _hash, indexes) => indexes.map((i) => posts[i]),
   });
-  const tip = { hash: REGTEST.genesisHash, height: 0, chainwork: 2n } as BlockIndexEntry;
-  const peers = new PeerManager({
-    chain: { params: REGTEST, tip },
-    store: new MemoryPeerBook(),
-    transport,
-    nonce: 'ab'.repeat(16),
-    selfUrl: () => undefined,
-    identity: NodeIdentity.ephemeral(),
-    maxOutbound: 8,
-    discourageMs: 60_000,
-    agent: 'test',
-    log: () => undefined,
-    onConnected: () => undefined,
-  });
+  const peers = genesisPeerManager(transport);
   await peers.connect(A);
   transport.calls.length = 0;
   const store = new Map<string, Post>();
@@ -194,7 +180,7 @@ describe('compact block relay', () => {
     const s = await setup(all);
     const gossip = new Gossip({
       chain: {
-        tip: { hash: REGTEST.genesisHash, height: 0, chainwork: 2n } as BlockIndexEntry,
+        tip: GENESIS_TIP,
         hasBlock: () => false,
       },
       posts: { hasPost: () => false },

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { REGTEST } from '#core/params.ts';
 import { NodeErrorCode } from '#node/errors.ts';
 import { P2PErrorCode, PeerError } from '#node/p2p/errors.ts';
-import { NodeIdentity } from '#node/p2p/identity.ts';
 import { MempoolSync } from '#node/p2p/mempool-sync.ts';
 import { LIMITS, type PendingPage } from '#node/p2p/messages.ts';
-import { PeerManager } from '#node/p2p/peer-manager.ts';
 import { NetStats } from '#node/p2p/transport.ts';
-import type { BlockIndexEntry } from '#node/store/blocks.ts';
-import { FakeTransport, fakeHello, MemoryPeerBook } from '../../helpers/fake-transport.ts';
+import { FakeTransport, fakeHello } from '../../helpers/fake-transport.ts';
+import { genesisPeerManager } from '../../helpers/peer-manager.ts';
 
 const A = 'http://a.example';
 const h = (n: number) => n.toString(16).padStart(64, '0');
@@ -20,20 +17,7 @@ async function setup(pages: (after: number) => Promise<PendingPage>, known: Read
     handshake: async (peer) => fakeHello(peer),
     pendingIds: (_p, after) => pages(after),
   });
-  const tip = { hash: REGTEST.genesisHash, height: 0, chainwork: 2n } as BlockIndexEntry;
-  const peers = new PeerManager({
-    chain: { params: REGTEST, tip },
-    store: new MemoryPeerBook(),
-    transport,
-    nonce: 'ab'.repeat(16),
-    selfUrl: () => undefined,
-    identity: NodeIdentity.ephemeral(),
-    maxOutbound: 8,
-    discourageMs: 60_000,
-    agent: 'test',
-    log: () => undefined,
-    onConnected: () => undefined,
-  });
+  const peers = genesisPeerManager(transport);
   await peers.connect(A);
   const fetched: string[][] = [];
   const stats = new NetStats();

@@ -10,14 +10,12 @@ import { compactForm } from '#node/p2p/compact-block.ts';
 import { CompactRelay } from '#node/p2p/compact-relay.ts';
 import { PeerError } from '#node/p2p/errors.ts';
 import { Gossip, HIGH_BANDWIDTH_PEERS } from '#node/p2p/gossip.ts';
-import { NodeIdentity } from '#node/p2p/identity.ts';
 import type { IntakeOutcome } from '#node/p2p/intake.ts';
 import type { CompactBlock } from '#node/p2p/messages.ts';
-import { PeerManager } from '#node/p2p/peer-manager.ts';
 import { NetStats } from '#node/p2p/transport.ts';
-import type { BlockIndexEntry } from '#node/store/blocks.ts';
 import { idOf, makePost, mineOn, testChain } from '../../helpers/chain.ts';
-import { FakeTransport, fakeHello, MemoryPeerBook } from '../../helpers/fake-transport.ts';
+import { FakeTransport, fakeHello } from '../../helpers/fake-transport.ts';
+import { GENESIS_TIP, genesisPeerManager } from '../../helpers/peer-manager.ts';
 
 const OUT = 'http://out.example';
 const IN = 'http://in.example';
@@ -49,20 +47,8 @@ async function setup(stored: readonly number[], holds: boolean) {
     announce: async () => undefined,
     blockPosts: async (_peer, _hash, indexes) => indexes.map((i) => posts[i]),
   });
-  const tip = { hash: REGTEST.genesisHash, height: 0, chainwork: 2n } as BlockIndexEntry;
-  const peers = new PeerManager({
-    chain: { params: REGTEST, tip },
-    store: new MemoryPeerBook(),
-    transport,
-    nonce: 'ab'.repeat(16),
-    selfUrl: () => undefined,
-    identity: NodeIdentity.ephemeral(),
-    maxOutbound: 8,
-    discourageMs: 60_000,
-    agent: 'test',
-    log: () => undefined,
-    onConnected: () => undefined,
-  });
+  const tip = GENESIS_TIP;
+  const peers = genesisPeerManager(transport);
   await peers.connect(OUT);
   await peers.connect(IN);
   // IN as an inbound peer: the peer manager's map holds it as the other direction.
