@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { axeViolations, formatViolations } from '../helpers/axe.ts';
-import { launchBrowser, PHONE, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
+import { eventually, launchBrowser, PHONE, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
 import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
 
 // Functions given to page.evaluate run in the browser; the tests compile without the DOM lib.
@@ -147,7 +147,9 @@ describe('web app accessibility', () => {
     await textarea.fill('Sent with the keyboard');
     await textarea.press('Control+Enter');
     await article('Sent with the keyboard').waitFor();
-    const sent = (await feed()).items.find((item) => item.post.content === 'Sent with the keyboard');
+    const sent = await eventually(async () =>
+      (await feed()).items.find((item) => item.post.content === 'Sent with the keyboard'),
+    );
     assert.ok(sent?.post.pubkey, 'the post was signed and sent');
     signedId = sent.id;
     signedKey = sent.post.pubkey;
@@ -174,8 +176,11 @@ describe('web app accessibility', () => {
     const focused = await active();
     assert.equal(focused.text, 'Reply');
     assert.equal(focused.post, postId);
-    const thread = (await (await fetch(`${node.url}/api/v1/posts?reply_to=${postId}`)).json()) as FeedPage;
-    assert.ok(thread.items.some((item) => item.post.content === 'A keyboard reply'));
+    const reply = await eventually(async () => {
+      const thread = (await (await fetch(`${node.url}/api/v1/posts?reply_to=${postId}`)).json()) as FeedPage;
+      return thread.items.find((item) => item.post.content === 'A keyboard reply');
+    });
+    assert.ok(reply, 'the node stored the reply');
   });
 
   it('the skip link moves focus to the main content without leaving the page', async () => {
@@ -190,12 +195,17 @@ describe('web app accessibility', () => {
   });
 
   it('a page change moves focus to its heading and sets the document title', async () => {
+    // The link clicked holds focus (and the same text) until the page's heading takes it.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Explorer' }).click();
-    await page.waitForFunction(() => document.activeElement?.textContent === 'Explorer');
+    await page.waitForFunction(
+      () => document.activeElement?.tagName === 'H2' && document.activeElement.textContent === 'Explorer',
+    );
     assert.equal((await active()).tag, 'h2');
     assert.equal(await page.title(), 'Explorer · YourNet');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Node' }).click();
-    await page.waitForFunction(() => document.activeElement?.textContent === 'Node');
+    await page.waitForFunction(
+      () => document.activeElement?.tagName === 'H2' && document.activeElement.textContent === 'Node',
+    );
     assert.equal(await page.title(), 'Node · YourNet');
     await page.goBack();
     await page.waitForFunction(() => document.title === 'Explorer · YourNet');

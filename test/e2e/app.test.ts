@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, PHONE, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
+import { eventually, launchBrowser, PHONE, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
 import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
 
 interface FeedPage {
@@ -74,7 +74,9 @@ describe('web app against a node process', () => {
     await card.getByText('Posted at').waitFor();
     assert.equal((await card.locator('.avatar').textContent())?.trim(), 'A');
     await page.getByText('A signing key was created for you in this browser.').waitFor();
-    const posted = (await feed()).items.find((item) => item.post.content === 'Hello from the browser');
+    const posted = await eventually(async () =>
+      (await feed()).items.find((item) => item.post.content === 'Hello from the browser'),
+    );
     assert.ok(posted?.post.pubkey, 'the node stored a signed post');
     myPostId = posted.id;
     myKey = posted.post.pubkey;
@@ -101,8 +103,8 @@ describe('web app against a node process', () => {
     await form.getByRole('button', { name: 'Post' }).click();
     const thread = card.getByRole('region', { name: 'Replies' });
     await thread.getByText('A reply in the thread').waitFor();
-    const reply = (await feed('&replies=include')).items.find(
-      (item) => item.post.content === 'A reply in the thread',
+    const reply = await eventually(async () =>
+      (await feed('&replies=include')).items.find((item) => item.post.content === 'A reply in the thread'),
     );
     assert.equal(reply?.post.reply_to, myPostId);
     // The feed shows the conversation, not the fragment: no card of its own for the reply.

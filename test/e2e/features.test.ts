@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, PHONE, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
+import { eventually, launchBrowser, PHONE, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
 import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
 
 interface FeedItem {
@@ -13,16 +13,6 @@ interface FeedItem {
 }
 
 const REPLIES = 121;
-
-/** Polls `find` every 100 ms for up to 5 s (the app shows a post before the node has stored it). */
-async function eventually<T>(find: () => Promise<T | undefined>): Promise<T | undefined> {
-  for (let i = 0; i < 50; i++) {
-    const found = await find();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return undefined;
-}
 
 /** An unsigned post through the API (regtest asks no stamp of it). */
 async function submit(nodeUrl: string, content: string, extra: { reply_to?: string } = {}): Promise<string> {

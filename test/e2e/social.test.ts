@@ -154,6 +154,8 @@ describe('web app: the social layer', () => {
     await composer.getByLabel('Your name').fill('Reader');
     await composer.getByRole('button', { name: 'Post', exact: true }).click();
     await card('My first words').waitFor();
+    // The card shows at once; the post reaches the node after the app asked for its price.
+    await pooled(1);
     await mine();
     const mine1 = card('My first words');
     await mine1.getByRole('button', { name: 'Edit' }).click();

@@ -37,6 +37,19 @@ describe('standalone web app: refusals, node down and back', () => {
     await composer().getByRole('button', { name: 'Post' }).click();
   };
 
+  /** Waits (bounded) until the node's pool holds `count` posts. */
+  const poolHolds = async (count: number) => {
+    let seen = -1;
+    for (let i = 0; i < 100 && seen !== count; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      const status = (await (await fetch(`${node.url}/api/v1/status`)).json()) as {
+        pending: { count: number };
+      };
+      seen = status.pending.count;
+    }
+    assert.equal(seen, count, 'posts in the pool');
+  };
+
   before(async () => {
     node = await startNodeProcess({ args: nodeArgs });
     port = Number(new URL(node.url).port);
@@ -75,13 +88,21 @@ describe('standalone web app: refusals, node down and back', () => {
       201,
     );
     await page.locator('main article.post').filter({ hasText: 'from curl' }).waitFor();
+    // The card shows before the node answers: the next test needs both posts in the pool.
+    await poolHolds(2);
   });
 
   it("shows the node's reason when it refuses a post, and takes the post back", async () => {
     await write('one post too many');
     const alert = composer().getByRole('alert');
     // A full pool of equal work density refuses a post that brings no more work (issue 10).
-    await alert.getByText(/^The node refused the post: stamp work too low \(the pool is full/).waitFor();
+    await alert
+      .getByText(/^The node refused the post: stamp work too low \(the pool is full/)
+      .waitFor()
+      .catch(async (error: Error) => {
+        const said = await alert.allTextContents();
+        assert.fail(`${error.message}; the composer's alerts say: ${JSON.stringify(said)}`);
+      });
     assert.equal(await page.locator('main article.post').filter({ hasText: 'one post too many' }).count(), 0);
     assert.equal(
       await composer().getByPlaceholder('Just write whatever you want to...').inputValue(),

@@ -96,3 +96,16 @@ export async function postJson(url: string, body: unknown): Promise<Response> {
     signal: AbortSignal.timeout(10_000),
   });
 }
+
+/**
+ * Polls `find` every 100 ms for up to 5 s. The app shows a post (pending) before the node has
+ * stored it, so a test that reads the node after the page must wait for the node too.
+ */
+export async function eventually<T>(find: () => Promise<T | undefined>): Promise<T | undefined> {
+  for (let i = 0; i < 50; i++) {
+    const found = await find();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
+}
