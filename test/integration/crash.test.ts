@@ -21,7 +21,7 @@ describe('crash safety', () => {
     processes.push(first);
     const acknowledged: string[] = [];
     const clients = 8;
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 20_000;
     let stop = false;
     const client = async (n: number) => {
       for (let i = 0; !stop && i < 2000 && Date.now() < deadline; i++) {
@@ -41,10 +41,16 @@ describe('crash safety', () => {
       }
     };
     const running = Array.from({ length: clients }, (_, n) => client(n));
+    // Counts, not sleeps: on a loaded machine 600 ms may see only a few answers.
+    const acknowledgedAtLeast = async (count: number) => {
+      while (acknowledged.length < count && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
     // Let the clients get going, mine once in the middle, then kill the node mid-stream.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await acknowledgedAtLeast(40);
     await fetch(`${first.url}/mine`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.text());
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await acknowledgedAtLeast(acknowledged.length + 40);
     await first.kill();
     stop = true;
     await Promise.all(running);
