@@ -161,9 +161,20 @@ describe('a stamp flood (issue 10): one machine cannot crowd out an honest poste
       STATUS_PER_SECOND,
     );
 
+    // The flood fills the pool before the first block (bounded: 8 s): a loaded machine grinds
+    // slower, and blocks from the start would drain the pool faster than it fills.
+    const filled = (async () => {
+      for (let i = 0; i < 80; i++) {
+        const status = await getJson<Status>(`${url}/api/v1/status`);
+        if (status.pending.count >= MAX_PENDING) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+
     // Blocks at a steady pace while the flood runs (bounded by the deadline).
     let blocksMined = 0;
     const mining = (async () => {
+      await filled;
       while (Date.now() < deadline + 3 * BLOCK_MS) {
         const answer = await fetch(`${url}/api/v1/mine`, {
           method: 'POST',
@@ -188,7 +199,7 @@ describe('a stamp flood (issue 10): one machine cannot crowd out an honest poste
 
     // The honest client: one signed post every 2 s at 4× the published next-block estimate.
     const honest: { id: string; submittedAt: number; work: number }[] = [];
-    await new Promise((resolve) => setTimeout(resolve, 2_000)); // let the flood fill the pool
+    await filled;
     for (let i = 0; Date.now() < deadline - HONEST_EVERY_MS && i < 20; i++) {
       const started = Date.now();
       const unsigned: Post = {
@@ -247,7 +258,7 @@ describe('a stamp flood (issue 10): one machine cannot crowd out an honest poste
     );
     for (const delay of heights)
       assert.ok(delay >= 1 && delay <= 2, `an honest post mined ${delay} blocks later`);
-    assert.ok(honest.length >= 8, 'the honest client posted throughout');
+    assert.ok(honest.length >= 5, 'the honest client posted throughout');
     assert.ok(counts.accepted > MAX_PENDING, 'the flood really ran');
     assert.ok(maxPending <= MAX_PENDING, `the pool held ${maxPending} posts, over its bound`);
     assert.equal(maxPending, MAX_PENDING, 'the flood filled the pool');
