@@ -12,7 +12,7 @@
  * Building the 1,000,000-post store takes minutes (signing, verifying and indexing a million
  * posts); YOURNET_BENCH_MILLION_POSTS=200000 scales the large store down for a quick look.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchResult, log, round } from './harness.ts';
@@ -20,6 +20,7 @@ import { buildCli, NodeProcess } from './node-process.ts';
 import {
   COMMON_WORD,
   databaseMegabytes,
+  type LoadTimings,
   loadInChild,
   measure,
   percentile,
@@ -92,13 +93,40 @@ async function httpLatency(
   };
 }
 
+/** What a kept store was filled with, written when its fill ends. */
+const FILLED = 'filled.json';
+
+/**
+ * Fills the store in a child process; with YOURNET_BENCH_MILLION_DIR, a store of the same shape
+ * filled by an earlier run is used again (its fill timings are those of that run).
+ */
+function keptOrFill(dataDir: string, shape: StoreShape, keep: boolean): LoadTimings {
+  const marker = join(dataDir, FILLED);
+  if (keep && existsSync(marker)) {
+    const filled = JSON.parse(readFileSync(marker, 'utf8')) as { shape: StoreShape; timings: LoadTimings };
+    if (JSON.stringify(filled.shape) === JSON.stringify(shape)) {
+      log(`[million] using the store kept in ${dataDir}`);
+      return filled.timings;
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  log(`[million] loading ${shape.confirmed} confirmed + ${shape.pending} pending posts into ${dataDir}`);
+  const timings = loadInChild(dataDir, shape);
+  if (keep) writeFileSync(marker, JSON.stringify({ shape, timings }));
+  return timings;
+}
+
 /** Every measurement of one store size; `rss` is returned apart for the flatness ratio. */
 async function measureSize(shape: StoreShape): Promise<{ results: BenchResult[]; rss: number }> {
-  const dataDir = mkdtempSync(join(tmpdir(), `yournet-bench-million-${shape.confirmed}-`));
+  const kept = process.env.YOURNET_BENCH_MILLION_DIR;
+  const dataDir =
+    kept === undefined
+      ? mkdtempSync(join(tmpdir(), `yournet-bench-million-${shape.confirmed}-`))
+      : join(kept, String(shape.confirmed));
   let node: NodeProcess | undefined;
   try {
-    log(`[million] loading ${shape.confirmed} confirmed + ${shape.pending} pending posts into ${dataDir}`);
-    const timings = loadInChild(dataDir, shape);
+    const timings = keptOrFill(dataDir, shape, kept !== undefined);
     const size = label(shape);
     const results: BenchResult[] = measure(dataDir, shape, IN_PROCESS_TARGET).map((result) => ({
       ...result,
@@ -154,7 +182,7 @@ async function measureSize(shape: StoreShape): Promise<{ results: BenchResult[];
     return { results, rss };
   } finally {
     await node?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (kept === undefined) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
