@@ -63,8 +63,11 @@ export class BulkFill {
          ORDER BY rowid`,
       )
       .all() as SchemaObject[];
-    // For the fill only: no journal, no syncs, a large cache (the process ends after it).
-    db.pragma('journal_mode = OFF');
+    // For the fill only: the rollback journal in memory (better-sqlite3's defensive mode refuses
+    // OFF), no syncs, a large cache (the process ends after it). WAL would write every page twice.
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    if (db.pragma('journal_mode = MEMORY', { simple: true }) !== 'memory')
+      throw new Error('bulk fill: could not leave WAL');
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -1000000');
     db.pragma('temp_store = MEMORY');
