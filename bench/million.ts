@@ -1,16 +1,19 @@
 /**
  * The `million` suite (issue 13, "A million posts"): the read side at 100,000 and at 1,000,000
- * stored posts, same shape (5,000 posts a block, one author per 10 posts, a quarter of the
- * posts replies, 1,000 pending), built by bench/node-queries.ts's loader through
- * Chain.acceptBlock with full validation.
+ * stored posts, same shape (5,000 posts a block, one author per 10 posts on a long tail, a
+ * quarter of the posts replies, many in long threads, 1,000 pending; bench/store-data.ts), built
+ * by bench/bulk-fill.ts's set-based SQL into the store Chain.acceptBlock would write.
  *
  * For each size: global feed, author feed, thread, search and post-by-id p99 in process
  * (target ≤ 2 ms) and over HTTP from a real node process (target ≤ 5 ms, sequential requests on
  * one keep-alive connection), the node's RSS after the queries, and bytes on disk per post.
  * RSS "flat" is reported as the ratio of the two sizes' RSS.
  *
- * Building the 1,000,000-post store takes minutes (signing, verifying and indexing a million
- * posts); YOURNET_BENCH_MILLION_POSTS=200000 scales the large store down for a quick look.
+ * Building the 1,000,000-post store takes minutes (signing and indexing a million posts);
+ * YOURNET_BENCH_MILLION_POSTS=200000 scales the large store down for a quick look,
+ * YOURNET_BENCH_MILLION_SMALL the small one, and YOURNET_BENCH_MILLION_DIR=<dir> keeps the
+ * filled stores there for later runs. In-process results carry the thread's CPU time per call
+ * (cpu_p50, cpu_p99) beside the wall clock, which on a shared machine measures the load.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -171,7 +174,7 @@ async function measureSize(shape: StoreShape): Promise<{ results: BenchResult[];
         unit: 'bytes',
       },
       {
-        name: `${size}: load (sign, accept with full validation, index)`,
+        name: `${size}: load (generate and sign, bulk write, index)`,
         value: round(timings.signSeconds + timings.acceptSeconds + timings.indexSeconds),
         unit: 's',
         sign_s: round(timings.signSeconds),
