@@ -16,32 +16,31 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { toHex, utf8 } from '#core/bytes.ts';
 import { REGTEST } from '#core/params.ts';
-import { type Post, postId, postSize, signPost } from '#core/post.ts';
 import { Chain } from '#node/chain/chain.ts';
 import { nodeCrypto } from '#node/crypto-node.ts';
 import { Mempool } from '#node/mempool.ts';
 import { ChainQueries } from '#node/store/queries.ts';
 import { Store } from '#node/store/store.ts';
-import { mineOn } from '../test/helpers/chain.ts';
+import { BulkFill } from './bulk-fill.ts';
 import { type BenchResult, consume, log, round } from './harness.ts';
-import { signingCrypto } from './signing.ts';
+import {
+  authorKey,
+  COMMON_WORD,
+  mineBlock,
+  PostGenerator,
+  RARE_WORD,
+  rng,
+  type StoreShape,
+} from './store-data.ts';
 
 export const CONFIRMED_POSTS = 100_000;
 const POSTS_PER_BLOCK = 1_000;
 export const PENDING_POSTS = 1_000;
 export const AUTHORS = 100;
 
-/** The size of a query store: the `node` suite's default, and bench/million.ts's larger ones. */
-export interface StoreShape {
-  readonly confirmed: number;
-  /** Posts per block (≤ 10,000, the consensus limit). */
-  readonly perBlock: number;
-  readonly pending: number;
-  /** Distinct signing keys; post i is by author i mod authors. */
-  readonly authors: number;
-}
+export type { StoreShape } from './store-data.ts';
+export { authorKey, COMMON_WORD, RARE_WORD } from './store-data.ts';
 
 export const DEFAULT_SHAPE: StoreShape = {
   confirmed: CONFIRMED_POSTS,
@@ -53,64 +52,8 @@ const ITERATIONS = 2_000;
 const WARMUP = 100;
 const LATENCY_TARGET = { op: '<=', value: 10 } as const;
 
-/** In about half of the posts: the "common word" of the full-text benchmark. */
-export const COMMON_WORD = 'blockchain';
-/** In one post in 5,000: the "rare word". */
-export const RARE_WORD = 'zanzibar';
-
-const WORDS = (
-  'the of and to in is that it for on with as was by at from this have not are but had his they ' +
-  'you were her which she there been one all would their we him when who will more no if out so ' +
-  'said what up its about into than them can only other new some could time these two may then do ' +
-  'first any my now such like our over man me even most made after also did many before must ' +
-  'through back years where much your way well down should because each just those people how too ' +
-  'little state good very make world still own see men work long get here between both life being ' +
-  'under never day same another know while last might us great old year off come since against go ' +
-  'came right used take three network post content share node miner block peer chain hash proof'
-).split(' ');
-
-/** A deterministic pseudo-random generator (xorshift32), so every run loads the same data. */
-function rng(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x1_0000_0000;
-  };
-}
-
-/** Author `author-<a>`'s private key (seed). */
-export function authorKey(a: number): Uint8Array {
-  return nodeCrypto.sha256(utf8(`yournet queries bench key ${a}`));
-}
-
 /** The default shape's authors' private keys; author `author-<a>` signs with keys[a]. */
 export const keys = Array.from({ length: AUTHORS }, (_, a) => authorKey(a));
-
-/** Post number `i`: ~20 words, a reply to an earlier post one time in four. */
-function makePost(
-  i: number,
-  random: () => number,
-  earlierIds: readonly string[],
-  authorKeys: readonly Uint8Array[],
-): Post {
-  const words: string[] = [];
-  const count = 10 + Math.floor(random() * 20);
-  for (let w = 0; w < count; w++) words.push(WORDS[Math.floor(random() * WORDS.length)]!);
-  if (random() < 0.5) words.splice(Math.floor(random() * words.length), 0, COMMON_WORD);
-  if (i % 5_000 === 17) words.push(RARE_WORD);
-  const author = i % authorKeys.length;
-  const reply = earlierIds.length > 0 && random() < 0.25;
-  const post = {
-    author: `author-${author}`,
-    content: `${words.join(' ')} #${i}`,
-    // Well before the genesis: valid in any block (posts may not be dated after their block).
-    timestamp: REGTEST.genesis.timestamp - 86_400 * 30 + i * 0.5,
-    ...(reply ? { reply_to: earlierIds[Math.floor(random() * earlierIds.length)]! } : {}),
-  };
-  return signPost(post, authorKeys[author]!, signingCrypto);
-}
 
 /** A store, its pending pool and chain, wired as src/node/node.ts does (no maintenance). */
 function openChain(dataDir: string): { chain: Chain; store: Store; mempool: Mempool } {
@@ -122,40 +65,42 @@ function openChain(dataDir: string): { chain: Chain; store: Store; mempool: Memp
   return { chain, store, mempool };
 }
 
-/** Fills `dataDir` (in the child process); returns the load timings. */
-function load(dataDir: string, shape: StoreShape): LoadTimings {
+/**
+ * Fills `dataDir` with a shape's generated posts: confirmed in blocks through Chain.acceptBlock
+ * (full validation) or by bench/bulk-fill.ts (`shape.fill`), then the pending pool, then the
+ * full-text backlog; returns the timings.
+ */
+export function fillStore(dataDir: string, shape: StoreShape): LoadTimings {
   const { chain, store } = openChain(dataDir);
-  const authorKeys = Array.from({ length: shape.authors }, (_, a) => authorKey(a));
   const total = shape.confirmed + shape.pending;
   if (shape.confirmed % shape.perBlock !== 0 || shape.pending > shape.perBlock)
     throw new Error(`bad store shape ${JSON.stringify(shape)}: whole blocks, pending ≤ one block`);
   const logEvery = Math.max(1, Math.floor(total / shape.perBlock / 10));
-  const random = rng(0x5eed);
-  const allIds: string[] = [];
+  const generator = new PostGenerator(shape);
+  const bulk = shape.fill === 'bulk' ? new BulkFill(store) : undefined;
   let signSeconds = 0;
   let acceptSeconds = 0;
   try {
     for (let start = 0; start < total; start += shape.perBlock) {
       let t = performance.now();
-      const posts: Post[] = [];
       const end = Math.min(total, start + shape.perBlock, start < shape.confirmed ? shape.confirmed : total);
-      for (let i = start; i < end; i++) {
-        const post = makePost(i, random, allIds, authorKeys);
-        posts.push(post);
-        allIds.push(postId(post, nodeCrypto));
-      }
+      const posts = Array.from({ length: end - start }, () => generator.take());
       signSeconds += (performance.now() - t) / 1000;
       t = performance.now();
       if (start < shape.confirmed) {
-        const outcome = chain.acceptBlock(mineOn(chain, chain.tip, posts));
-        if (!outcome.ok) throw new Error(`bench block refused: ${outcome.code} ${outcome.message}`);
+        if (bulk !== undefined) bulk.addBlock(mineBlock(bulk.parent, posts));
+        else {
+          const outcome = chain.acceptBlock(mineBlock(chain.tip, posts).block);
+          if (!outcome.ok) throw new Error(`bench block refused: ${outcome.code} ${outcome.message}`);
+        }
+      } else if (bulk !== undefined) {
+        for (const post of posts) bulk.addPending(post);
       } else {
         // The pending pool, written with the statements of the mempool's group commit (a loader).
         store.transaction(() => {
-          posts.forEach((post, k) => {
-            const size = postSize(post);
-            store.pending.add(store.posts.insert(post, allIds[start + k]!, size, Date.now()), size);
-          });
+          for (const { post, id, size } of posts) {
+            store.pending.add(store.posts.insert(post, id, size, Date.now()), size);
+          }
         });
       }
       acceptSeconds += (performance.now() - t) / 1000;
@@ -165,7 +110,8 @@ function load(dataDir: string, shape: StoreShape): LoadTimings {
     }
     // The full-text backlog, as the node's maintenance would index it between requests.
     const t = performance.now();
-    while (store.searchIndex.indexBatch(10_000) > 0);
+    if (bulk !== undefined) bulk.finish();
+    else while (store.searchIndex.indexBatch(10_000) > 0);
     const indexSeconds = (performance.now() - t) / 1000;
     return { signSeconds, acceptSeconds, indexSeconds };
   } finally {
@@ -221,15 +167,25 @@ function latency(
   for (let i = 0; i < WARMUP; i++) consume(op(i));
   collectGarbage();
   const times = new Float64Array(iterations);
+  // CPU time of the calling thread too: on a shared machine the wall clock measures the load.
+  const cpu = new Float64Array(iterations);
   for (let i = 0; i < iterations; i++) {
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     consume(op(i));
     times[i] = Number(process.hrtime.bigint() - start) / 1e6;
+    const used = process.cpuUsage(cpuStart);
+    cpu[i] = (used.user + used.system) / 1000;
   }
   const sorted = Array.from(times).sort((a, b) => a - b);
+  const cpuSorted = Array.from(cpu).sort((a, b) => a - b);
   const p50 = percentile(sorted, 0.5);
   const p99 = percentile(sorted, 0.99);
-  log(`[node-queries] ${name}: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`);
+  const cpuP50 = percentile(cpuSorted, 0.5);
+  const cpuP99 = percentile(cpuSorted, 0.99);
+  log(
+    `[node-queries] ${name}: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms (CPU p50 ${cpuP50.toFixed(3)}, p99 ${cpuP99.toFixed(3)})`,
+  );
   return {
     name: `in-process: ${name} p99`,
     value: round(p99),
@@ -237,6 +193,8 @@ function latency(
     target,
     p50: round(p50),
     max: round(sorted[sorted.length - 1]!),
+    cpu_p50: round(cpuP50),
+    cpu_p99: round(cpuP99),
     iterations,
   };
 }
@@ -300,7 +258,11 @@ export function measure(
   }
 }
 
-/** ITERATIONS random confirmed post ids, authors (name and key) and thread roots, deterministic. */
+/**
+ * ITERATIONS random confirmed post ids, thread roots and authors (name and key), deterministic.
+ * The authors are those of random posts, so an author is asked for as often as it writes (on a
+ * long tail, the prolific ones most).
+ */
 export function sampleStore(
   store: Store,
   shape: StoreShape,
@@ -308,6 +270,8 @@ export function sampleStore(
   const random = rng(42);
   const ids: string[] = [];
   const threads: string[] = [];
+  const authors: string[] = [];
+  const pubkeys: string[] = [];
   // A quarter of the posts are replies: their targets are thread roots with at least one reply.
   for (
     let tries = 0;
@@ -315,16 +279,24 @@ export function sampleStore(
     tries++
   ) {
     const row = store.posts.bySeq(1 + Math.floor(random() * shape.confirmed))!;
-    if (ids.length < ITERATIONS) ids.push(row.id);
+    if (ids.length < ITERATIONS) {
+      ids.push(row.id);
+      authors.push(row.author);
+      pubkeys.push(row.pubkey!);
+    }
     if (row.reply_to !== null && threads.length < ITERATIONS) threads.push(row.reply_to);
   }
-  const authorNumbers = Array.from({ length: ITERATIONS }, () => Math.floor(random() * shape.authors));
-  return {
-    ids,
-    threads,
-    authors: authorNumbers.map((a) => `author-${a}`),
-    pubkeys: authorNumbers.map((a) => toHex(signingCrypto.publicKey(authorKey(a)))),
-  };
+  return { ids, threads, authors, pubkeys };
+}
+
+/** {@link sampleStore} of a filled data directory (opened and closed). */
+export function sampleDataDir(dataDir: string, shape: StoreShape): ReturnType<typeof sampleStore> {
+  const store = Store.open({ dataDir, params: REGTEST });
+  try {
+    return sampleStore(store, shape);
+  } finally {
+    store.close();
+  }
 }
 
 // Run as a script by loadInChild: fill the data directory, print the timings as JSON.
@@ -332,5 +304,5 @@ if (process.argv[2] === LOAD_FLAG && process.argv[1] === fileURLToPath(import.me
   const dataDir = process.argv[3];
   if (dataDir === undefined) throw new Error(`usage: ${LOAD_FLAG} <data dir>`);
   const shape = process.argv[4] === undefined ? DEFAULT_SHAPE : (JSON.parse(process.argv[4]) as StoreShape);
-  process.stdout.write(`${JSON.stringify(load(dataDir, shape))}\n`);
+  process.stdout.write(`${JSON.stringify(fillStore(dataDir, shape))}\n`);
 }

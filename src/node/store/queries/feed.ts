@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../database.ts';
 import type { SearchIndex } from '../search-index.ts';
 import { badRequest, checkCursor, checkLimit, QUERY_LIMITS } from './limits.ts';
-import { ftsQuery, runSearch } from './search.ts';
+import { ftsQuery, IndexedTokens, runSearch } from './search.ts';
 import { type Page, type PostView, toView, VIEW_JOINS, VIEW_SELECT, VISIBLE, type ViewRow } from './views.ts';
 
 export interface FeedFilter {
@@ -79,13 +79,16 @@ const SMALL_FILTER = 256;
  */
 export class FeedQuery {
   private readonly statements = new Map<string, Statement>();
+  private readonly tokens: IndexedTokens;
 
   constructor(
     private readonly db: Db,
     /** The database's one full-text index, brought up to date before each search. */
     private readonly searchIndex: SearchIndex,
     private readonly tipHeight: () => number,
-  ) {}
+  ) {
+    this.tokens = new IndexedTokens(db, () => searchIndex.indexedSeq());
+  }
 
   /**
    * Visible posts, newest first (by arrival seq), `limit` at a time. Filters AND together.
@@ -116,11 +119,12 @@ export class FeedQuery {
     // The unfiltered conversations feed walks the partial index of top-level cards.
     let driver: Driver = present[0] ?? (topLevel ? 'top' : 'seq');
     if (filter.q !== undefined) {
-      const match = ftsQuery(filter.q);
-      if (match === undefined) return { items: [] };
-      params['match'] = match;
-      // Posts stored since the last indexing batch are indexed now, so the search finds them.
+      // Checked before any work; then posts stored since the last indexing batch are indexed,
+      // so the search finds them (and the token list that shapes the query is complete).
+      if (ftsQuery(filter.q) === undefined) return { items: [] };
       this.searchIndex.catchUp();
+      const match = ftsQuery(filter.q, this.tokens.extended)!;
+      params['match'] = match;
       if (present.length === 0 || this.candidates(present[0]!, params, SMALL_FILTER) >= SMALL_FILTER) {
         driver = 'fts';
       }
