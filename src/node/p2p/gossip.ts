@@ -149,6 +149,40 @@ export class Gossip {
     return out;
   }
 
+  /**
+   * A block that extends the tip, its header checked and its posts all here, before it is fully
+   * validated and stored (compact-relay.ts): its compact form, as received, is pushed at once to
+   * the high-bandwidth peers whose block lane is free (BIP152: relay after the header checks). It
+   * is marked known there, so the announcement after it connects skips them; a push that fails
+   * leaves it to that announcement (queued again if the block already connected). A block that
+   * then fails validation is never announced further.
+   */
+  relayEarly(hash: string, form: CompactBlock, from: string): void {
+    if (this.stopped || this.options.transport.pushCompact === undefined) return;
+    for (const url of this.highBandwidthPeers()) {
+      const box = this.outbox(url);
+      if (url === from || box.blocksBusy || box.known.has(hash)) continue;
+      box.known.add(hash);
+      box.blocksBusy = true;
+      this.options.transport.pushCompact(url, form).then(
+        () => {
+          box.blocksBusy = false;
+          if (this.options.stats !== undefined) this.options.stats.relay.pushesEarly++;
+          this.options.peers.succeeded(url);
+          this.sendBlocks(url, box, true);
+        },
+        (error: unknown) => {
+          box.blocksBusy = false;
+          box.known.delete(hash);
+          if (error instanceof PeerError && error.code === NodeErrorCode.NOT_FOUND) box.noPush = true;
+          if (this.options.chain.hasBlock(hash) && !box.blocks.includes(hash)) box.blocks.push(hash);
+          if (box.noPush) this.sendBlocks(url, box, false);
+          else this.failedSend(url, box, error);
+        },
+      );
+    }
+  }
+
   /** Sends the peer's queued post announcements unless a post inv to it is in flight. */
   private sendPosts(url: string, box: Outbox): void {
     if (box.postsBusy || this.stopped || box.posts.size === 0) return;
