@@ -1,5 +1,6 @@
 import { checkBlockHeader } from '../../core/block.ts';
 import type { CryptoPort } from '../../core/crypto.ts';
+import { ErrorCode } from '../../core/errors.ts';
 import { merkleRoot } from '../../core/merkle.ts';
 import { checkPost, identifyPost, type Post } from '../../core/post.ts';
 import { acceptHeader, type HashedHeader } from '../chain/header-acceptance.ts';
@@ -147,7 +148,7 @@ export class CompactRelay {
     stats.relay.compactBlocks++;
     stats.relay.postsFromPool += fromPool;
     stats.relay.postsFetched += rebuilt.missing.length;
-    if (!(await this.relayFirst(url, hash, header, compact.ids))) return 'failed';
+    if (!(await this.relayFirst(url, hash, header, compact.ids, pushed !== undefined))) return 'failed';
     if (chain.hasBlock(hash)) return 'done';
     const block = { ...header, transactions: rebuilt.posts as Post[] };
     // A pushed block may have been relayed by its sender before it validated the body
@@ -164,27 +165,32 @@ export class CompactRelay {
   }
 
   /**
-   * Before full validation, a block that extends the tip is passed on to the high-bandwidth
-   * peers once its header passes the header rules against its parent (difficulty, median time
-   * past, not too far in the future), and the event loop turns once so the pushes leave before
-   * the synchronous validation and commit. A header that fails is the sender's fault (scored,
-   * false). A block on a side branch or a catch-up is relayed after it connects, as before.
+   * The header rules against the parent (difficulty, median time past, not too far in the
+   * future) for every compact block; a header that fails is the sender's fault (scored, false),
+   * except a pushed block already known invalid here (its pusher may have relayed it before
+   * validating it, as this node does). Then, before full validation, a block that extends the
+   * tip is passed on to the high-bandwidth peers, and the event loop turns once so the pushes
+   * leave before the synchronous validation and commit. A block on a side branch is relayed
+   * after it connects, as before.
    */
   private async relayFirst(
     url: string,
     hash: string,
     header: HashedHeader,
     ids: readonly string[],
+    pushed: boolean,
   ): Promise<boolean> {
     const { chain, peers } = this.options;
-    if (header.previous_hash !== chain.tip.hash) return true;
     const now = this.options.now?.() ?? Date.now() / 1000;
     const verdict = acceptHeader(header, chain, chain.params, now);
     if (!verdict.ok) {
-      peers.misbehaved(url, verdict.code, `compact block: ${verdict.message}`);
+      if (!(pushed && verdict.code === ErrorCode.BLOCK_KNOWN_INVALID)) {
+        peers.misbehaved(url, verdict.code, `compact block: ${verdict.message}`);
+      }
       return false;
     }
     if (verdict.known !== undefined || this.relayEarly === undefined) return true;
+    if (header.previous_hash !== chain.tip.hash) return true;
     const { transactions: _none, ...fields } = header as HashedHeader & { transactions?: unknown };
     this.relayEarly(hash, { header: fields, ids: [...ids] }, url);
     await new Promise<void>((resolve) => setImmediate(resolve));
