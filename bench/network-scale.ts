@@ -20,7 +20,7 @@
  * Every wait is bounded; every process is stopped by its pid; the data directories are removed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -152,7 +152,27 @@ interface NodeProcess {
   stop(): Promise<void>;
 }
 
-const BIN = new URL('../bin/yournet.mjs', import.meta.url).pathname;
+/** `YOURNET_BENCH_SCALE_BIN=<path>/bin/yournet.mjs`: another build's nodes (an A/B run with the same bench). */
+const BIN = process.env.YOURNET_BENCH_SCALE_BIN ?? new URL('../bin/yournet.mjs', import.meta.url).pathname;
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) the processes have used so far, from /proc (0 for one that is gone). */
+function cpuSeconds(pids: readonly (number | undefined)[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    if (pid === undefined) continue;
+    try {
+      // The fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited, or not Linux
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
+}
 /** `YOURNET_BENCH_SCALE_LOG=<dir>`: each node's output goes to `<dir>/<data dir name>.log` (investigating). */
 const LOG_DIR = process.env.YOURNET_BENCH_SCALE_LOG;
 
@@ -165,6 +185,8 @@ async function startNode(args: readonly string[]): Promise<NodeProcess> {
   const child = spawn(
     process.execPath,
     [
+      // `YOURNET_BENCH_SCALE_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"`: Node flags for every node (profiling).
+      ...(process.env.YOURNET_BENCH_SCALE_NODE_FLAGS?.split(' ').filter((flag) => flag !== '') ?? []),
       BIN,
       'node',
       '--network',
@@ -346,6 +368,7 @@ interface RoundReport {
   reached: number;
   blockBytes: number;
   newConnections: number;
+  cpuPerNode: number;
   bytesPerNode: { mean: number; max: number };
   postSeconds: number[];
   postsReached: number[];
@@ -364,6 +387,8 @@ async function oneRound(members: Member[], r: number): Promise<RoundReport> {
   const miner = pick(members);
   const before = members.map((m) => m.proxy.counters.bytesToNode);
   const connectionsBefore = members.reduce((sum, m) => sum + m.proxy.counters.connections, 0);
+  const pids = members.map((m) => m.node!.child.pid);
+  const cpuBefore = cpuSeconds(pids);
   const { hash, height } = await mineOn(miner);
   await until(() => miner.watcher!.blocks.has(hash), 5_000);
   await until(() => members.every((m) => m.watcher!.blocks.has(hash)), ARRIVAL_DEADLINE_MS);
@@ -373,11 +398,13 @@ async function oneRound(members: Member[], r: number): Promise<RoundReport> {
     members.reduce((sum, m) => sum + m.proxy.counters.connections, 0) - connectionsBefore;
   await sleep(500); // trailing announcements and their answers
   const received = members.map((m, i) => m.proxy.counters.bytesToNode - before[i]!);
+  // CPU of all nodes from the mine call to 0.5 s after the last arrival (mining included), per node.
+  const cpuPerNode = (cpuSeconds(pids) - cpuBefore) / members.length;
   const body = (await call(`${miner.node!.url}/chain?start=${height}&limit=1`)).chain[0];
   const blockBytes = Buffer.byteLength(JSON.stringify(body));
   log(
     `[scale] round ${r}: block ${block.reached}/${members.length} in ${block.seconds.toFixed(3)} s, ` +
-      `${newConnections} new connections, posts ${posts.map((p) => `${p.reached}@${p.seconds.toFixed(2)}`).join(' ')}`,
+      `${newConnections} new connections, ${(cpuPerNode * 1000).toFixed(0)} ms CPU per node, posts ${posts.map((p) => `${p.reached}@${p.seconds.toFixed(2)}`).join(' ')}`,
   );
   return {
     miner: miner.index,
@@ -385,6 +412,7 @@ async function oneRound(members: Member[], r: number): Promise<RoundReport> {
     reached: block.reached,
     blockBytes,
     newConnections,
+    cpuPerNode,
     bytesPerNode: {
       mean: Math.round(received.reduce((a, b) => a + b, 0) / received.length),
       max: Math.max(...received),
@@ -681,6 +709,17 @@ export async function scaleBench(options: ScaleOptions = scaleOptions()): Promis
         unit: 'failed requests',
         ...counters,
         newConnectionsPerBlock: rounds.map((r) => r.newConnections),
+      },
+      {
+        name: `scale (${label}): CPU per node per block (user + system, /proc; mining the block included)`,
+        value: s(
+          quantile(
+            rounds.map((r) => r.cpuPerNode * 1000),
+            0.5,
+          ),
+        ),
+        unit: 'ms (median round)',
+        samples: rounds.map((r) => s(r.cpuPerNode * 1000)),
       },
     ];
   } finally {
