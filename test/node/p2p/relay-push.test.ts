@@ -25,6 +25,12 @@ const { block, posts, ids, base } = (() => {
   const made = Array.from({ length: 6 }, (_, i) => makePost(`push ${i}`));
   return { block: mineOn(chain, chain.tip, made), posts: made, ids: made.map(idOf), base: chain };
 })();
+/** A chain that holds `block`, and an empty child of it (a reorganisation pushes both at once). */
+const { after, child } = (() => {
+  const { chain } = testChain();
+  assert.ok(chain.acceptBlock(block).ok);
+  return { after: chain, child: mineOn(chain, chain.tip, []) };
+})();
 /** The same posts in a block with valid proof of work whose time is not after its parent's median (§7.2). */
 const stale = mineOn(base, base.tip, posts, -1);
 
@@ -43,7 +49,7 @@ class PushTransport extends FakeTransport {
  * A node with one outbound peer (OUT) and one inbound peer (IN), a CompactRelay over its store
  * (the posts of `stored`) and Gossip over both. This node holds `block` when `holds`.
  */
-async function setup(stored: readonly number[], holds: boolean) {
+async function setup(stored: readonly number[], holds: boolean, headers = base) {
   const transport = new PushTransport({
     handshake: async (peer) => fakeHello(peer),
     announce: async () => undefined,
@@ -77,9 +83,9 @@ async function setup(stored: readonly number[], holds: boolean) {
     chain: {
       params: REGTEST,
       // The genesis tip of the chain the block was mined on: header checks read its context.
-      tip: base.tip,
-      getEntry: (hash) => base.getEntry(hash),
-      parentContext: (parent) => base.parentContext(parent),
+      tip: headers.tip,
+      getEntry: (hash) => headers.getEntry(hash),
+      parentContext: (parent) => headers.parentContext(parent),
       hasBlock,
       blockBody: (hash) => (holds && hash === block.hash ? block : undefined),
     },
@@ -250,5 +256,44 @@ describe('high-bandwidth compact relay (push)', () => {
     assert.equal(s.transport.pushes.length, 0);
     assert.equal(s.pushesAtAccept.length, 0);
     assert.ok((s.peers.get(IN)?.score ?? 100) > 0, 'the pusher is scored for the header');
+  });
+
+  it('pushes several new blocks at once, without waiting for each answer', async () => {
+    const s = await setup(all, true);
+    const answers: (() => void)[] = [];
+    s.transport.pushHandler = () => new Promise<void>((resolve) => answers.push(resolve));
+    const formOf = (hash: string) => (hash === block.hash ? compactForm(block, ids) : compactForm(child, []));
+    (s.gossip as unknown as { options: { compact: { compactOf: unknown } } }).options.compact.compactOf =
+      formOf;
+    s.gossip.announceBlock(block.hash);
+    s.gossip.announceBlock(child.hash);
+    for (let i = 0; i < 5; i++) await turn();
+    assert.deepEqual(
+      s.transport.pushes.map((p) => (p.compact.header as { hash: string }).hash),
+      [block.hash, child.hash],
+      'both sent, the parent first, before any answer',
+    );
+    for (const answer of answers) answer();
+  });
+
+  it('a pushed child whose parent is still being rebuilt waits for it instead of fetching anything whole', async () => {
+    let release = () => undefined as void;
+    const s = await setup([0, 1, 2, 3, 4], false, after);
+    s.transport.handlers.blockPosts = (_peer, _hash, indexes) =>
+      new Promise((resolve) => {
+        release = () => resolve(indexes.map((i) => posts[i]));
+      });
+    s.gossip.receiveCompact(s.peers.get(IN)!, compactForm(block, ids) as CompactBlock);
+    for (let i = 0; i < 5; i++) await turn();
+    s.gossip.receiveCompact(s.peers.get(IN)!, compactForm(child, []) as CompactBlock);
+    for (let i = 0; i < 5; i++) await turn();
+    assert.equal(s.accepted.length, 0, 'the parent waits for its missing post, the child for its parent');
+    release();
+    for (let i = 0; i < 40 && s.accepted.length < 2; i++) await turn();
+    assert.deepEqual(
+      s.accepted.map((b) => b.hash),
+      [block.hash, child.hash],
+    );
+    assert.equal(s.transport.callsOf('blocks').length, 0, 'no block fetched whole');
   });
 });
