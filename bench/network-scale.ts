@@ -20,7 +20,7 @@
  * Every wait is bounded; every process is stopped by its pid; the data directories are removed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -88,6 +88,8 @@ function quantile(values: readonly number[], p: number): number {
 class EventWatcher {
   readonly blocks = new Map<string, number>();
   readonly posts = new Map<string, number>();
+  /** The hash of the last block event: the node's tip (a reorganisation emits the new branch's blocks). */
+  tip = '';
   ready = false;
   private readonly abort = new AbortController();
 
@@ -132,8 +134,9 @@ class EventWatcher {
     const data = /^data: (.*)$/m.exec(message)?.[1];
     if (type === undefined || data === undefined) return;
     const parsed = JSON.parse(data) as { hash?: string; id?: string };
-    if (type === 'block' && parsed.hash !== undefined && !this.blocks.has(parsed.hash)) {
-      this.blocks.set(parsed.hash, now);
+    if (type === 'block' && parsed.hash !== undefined) {
+      this.tip = parsed.hash;
+      if (!this.blocks.has(parsed.hash)) this.blocks.set(parsed.hash, now);
     }
     if (type === 'post' && parsed.id !== undefined && !this.posts.has(parsed.id)) {
       this.posts.set(parsed.id, now);
@@ -149,7 +152,27 @@ interface NodeProcess {
   stop(): Promise<void>;
 }
 
-const BIN = new URL('../bin/yournet.mjs', import.meta.url).pathname;
+/** `YOURNET_BENCH_SCALE_BIN=<path>/bin/yournet.mjs`: another build's nodes (an A/B run with the same bench). */
+const BIN = process.env.YOURNET_BENCH_SCALE_BIN ?? new URL('../bin/yournet.mjs', import.meta.url).pathname;
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) the processes have used so far, from /proc (0 for one that is gone). */
+function cpuSeconds(pids: readonly (number | undefined)[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    if (pid === undefined) continue;
+    try {
+      // The fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited, or not Linux
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
+}
 /** `YOURNET_BENCH_SCALE_LOG=<dir>`: each node's output goes to `<dir>/<data dir name>.log` (investigating). */
 const LOG_DIR = process.env.YOURNET_BENCH_SCALE_LOG;
 
@@ -162,6 +185,8 @@ async function startNode(args: readonly string[]): Promise<NodeProcess> {
   const child = spawn(
     process.execPath,
     [
+      // `YOURNET_BENCH_SCALE_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"`: Node flags for every node (profiling).
+      ...(process.env.YOURNET_BENCH_SCALE_NODE_FLAGS?.split(' ').filter((flag) => flag !== '') ?? []),
       BIN,
       'node',
       '--network',
@@ -342,6 +367,8 @@ interface RoundReport {
   blockSeconds: number;
   reached: number;
   blockBytes: number;
+  newConnections: number;
+  cpuPerNode: number;
   bytesPerNode: { mean: number; max: number };
   postSeconds: number[];
   postsReached: number[];
@@ -359,23 +386,33 @@ async function oneRound(members: Member[], r: number): Promise<RoundReport> {
   await sleep(300); // trailing announcements
   const miner = pick(members);
   const before = members.map((m) => m.proxy.counters.bytesToNode);
+  const connectionsBefore = members.reduce((sum, m) => sum + m.proxy.counters.connections, 0);
+  const pids = members.map((m) => m.node!.child.pid);
+  const cpuBefore = cpuSeconds(pids);
   const { hash, height } = await mineOn(miner);
   await until(() => miner.watcher!.blocks.has(hash), 5_000);
   await until(() => members.every((m) => m.watcher!.blocks.has(hash)), ARRIVAL_DEADLINE_MS);
   const block = spread(members, miner, (w) => w.blocks, hash);
+  // New TCP connections while the block spread: each pays a handshake (3 one-way latencies).
+  const newConnections =
+    members.reduce((sum, m) => sum + m.proxy.counters.connections, 0) - connectionsBefore;
   await sleep(500); // trailing announcements and their answers
   const received = members.map((m, i) => m.proxy.counters.bytesToNode - before[i]!);
+  // CPU of all nodes from the mine call to 0.5 s after the last arrival (mining included), per node.
+  const cpuPerNode = (cpuSeconds(pids) - cpuBefore) / members.length;
   const body = (await call(`${miner.node!.url}/chain?start=${height}&limit=1`)).chain[0];
   const blockBytes = Buffer.byteLength(JSON.stringify(body));
   log(
     `[scale] round ${r}: block ${block.reached}/${members.length} in ${block.seconds.toFixed(3)} s, ` +
-      `posts ${posts.map((p) => `${p.reached}@${p.seconds.toFixed(2)}`).join(' ')}`,
+      `${newConnections} new connections, ${(cpuPerNode * 1000).toFixed(0)} ms CPU per node, posts ${posts.map((p) => `${p.reached}@${p.seconds.toFixed(2)}`).join(' ')}`,
   );
   return {
     miner: miner.index,
     blockSeconds: block.seconds,
     reached: block.reached,
     blockBytes,
+    newConnections,
+    cpuPerNode,
     bytesPerNode: {
       mean: Math.round(received.reduce((a, b) => a + b, 0) / received.length),
       max: Math.max(...received),
@@ -454,23 +491,39 @@ async function partition(members: Member[]): Promise<PartitionReport> {
   // Per node, the posts it does not hold yet.
   const missing = new Map(members.map((m) => [m.index, new Set(made)]));
   const deadline = healedAt + CONVERGENCE_DEADLINE_MS;
+  // Cheap polling (the nodes share the cores with the bench): the event streams tell tips and
+  // pooled posts; HTTP only for what they cannot tell (a post confirmed without being pooled),
+  // and a status check of every node once the streams say all are on the heavier tip.
+  let lastHttp = 0;
   while (performance.now() < deadline && (tipSeconds === undefined || postsSeconds === undefined)) {
-    if (tipSeconds === undefined) {
+    const now = performance.now();
+    if (tipSeconds === undefined && members.every((m) => m.watcher!.tip === heavierTip)) {
       const tips = await Promise.all(members.map((m) => call(`${m.node!.url}/api/v1/status`)));
-      if (tips.every((s) => s.tip === heavierTip)) tipSeconds = (performance.now() - healedAt) / 1000;
+      if (tips.every((s) => s.tip === heavierTip)) {
+        // The streams' own timestamps: the last node's arrival of the heavier tip.
+        const last = Math.max(...members.map((m) => m.watcher!.blocks.get(heavierTip) ?? now));
+        tipSeconds = Math.max(0, last - healedAt) / 1000;
+      }
     }
     if (postsSeconds === undefined) {
-      await Promise.all(
-        members.map(async (m) => {
-          const left = missing.get(m.index)!;
-          for (const id of [...left]) if (await holds(m, id)) left.delete(id);
-        }),
-      );
+      for (const m of members)
+        for (const id of [...missing.get(m.index)!]) {
+          if (m.watcher!.posts.has(id)) missing.get(m.index)!.delete(id);
+        }
+      if (now - lastHttp >= 500) {
+        lastHttp = now;
+        await Promise.all(
+          members.map(async (m) => {
+            const left = missing.get(m.index)!;
+            for (const id of [...left]) if (await holds(m, id)) left.delete(id);
+          }),
+        );
+      }
       if ([...missing.values()].every((left) => left.size === 0)) {
         postsSeconds = (performance.now() - healedAt) / 1000;
       }
     }
-    await sleep(250);
+    await sleep(20);
   }
   const postsMissing = [...missing.values()].reduce((sum, left) => sum + left.size, 0);
   log(
@@ -487,6 +540,33 @@ async function partition(members: Member[]): Promise<PartitionReport> {
     postsMade: made.length,
     postsMissing,
   };
+}
+
+/** The nodes' peer counters summed (GET /p2p/status): failures by code, relay counters, messages by kind. */
+async function peerCounters(members: readonly Member[]): Promise<Record<string, unknown>> {
+  const statuses = await Promise.all(
+    members.map((m) => call(`${m.node!.url}/p2p/status`).catch(() => undefined)),
+  );
+  const sum = (into: Record<string, number>, from: Record<string, number> | undefined) => {
+    for (const [key, value] of Object.entries(from ?? {})) into[key] = (into[key] ?? 0) + value;
+  };
+  const relay: Record<string, number> = {};
+  const failures: Record<string, number> = {};
+  const messages: Record<string, number> = {};
+  let requestsSent = 0;
+  let requestsFailed = 0;
+  for (const status of statuses) {
+    const stats = status?.stats;
+    if (stats === undefined) continue;
+    requestsSent += stats.requestsSent;
+    requestsFailed += stats.requestsFailed;
+    sum(relay, stats.relay);
+    sum(failures, stats.failures);
+    for (const [kind, entry] of Object.entries(stats.byKind ?? {})) {
+      messages[kind] = (messages[kind] ?? 0) + (entry as { messages: number }).messages;
+    }
+  }
+  return { requestsSent, requestsFailed, failures, relay, messages };
 }
 
 /**
@@ -549,6 +629,8 @@ export async function scaleBench(options: ScaleOptions = scaleOptions()): Promis
     const rounds: RoundReport[] = [];
     for (let r = 0; r < options.rounds; r++) rounds.push(await oneRound(members, r));
     const split = await partition(members);
+    const counters = await peerCounters(members);
+    log(`[scale] peer counters: ${JSON.stringify(counters)}`);
 
     const blockTimes = rounds.map((r) => r.blockSeconds);
     const postTimes = rounds.flatMap((r) => r.postSeconds);
@@ -620,6 +702,24 @@ export async function scaleBench(options: ScaleOptions = scaleOptions()): Promis
         converged: split.postsSeconds !== undefined,
         postsMade: split.postsMade,
         postCopiesMissing: split.postsMissing,
+      },
+      {
+        name: `scale (${label}): peer requests of all nodes (failures by code and kind, relay counters)`,
+        value: counters.requestsFailed as number,
+        unit: 'failed requests',
+        ...counters,
+        newConnectionsPerBlock: rounds.map((r) => r.newConnections),
+      },
+      {
+        name: `scale (${label}): CPU per node per block (user + system, /proc; mining the block included)`,
+        value: s(
+          quantile(
+            rounds.map((r) => r.cpuPerNode * 1000),
+            0.5,
+          ),
+        ),
+        unit: 'ms (median round)',
+        samples: rounds.map((r) => s(r.cpuPerNode * 1000)),
       },
     ];
   } finally {

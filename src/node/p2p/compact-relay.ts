@@ -1,7 +1,9 @@
 import { checkBlockHeader } from '../../core/block.ts';
 import type { CryptoPort } from '../../core/crypto.ts';
+import { ErrorCode } from '../../core/errors.ts';
 import { merkleRoot } from '../../core/merkle.ts';
 import { checkPost, identifyPost, type Post } from '../../core/post.ts';
+import { acceptHeader, type HashedHeader } from '../chain/header-acceptance.ts';
 import { NodeErrorCode } from '../errors.ts';
 import { compactForm, rebuild, ShortIdIndex } from './compact-block.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
@@ -24,7 +26,7 @@ export type CompactOutcome =
   | 'failed';
 
 export interface CompactRelayOptions {
-  readonly chain: Pick<ChainView, 'params' | 'hasBlock' | 'blockBody'>;
+  readonly chain: Pick<ChainView, 'params' | 'tip' | 'hasBlock' | 'blockBody' | 'getEntry' | 'parentContext'>;
   readonly posts: Pick<PostLookup, 'storedPost'>;
   readonly peers: Pick<PeerManager, 'misbehaved' | 'failed' | 'succeeded' | 'sentBlock'>;
   readonly transport: PeerTransport;
@@ -32,6 +34,8 @@ export interface CompactRelayOptions {
   readonly crypto: CryptoPort;
   readonly stats: NetStats;
   readonly log: Log;
+  /** The validator's clock, seconds (tests pass a fixed one). */
+  readonly now?: () => number;
   /** Short ids remembered for rebuilding (default 200,000: twice the default pool). */
   readonly indexCapacity?: number;
 }
@@ -48,6 +52,12 @@ export class CompactRelay {
   readonly index: ShortIdIndex;
   /** Post ids of recently connected blocks, so serving a compact form hashes no post. */
   private readonly servedIds = new Map<string, readonly string[]>();
+  /**
+   * High-bandwidth relay before full validation (BIP152): called with a block that extends the
+   * tip, whose header passed every header check and whose posts are all here, before the
+   * signatures, the store and the rest of connecting it. Gossip sets it (network.ts).
+   */
+  relayEarly: ((hash: string, compact: CompactBlock, from: string) => void) | undefined;
 
   constructor(private readonly options: CompactRelayOptions) {
     this.index = new ShortIdIndex(options.indexCapacity ?? 200_000);
@@ -138,10 +148,53 @@ export class CompactRelay {
     stats.relay.compactBlocks++;
     stats.relay.postsFromPool += fromPool;
     stats.relay.postsFetched += rebuilt.missing.length;
+    if (!(await this.relayFirst(url, hash, header, compact.ids, pushed !== undefined))) return 'failed';
+    if (chain.hasBlock(hash)) return 'done';
     const block = { ...header, transactions: rebuilt.posts as Post[] };
-    const outcome = this.options.intake.accept(block, url, JSON.stringify(block).length);
+    // A pushed block may have been relayed by its sender before it validated the body
+    // (BIP152's high-bandwidth mode, as this node does): a body that fails is not scored.
+    const outcome = this.options.intake.accept(
+      block,
+      url,
+      JSON.stringify(block).length,
+      {},
+      pushed !== undefined,
+    );
     if (outcome.ok && outcome.status !== 'duplicate') peers.sentBlock(url);
     return 'done';
+  }
+
+  /**
+   * The header rules against the parent (difficulty, median time past, not too far in the
+   * future) for every compact block; a header that fails is the sender's fault (scored, false),
+   * except a pushed block already known invalid here (its pusher may have relayed it before
+   * validating it, as this node does). Then, before full validation, a block that extends the
+   * tip is passed on to the high-bandwidth peers, and the event loop turns once so the pushes
+   * leave before the synchronous validation and commit. A block on a side branch is relayed
+   * after it connects, as before.
+   */
+  private async relayFirst(
+    url: string,
+    hash: string,
+    header: HashedHeader,
+    ids: readonly string[],
+    pushed: boolean,
+  ): Promise<boolean> {
+    const { chain, peers } = this.options;
+    const now = this.options.now?.() ?? Date.now() / 1000;
+    const verdict = acceptHeader(header, chain, chain.params, now);
+    if (!verdict.ok) {
+      if (!(pushed && verdict.code === ErrorCode.BLOCK_KNOWN_INVALID)) {
+        peers.misbehaved(url, verdict.code, `compact block: ${verdict.message}`);
+      }
+      return false;
+    }
+    if (verdict.known !== undefined || this.relayEarly === undefined) return true;
+    if (header.previous_hash !== chain.tip.hash) return true;
+    const { transactions: _none, ...fields } = header as HashedHeader & { transactions?: unknown };
+    this.relayEarly(hash, { header: fields, ids: [...ids] }, url);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return true;
   }
 
   /** Asks the peer for the posts at the missing positions (one request) and checks each against its short id. */

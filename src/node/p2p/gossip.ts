@@ -28,6 +28,13 @@ const ANNOUNCERS_PER_POST = 4;
  * stays down is noticed within seconds and redialled (§11.7).
  */
 export const ANNOUNCE_RETRY_MS = 1000;
+/** How long a pushed block waits for its parent, itself being fetched, before the orphan path. */
+const PARENT_WAIT_MS = 5000;
+
+/** Resolves after `ms` without holding the process open. */
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
 
 interface Outbox {
   posts: Set<string>;
@@ -79,6 +86,8 @@ export class Gossip {
   private readonly requested = new BoundedSet(50_000);
   /** Peers that announced a post id (newest last), so a failed fetch is asked of another. */
   private readonly announcers = new Map<string, string[]>();
+  /** Blocks being fetched or rebuilt, settled when that ends (a pushed child waits on its parent). */
+  private readonly inflight = new Map<string, Promise<void>>();
   private stopped = false;
 
   constructor(private readonly options: GossipOptions) {}
@@ -149,6 +158,40 @@ export class Gossip {
     return out;
   }
 
+  /**
+   * A block that extends the tip, its header checked and its posts all here, before it is fully
+   * validated and stored (compact-relay.ts): its compact form, as received, is pushed at once to
+   * the high-bandwidth peers whose block lane is free (BIP152: relay after the header checks). It
+   * is marked known there, so the announcement after it connects skips them; a push that fails
+   * leaves it to that announcement (queued again if the block already connected). A block that
+   * then fails validation is never announced further.
+   */
+  relayEarly(hash: string, form: CompactBlock, from: string): void {
+    if (this.stopped || this.options.transport.pushCompact === undefined) return;
+    for (const url of this.highBandwidthPeers()) {
+      const box = this.outbox(url);
+      if (url === from || box.blocksBusy || box.known.has(hash)) continue;
+      box.known.add(hash);
+      box.blocksBusy = true;
+      this.options.transport.pushCompact(url, form).then(
+        () => {
+          box.blocksBusy = false;
+          if (this.options.stats !== undefined) this.options.stats.relay.pushesEarly++;
+          this.options.peers.succeeded(url);
+          this.sendBlocks(url, box, true);
+        },
+        (error: unknown) => {
+          box.blocksBusy = false;
+          box.known.delete(hash);
+          if (error instanceof PeerError && error.code === NodeErrorCode.NOT_FOUND) box.noPush = true;
+          if (this.options.chain.hasBlock(hash) && !box.blocks.includes(hash)) box.blocks.push(hash);
+          if (box.noPush) this.sendBlocks(url, box, false);
+          else this.failedSend(url, box, error);
+        },
+      );
+    }
+  }
+
   /** Sends the peer's queued post announcements unless a post inv to it is in flight. */
   private sendPosts(url: string, box: Outbox): void {
     if (box.postsBusy || this.stopped || box.posts.size === 0) return;
@@ -211,18 +254,18 @@ export class Gossip {
   /** Pushes each block's compact form in order (a parent first); an older peer (404) gets inv. */
   private async push(url: string, box: Outbox, blocks: string[]): Promise<void> {
     const { transport, compact, stats } = this.options;
-    for (let i = 0; i < blocks.length; i++) {
-      const form = compact!.compactOf(blocks[i]!) as CompactBlock | undefined;
-      try {
-        if (form === undefined) throw new PeerError(NodeErrorCode.NOT_FOUND, 'not stored here');
-        await transport.pushCompact!(url, form);
-        if (stats !== undefined) stats.relay.pushesSent++;
-      } catch (error) {
-        if (!(error instanceof PeerError && error.code === NodeErrorCode.NOT_FOUND)) throw error;
-        if (form !== undefined) box.noPush = true;
-        return this.invBlocks(url, blocks.slice(i));
-      }
-    }
+    const forms = blocks.map((hash) => compact!.compactOf(hash) as CompactBlock | undefined);
+    if (forms.some((form) => form === undefined)) return this.invBlocks(url, blocks);
+    // All at once, a parent first (a reorganisation's blocks): the receiver holds a child whose
+    // parent is still on its way (fetchBlocks), so a hop costs one latency, not one per block.
+    const sent = await Promise.allSettled(forms.map((form) => transport.pushCompact!(url, form!)));
+    if (stats !== undefined) stats.relay.pushesSent += sent.filter((s) => s.status === 'fulfilled').length;
+    const failed = sent.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed === undefined) return;
+    const error = failed.reason as unknown;
+    if (!(error instanceof PeerError && error.code === NodeErrorCode.NOT_FOUND)) throw error;
+    box.noPush = true;
+    return this.invBlocks(url, blocks);
   }
 
   /**
@@ -372,8 +415,23 @@ export class Gossip {
     );
     if (wanted.length === 0 || this.stopped) return;
     for (const hash of wanted) this.requested.add(hash);
-    const whole = await this.fetchCompact(url, wanted, pushed);
-    if (whole !== undefined && whole.length > 0) await this.fetchWhole(url, whole);
+    let done = () => undefined as void;
+    const fetched = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    for (const hash of wanted) this.inflight.set(hash, fetched);
+    try {
+      // A pushed child of a block still on its way (pushes of a reorganisation arrive together):
+      // it waits for its parent (bounded), instead of falling back to the whole block.
+      const parent = (pushed?.header as { previous_hash?: unknown } | undefined)?.previous_hash;
+      const waiting = typeof parent === 'string' ? this.inflight.get(parent) : undefined;
+      if (waiting !== undefined) await Promise.race([waiting, delay(PARENT_WAIT_MS)]);
+      const whole = await this.fetchCompact(url, wanted, pushed);
+      if (whole !== undefined && whole.length > 0) await this.fetchWhole(url, whole);
+    } finally {
+      for (const hash of wanted) if (this.inflight.get(hash) === fetched) this.inflight.delete(hash);
+      done();
+    }
     // Asked but not stored: let another announcement try again.
     for (const hash of wanted) if (!chain.hasBlock(hash) && !orphans.has(hash)) this.requested.delete(hash);
   }

@@ -299,15 +299,21 @@ export class HttpTransport implements PeerTransport {
       }
       return json;
     } catch (error) {
-      stats.requestsFailed++;
-      if (error instanceof PeerError) throw error;
-      const name = (error as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError' || signal.aborted) {
-        throw new PeerError(P2PErrorCode.TIMEOUT, `${path}: no answer within ${timeoutMs} ms`);
-      }
-      throw new PeerError(P2PErrorCode.UNREACHABLE, `${path}: the peer is unreachable`);
+      const failure = asPeerError(error, path, timeoutMs, signal);
+      stats.failed(path, failure.code);
+      throw failure;
     }
   }
+}
+
+/** A failed request as the PeerError it is reported with: timeouts and unreachable peers get their codes. */
+function asPeerError(error: unknown, path: string, timeoutMs: number, signal: AbortSignal): PeerError {
+  if (error instanceof PeerError) return error;
+  const name = (error as Error).name;
+  if (name === 'TimeoutError' || name === 'AbortError' || signal.aborted) {
+    return new PeerError(P2PErrorCode.TIMEOUT, `${path}: no answer within ${timeoutMs} ms`);
+  }
+  return new PeerError(P2PErrorCode.UNREACHABLE, `${path}: the peer is unreachable`);
 }
 
 /**

@@ -25,6 +25,8 @@ export type Scorer = Pick<PeerManager, 'misbehaved'>;
  */
 export class BlockIntake {
   rejected = 0;
+  /** Pushed blocks that failed validation after their header passed, not scored (BIP152). */
+  unscored = 0;
   lastRejection: { peer: string; code: AnyErrorCode; message: string; at: number } | undefined;
 
   constructor(
@@ -37,7 +39,14 @@ export class BlockIntake {
    * A block from `from`: raw JSON, or a {@link CheckedBlock} (sync), with signatures already
    * verified in `options.verified`.
    */
-  accept(input: unknown, from: string, size: number, options: AcceptOptions = {}): IntakeOutcome {
+  accept(
+    input: unknown,
+    from: string,
+    size: number,
+    options: AcceptOptions = {},
+    /** Relayed before its sender validated the body (a high-bandwidth push): a body failure is not scored. */
+    unvalidated = false,
+  ): IntakeOutcome {
     const header = input instanceof CheckedBlock ? input.valid.block : input;
     const previous = (header as { previous_hash?: unknown } | null)?.previous_hash;
     const index = (header as { index?: unknown } | null)?.index;
@@ -46,7 +55,8 @@ export class BlockIntake {
     }
     const outcome = this.chain.acceptBlock(input, options);
     if (!outcome.ok) {
-      this.reject(from, outcome.code, outcome.message);
+      if (unvalidated) this.unscored++;
+      else this.reject(from, outcome.code, outcome.message);
       return outcome;
     }
     if (outcome.status !== 'duplicate') this.releaseOrphans(outcome.hash);

@@ -167,6 +167,7 @@ export class Network {
       compact: this.relay,
       stats: this.stats,
     });
+    this.relay.relayEarly = (hash, form, from) => this.gossip.relayEarly(hash, form, from);
     this.mempoolSync = new MempoolSync({
       transport,
       peers: this.peers,
@@ -325,6 +326,7 @@ export class Network {
       orphans: this.orphans.size,
       stats: { ...this.stats },
       blocksRejected: this.intake.rejected,
+      pushedBlocksFailedUnscored: this.intake.unscored,
       counts: this.peerCounts(),
       connected: this.peers.connected.map((peer) => ({
         url: peer.url,

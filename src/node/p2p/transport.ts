@@ -74,6 +74,8 @@ export class NetStats {
   bytesReceived = 0;
   requestsSent = 0;
   requestsFailed = 0;
+  /** Failed requests by error code and message kind (`P2P_TIMEOUT inv`): what a slow relay waited on. */
+  readonly failures: Record<string, number> = {};
   requestsServed = 0;
   readonly byKind: Record<string, KindStats> = {};
   /** Compact relay and pending sync (docs/PROTOCOL.md §11.8). */
@@ -88,12 +90,21 @@ export class NetStats {
     /** Compact blocks pushed to peers (high-bandwidth relay), and pushes received. */
     pushesSent: 0,
     pushesReceived: 0,
+    /** Of the pushes sent, those sent before the block was fully validated here (§11.8). */
+    pushesEarly: 0,
     /** Post fetches that failed at one announcer and were asked of another (§11.5). */
     postRetries: 0,
     /** Pending ids read from peers on (re)connect, and the posts they lacked here that were asked for. */
     pendingIdsRead: 0,
     pendingPostsAsked: 0,
   };
+
+  /** Counts one failed request of `path` with `code`. */
+  failed(path: string, code: string): void {
+    this.requestsFailed++;
+    const key = `${code} ${kindOf(path)}`;
+    this.failures[key] = (this.failures[key] ?? 0) + 1;
+  }
 
   /** Counts `sent` and `received` bytes of one message of `path` (a /p2p path, query ignored). */
   count(path: string, sent: number, received: number): void {

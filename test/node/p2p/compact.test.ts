@@ -21,11 +21,11 @@ import { GENESIS_TIP, genesisPeerManager } from '../../helpers/peer-manager.ts';
 const A = 'http://a.example';
 
 /** One valid regtest block on the genesis with `count` signed posts (mined once per file). */
-const { block, posts, ids } = (() => {
+const { block, posts, ids, base } = (() => {
   const { chain } = testChain();
   const made = Array.from({ length: 12 }, (_, i) => makePost(`compact ${i}`));
   const mined = mineOn(chain, chain.tip, made);
-  return { block: mined, posts: made, ids: made.map(idOf) };
+  return { block: mined, posts: made, ids: made.map(idOf), base: chain };
 })();
 
 interface Setup {
@@ -57,6 +57,10 @@ async function setup(stored: readonly number[]): Promise<Setup> {
   const relay = new CompactRelay({
     chain: {
       params: REGTEST,
+      // The genesis tip of the chain the block was mined on: header checks read its context.
+      tip: base.tip,
+      getEntry: (hash) => base.getEntry(hash),
+      parentContext: (parent) => base.parentContext(parent),
       hasBlock: (hash) => hash === REGTEST.genesisHash || accepted.some((b) => b.hash === hash),
       blockBody: () => undefined,
     },

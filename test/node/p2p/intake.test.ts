@@ -127,6 +127,17 @@ describe('block intake: the one door for blocks from peers', () => {
     assert.match(book.get(PEER)?.ban_reason ?? '', /^BLOCK_BAD_MERKLE_ROOT: /);
   });
 
+  it('a pushed block relayed before its sender validated it (BIP152) is refused but not scored', async () => {
+    const { chain, intake, book } = await setup();
+    const bad = blockOnGenesis([], 'ff'.repeat(32));
+    const outcome = intake.accept(bad, PEER, 100, {}, true);
+    assert.deepEqual(outcome.ok ? undefined : outcome.code, 'BLOCK_BAD_MERKLE_ROOT');
+    assert.equal(chain.tip.height, 0);
+    assert.equal(book.get(PEER)?.ban_reason ?? null, null, 'not discouraged');
+    assert.equal(intake.unscored, 1);
+    assert.equal(intake.rejected, 0);
+  });
+
   it('a duplicate is accepted as such and releases nothing twice', async () => {
     const [first] = minedElsewhere(1) as [Block];
     const { intake } = await setup();

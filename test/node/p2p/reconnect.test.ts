@@ -56,7 +56,7 @@ describe('reconnection after a partition', () => {
   it('the backoff of a recently lost peer is short and capped; others double to 5 minutes', () => {
     assert.deepEqual(
       [1, 2, 3, 4, 10, 40].map((n) => backoffDelay(n, true)),
-      [500, 1000, 2000, 2000, 2000, 2000],
+      [500, 1000, 1000, 1000, 1000, 1000],
     );
     assert.deepEqual(
       [1, 2, 3, 4, 10, 40].map((n) => backoffDelay(n, false)),

@@ -20,11 +20,19 @@ import { GENESIS_TIP, genesisPeerManager } from '../../helpers/peer-manager.ts';
 const OUT = 'http://out.example';
 const IN = 'http://in.example';
 
-const { block, posts, ids } = (() => {
+const { block, posts, ids, base } = (() => {
   const { chain } = testChain();
   const made = Array.from({ length: 6 }, (_, i) => makePost(`push ${i}`));
-  return { block: mineOn(chain, chain.tip, made), posts: made, ids: made.map(idOf) };
+  return { block: mineOn(chain, chain.tip, made), posts: made, ids: made.map(idOf), base: chain };
 })();
+/** A chain that holds `block`, and an empty child of it (a reorganisation pushes both at once). */
+const { after, child } = (() => {
+  const { chain } = testChain();
+  assert.ok(chain.acceptBlock(block).ok);
+  return { after: chain, child: mineOn(chain, chain.tip, []) };
+})();
+/** The same posts in a block with valid proof of work whose time is not after its parent's median (§7.2). */
+const stale = mineOn(base, base.tip, posts, -1);
 
 /** A FakeTransport that also takes pushes (high-bandwidth relay). */
 class PushTransport extends FakeTransport {
@@ -41,7 +49,7 @@ class PushTransport extends FakeTransport {
  * A node with one outbound peer (OUT) and one inbound peer (IN), a CompactRelay over its store
  * (the posts of `stored`) and Gossip over both. This node holds `block` when `holds`.
  */
-async function setup(stored: readonly number[], holds: boolean) {
+async function setup(stored: readonly number[], holds: boolean, headers = base) {
   const transport = new PushTransport({
     handshake: async (peer) => fakeHello(peer),
     announce: async () => undefined,
@@ -59,15 +67,25 @@ async function setup(stored: readonly number[], holds: boolean) {
   const hasBlock = (hash: string) =>
     hash === REGTEST.genesisHash || (holds && hash === block.hash) || accepted.some((b) => b.hash === hash);
   const stats = new NetStats();
+  /** What the pushes held when the intake was called (the early relay comes before validation). */
+  const pushesAtAccept: number[] = [];
+  const verdict: { outcome: IntakeOutcome } = { outcome: { ok: true, status: 'connected' } as IntakeOutcome };
+  const unvalidatedAccepts: boolean[] = [];
   const intake = {
-    accept: (input: unknown) => {
-      accepted.push(input as Block);
-      return { ok: true, status: 'connected' } as IntakeOutcome;
+    accept: (input: unknown, _from: string, _size: number, _options?: unknown, unvalidated = false) => {
+      pushesAtAccept.push(transport.pushes.length);
+      unvalidatedAccepts.push(unvalidated);
+      if (verdict.outcome.ok) accepted.push(input as Block);
+      return verdict.outcome;
     },
   };
   const relay = new CompactRelay({
     chain: {
       params: REGTEST,
+      // The genesis tip of the chain the block was mined on: header checks read its context.
+      tip: headers.tip,
+      getEntry: (hash) => headers.getEntry(hash),
+      parentContext: (parent) => headers.parentContext(parent),
       hasBlock,
       blockBody: (hash) => (holds && hash === block.hash ? block : undefined),
     },
@@ -96,7 +114,8 @@ async function setup(stored: readonly number[], holds: boolean) {
     compact: relay,
     stats,
   });
-  return { transport, peers, gossip, accepted, stats };
+  relay.relayEarly = (hash, form, from) => gossip.relayEarly(hash, form, from);
+  return { transport, peers, gossip, accepted, stats, pushesAtAccept, verdict, unvalidatedAccepts };
 }
 
 const all = posts.map((_, i) => i);
@@ -187,5 +206,94 @@ describe('high-bandwidth compact relay (push)', () => {
     assert.equal(s.accepted.length, 0);
     assert.ok((s.peers.get(IN)?.score ?? 100) > 0, 'the pusher is scored');
     assert.equal(s.transport.callsOf('blockPosts').length, 0);
+  });
+
+  it('relays a pushed block that extends the tip to its own outbound peers before validating and storing it', async () => {
+    const s = await setup(all, false);
+    const form = compactForm(block, ids) as CompactBlock;
+    s.gossip.receiveCompact(s.peers.get(IN)!, form);
+    for (let i = 0; i < 20 && s.accepted.length === 0; i++) await turn();
+    assert.equal(s.accepted.length, 1);
+    assert.deepEqual(
+      s.transport.pushes.map((p) => p.peer),
+      [OUT],
+      'pushed on to the outbound peer, never back to the pusher',
+    );
+    assert.deepEqual(s.transport.pushes[0]!.compact, form, 'the header and short ids as received');
+    assert.deepEqual(s.pushesAtAccept, [1], 'the push left before the intake was called');
+    assert.deepEqual(s.unvalidatedAccepts, [true], 'the intake knows the sender may not have validated it');
+    assert.equal(s.stats.relay.pushesEarly, 1);
+    // Once it connects, the announcement skips the peer it was already pushed to.
+    s.gossip.announceBlock(block.hash);
+    for (let i = 0; i < 5; i++) await turn();
+    assert.equal(s.transport.pushes.length, 1);
+    assert.deepEqual(
+      s.transport.callsOf('announce').map((call) => call.peer),
+      [],
+      'the pusher already has it: no inv back',
+    );
+  });
+
+  it('a pushed block that then fails validation is not announced further and its pusher is not scored (BIP152)', async () => {
+    const s = await setup(all, false);
+    s.verdict.outcome = {
+      ok: false,
+      code: 'BLOCK_BAD_SIGNATURE',
+      message: 'bad',
+    } as unknown as IntakeOutcome;
+    s.gossip.receiveCompact(s.peers.get(IN)!, compactForm(block, ids) as CompactBlock);
+    for (let i = 0; i < 20 && s.pushesAtAccept.length === 0; i++) await turn();
+    assert.equal(s.accepted.length, 0);
+    assert.equal(s.transport.pushes.length, 1, 'relayed once, after the header checks');
+    assert.equal(s.transport.callsOf('announce').length, 0, 'never announced by inv');
+    assert.deepEqual(s.unvalidatedAccepts, [true], 'so the real intake does not score the pusher');
+  });
+
+  it('a pushed block whose header breaks the context rules (time before the median) is scored and not relayed', async () => {
+    const s = await setup(all, false);
+    s.gossip.receiveCompact(s.peers.get(IN)!, compactForm(stale, ids) as CompactBlock);
+    for (let i = 0; i < 20; i++) await turn();
+    assert.equal(s.transport.pushes.length, 0);
+    assert.equal(s.pushesAtAccept.length, 0);
+    assert.ok((s.peers.get(IN)?.score ?? 100) > 0, 'the pusher is scored for the header');
+  });
+
+  it('pushes several new blocks at once, without waiting for each answer', async () => {
+    const s = await setup(all, true);
+    const answers: (() => void)[] = [];
+    s.transport.pushHandler = () => new Promise<void>((resolve) => answers.push(resolve));
+    const formOf = (hash: string) => (hash === block.hash ? compactForm(block, ids) : compactForm(child, []));
+    (s.gossip as unknown as { options: { compact: { compactOf: unknown } } }).options.compact.compactOf =
+      formOf;
+    s.gossip.announceBlock(block.hash);
+    s.gossip.announceBlock(child.hash);
+    for (let i = 0; i < 5; i++) await turn();
+    assert.deepEqual(
+      s.transport.pushes.map((p) => (p.compact.header as { hash: string }).hash),
+      [block.hash, child.hash],
+      'both sent, the parent first, before any answer',
+    );
+    for (const answer of answers) answer();
+  });
+
+  it('a pushed child whose parent is still being rebuilt waits for it instead of fetching anything whole', async () => {
+    let release = () => undefined as void;
+    const s = await setup([0, 1, 2, 3, 4], false, after);
+    s.transport.handlers.blockPosts = (_peer, _hash, indexes) =>
+      new Promise((resolve) => {
+        release = () => resolve(indexes.map((i) => posts[i]));
+      });
+    s.gossip.receiveCompact(s.peers.get(IN)!, compactForm(block, ids) as CompactBlock);
+    for (let i = 0; i < 5; i++) await turn();
+    s.gossip.receiveCompact(s.peers.get(IN)!, compactForm(child, []) as CompactBlock);
+    for (let i = 0; i < 5; i++) await turn();
+    assert.equal(s.accepted.length, 0, 'the parent waits for its missing post, the child for its parent');
+    release();
+    for (let i = 0; i < 40 && s.accepted.length < 2; i++) await turn();
+    assert.deepEqual(
+      s.accepted.map((b) => b.hash),
+      [block.hash, child.hash],
+    );
+    assert.equal(s.transport.callsOf('blocks').length, 0, 'no block fetched whole');
   });
 });
