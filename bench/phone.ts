@@ -105,7 +105,8 @@ export async function run(): Promise<BenchResult[]> {
         const { metrics } = (await cdp.send('Performance.getMetrics')) as {
           metrics: { name: string; value: number }[];
         };
-        const metric = (name: string) => Math.round((metrics.find((m) => m.name === name)?.value ?? 0) * 1000);
+        const metric = (name: string) =>
+          Math.round((metrics.find((m) => m.name === name)?.value ?? 0) * 1000);
         cpu.push(metric('ThreadTime'));
         runs.push(Math.round(at));
         if (tracing) {

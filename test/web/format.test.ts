@@ -4,10 +4,10 @@ import {
   absoluteTime,
   confirmationsText,
   formatBytes,
+  formatCount,
   formatDifficulty,
   formatDuration,
   isoTime,
-  formatCount,
   plural,
   relativeTime,
   shortHash,
@@ -55,7 +55,10 @@ describe('web format: times', () => {
         assert.equal(absoluteTime(ms + offset), dates.format(ms + offset));
       }
     }
-    assert.equal(absoluteTime(Date.UTC(2025, 0, 1, 0, 0, 5), 'en'), dates.format(Date.UTC(2025, 0, 1, 0, 0, 5)));
+    assert.equal(
+      absoluteTime(Date.UTC(2025, 0, 1, 0, 0, 5), 'en'),
+      dates.format(Date.UTC(2025, 0, 1, 0, 0, 5)),
+    );
   });
 
   it('writes ISO times for <time datetime>', () => {

@@ -26,7 +26,10 @@ const UNSAFE = /[<>&\u2028\u2029]/g;
 
 /** JSON that can sit inside an HTML element: no character of it can start or end markup. */
 export function htmlSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    UNSAFE,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The data block for `data`. */

@@ -44,7 +44,8 @@ export function relativeTime(thenMs: number, nowMs: number, locale = 'en'): stri
   if (Math.abs(seconds) < 10) return 'just now';
   if (locale === 'en') {
     for (const [unit, size] of UNITS) {
-      if (Math.abs(seconds) >= size || unit === 'second') return englishRelative(Math.trunc(seconds / size), unit);
+      if (Math.abs(seconds) >= size || unit === 'second')
+        return englishRelative(Math.trunc(seconds / size), unit);
     }
   }
   let format = relativeFormats.get(locale);

@@ -11,10 +11,10 @@ import { ApiError, type BlockSummary, type NodeApi, type PostView } from '../api
 import { loadCrypto } from '../lib/ed25519.ts';
 import type { Identity } from '../lib/identity-format.ts';
 import { storage } from '../lib/storage.ts';
+import type { Bootstrap } from './bootstrap.ts';
 import { ConnectionStore } from './connection.ts';
 import { FeedStore } from './feed.ts';
 import { hashRate } from './hash-rate.ts';
-import type { Bootstrap } from './bootstrap.ts';
 import { StateHub } from './hub.ts';
 import { IdentityStore, storedIdentity } from './identity.ts';
 import { type BlockEvent, postEventView } from './live-events.ts';

@@ -54,7 +54,12 @@ export function parseBootstrap(text: string | null | undefined): Bootstrap | und
   };
 }
 
+/** What readBootstrap needs of the document (kept structural: test/web runs without the DOM). */
+interface Lookup {
+  getElementById(id: string): { readonly textContent: string | null } | null;
+}
+
 /** The page's data block, read once at start. */
-export function readBootstrap(doc: Document): Bootstrap | undefined {
+export function readBootstrap(doc: Lookup): Bootstrap | undefined {
   return parseBootstrap(doc.getElementById(BOOTSTRAP_ID)?.textContent);
 }
