@@ -37,6 +37,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   stamps: () => import('./stamps.ts'),
   million: () => import('./million.ts'),
   social: () => import('./social.ts'),
+  phone: () => import('./phone.ts'),
 };
 
 interface SuiteReport {

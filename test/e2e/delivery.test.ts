@@ -22,6 +22,8 @@ const SLOW_4G = {
   uploadThroughput: 750_000 / 8,
 };
 const SPEED_RUNS = 3;
+/** Inlined into the served page (the node's data block): it must stay text, never markup. */
+const HOSTILE = '</script><script>alert(1)</script><!-- <script>alert(2)</script>';
 
 /**
  * How the app is delivered (issue 12 items 10, 11, 12 and the speed goal), against a real node
@@ -50,7 +52,12 @@ describe('app delivery: compression, speed, offline, search', () => {
   before(async () => {
     node = await startNodeProcess();
     browser = await launchBrowser();
-    for (const content of ['a giraffe at dawn', 'zebras in the rain', 'the first post of the feed']) {
+    for (const content of [
+      HOSTILE,
+      'a giraffe at dawn',
+      'zebras in the rain',
+      'the first post of the feed',
+    ]) {
       const response = await postJson(`${node.url}/api/v1/posts`, {
         author: 'Seeder',
         content,
@@ -95,6 +102,41 @@ describe('app delivery: compression, speed, offline, search', () => {
     assert.ok(wire <= JS_BUDGET_BYTES, `${wire} bytes of JavaScript on the wire, over ${JS_BUDGET_BYTES}`);
     const index = await fetch(node.url);
     assert.equal(index.headers.get('cache-control'), 'no-cache');
+    assert.deepEqual(errors, []);
+  });
+
+  it('the page carries the first feed page inline; hostile content in it stays text', async () => {
+    const html = await (await fetch(node.url)).text();
+    assert.match(html, /<script type="application\/json" id="yournet-bootstrap">/);
+    assert.ok(html.includes('the first post of the feed'), 'the first feed page is in the page');
+    assert.ok(!html.includes('alert(1)</script>') && !html.includes('<!-- <script>'), 'escaped');
+    const { page, errors } = await newPage(PHONE);
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    // The posts come with the page: the first cards are in the DOM before the app asks the node
+    // anything (the fetches it has made by then are counted in the page).
+    await page.addInitScript(`
+      window.__fetches = 0;
+      const fetch = window.fetch;
+      window.fetch = (...args) => { window.__fetches++; return fetch(...args); };
+      new MutationObserver((_records, observer) => {
+        if (document.querySelector('main article.post') === null) return;
+        window.__fetchesAtFirstPost = window.__fetches;
+        observer.disconnect();
+      }).observe(document, { childList: true, subtree: true });
+    `);
+    await page.goto(node.url);
+    const hostile = article(page, 'alert(1)');
+    await hostile.waitFor();
+    assert.equal(await page.evaluate<number>('window.__fetchesAtFirstPost'), 0);
+    assert.ok((await hostile.textContent())?.includes(HOSTILE), 'shown as text, whole');
+    assert.equal(await page.locator('script:not([src]):not([type="application/json"])').count(), 0);
+    await article(page, 'the first post of the feed').waitFor();
+    await page.waitForLoadState('load');
+    assert.deepEqual(dialogs, []);
     assert.deepEqual(errors, []);
   });
 

@@ -4,6 +4,7 @@ import {
   absoluteTime,
   confirmationsText,
   formatBytes,
+  formatCount,
   formatDifficulty,
   formatDuration,
   isoTime,
@@ -31,6 +32,33 @@ describe('web format: times', () => {
     assert.match(text, /24 Nov 2025/);
     assert.match(text, /14:03:07/);
     assert.equal(absoluteTime(Number.NaN, 'en-GB', 'UTC'), 'unknown time');
+  });
+
+  it("writes English times as Intl does, without Intl (a page's first Intl format is slow)", () => {
+    const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+    const steps = [15, 59, 60, 61, 119, 3_599, 3_600, 7_200, 86_399, 86_400, 172_800, 604_800, 1_209_600];
+    const more = [2_592_000, 5_184_000, 31_536_000, 63_072_000, 900_000_000];
+    for (const seconds of [...steps, ...more]) {
+      for (const sign of [-1, 1]) {
+        const then = NOW + sign * seconds * 1000;
+        const mine = relativeTime(then, NOW);
+        const unit = mine.match(/second|minute|hour|day|week|month|year|yesterday|tomorrow/)?.[0];
+        assert.ok(unit !== undefined, mine);
+        const reference = relativeTime(then, NOW, 'en-US');
+        assert.equal(mine, reference, `${sign * seconds} s`);
+      }
+    }
+    assert.equal(relative.format(-1, 'day'), relativeTime(NOW - 86_400_000, NOW));
+    const dates = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' });
+    for (let ms = Date.UTC(1999, 11, 31, 23, 59, 59); ms < Date.UTC(2031, 0, 1); ms += 9_753_135_791) {
+      for (const offset of [0, 43_200_000, 3_600_000 * 11 + 59_000]) {
+        assert.equal(absoluteTime(ms + offset), dates.format(ms + offset));
+      }
+    }
+    assert.equal(
+      absoluteTime(Date.UTC(2025, 0, 1, 0, 0, 5), 'en'),
+      dates.format(Date.UTC(2025, 0, 1, 0, 0, 5)),
+    );
   });
 
   it('writes ISO times for <time datetime>', () => {
@@ -62,6 +90,12 @@ describe('web format: numbers and hashes', () => {
     assert.equal(plural(12_345, 'post'), '12,345 posts');
     assert.equal(confirmationsText(1), '1 confirmation');
     assert.equal(confirmationsText(7), '7 confirmations');
+  });
+
+  it("groups integers' digits as toLocaleString('en') does, without Intl", () => {
+    const samples = [0, 7, 999, 1_000, 12_345, 999_999, 1_000_000, 20_616, -4_321, Number.MAX_SAFE_INTEGER];
+    for (const n of samples) assert.equal(formatCount(n), n.toLocaleString('en'), String(n));
+    assert.equal(formatCount(1.5), (1.5).toLocaleString('en'));
   });
 
   it('formats bytes and difficulty', () => {

@@ -1,14 +1,16 @@
 import { render } from 'preact';
 import { App } from './app.tsx';
 import { interceptLinks } from './router.ts';
+import { readBootstrap } from './state/bootstrap.ts';
 import { store } from './store.ts';
 import './styles.css';
 
 const root = document.getElementById('app')!;
 interceptLinks(document.body);
-// The first request (/config.json) goes out before the first render, not after it: on a slow
-// phone the render's time then overlaps the round trip instead of adding to it.
-void store.start();
+// The data the node put into the page (its config; its status and first feed page on `/`) is
+// in the first render. Without it the first request (/config.json) goes out before the first
+// render, not after it: on a slow phone the render's time then overlaps the round trip.
+void store.start(readBootstrap(document));
 render(<App />, root);
 
 // The service worker (web/public/sw.js): the shell and the last feed offline, posts written

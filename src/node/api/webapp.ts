@@ -1,9 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PLACEHOLDER_PAGE } from '../placeholder-page.ts';
+import { type AppBootstrap, withBootstrap } from './app-bootstrap.ts';
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
 
 /**
  * The built web app (`vite build` → web/dist). src/node/api/ and dist/node/api/ are at the same
@@ -88,8 +94,8 @@ function securityHeaders(reply: FastifyReply): FastifyReply {
  */
 export async function registerWebApp(app: FastifyInstance, options: WebAppOptions = {}): Promise<void> {
   const distDir = options.distDir ?? WEB_DIST;
-  if (existsSync(`${distDir}/index.html`)) appDirs.set(app, distDir);
   const config = { node: options.node ?? null };
+  if (existsSync(`${distDir}/index.html`)) appDirs.set(app, { distDir, node: config.node });
   app.get('/config.json', HIDE, async (_request, reply) => {
     securityHeaders(reply).header('cache-control', 'no-cache');
     return config;
@@ -103,23 +109,91 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
   }
 
   // One scope for the app's files, so the Vary hook touches no API route.
-  await app.register(async (scope) => serveFiles(scope, distDir, config.node === null));
+  await app.register(async (scope) => serveFiles(scope, app, distDir, config.node));
 }
 
-/** The feed page the app asks first (web/src/state/feed.ts FEED_PAGE): preloaded with the page. */
+/** The feed page the app asks first (web/src/state/feed.ts FEED_PAGE): inlined into the page. */
 export const FIRST_FEED_PATH = '/api/v1/posts?limit=50';
+const STATUS_PATH = '/api/v1/status';
 
 /**
- * What the app fetches before it can show a post, preloaded while its bundle downloads (a
- * `Link` header, as index.html can carry no inline script): /config.json always, and when this
- * server is the app's node, its status and (on the feed page) the first feed page. On a slow
- * phone network this takes two round trips off the first post on screen.
+ * What the app fetches before it can show a page and the served HTML does not carry (see
+ * app-bootstrap.ts: the config always; this node's status and first feed page on `/`), preloaded
+ * while its bundle downloads (a `Link` header). An app server for another node (`yournet app
+ * --node`) preloads nothing: it cannot answer for that node.
  */
-export function preloadLinks(route: string, sameNode: boolean): string {
-  const paths = ['/config.json'];
-  if (sameNode) paths.push('/api/v1/status');
-  if (sameNode && route === '/') paths.push(FIRST_FEED_PATH);
+export function preloadLinks(route: string, sameNode: boolean, inlined: AppBootstrap | undefined): string {
+  const paths: string[] = [];
+  if (sameNode && inlined?.status === undefined) paths.push(STATUS_PATH);
+  if (sameNode && route === '/' && inlined?.feed === undefined) paths.push(FIRST_FEED_PATH);
   return paths.map((path) => `<${path}>; rel=preload; as=fetch; crossorigin=anonymous`).join(', ');
+}
+
+/**
+ * One of this server's own GET answers, as the app would get it, or undefined when it fails.
+ * Asked as the visitor (its address): it counts against the visitor's read budget, as the
+ * browser's own request would, never against another address's.
+ */
+async function ownAnswer(app: FastifyInstance, request: FastifyRequest, url: string): Promise<unknown> {
+  try {
+    const response = await app.inject({
+      method: 'GET',
+      url,
+      remoteAddress: request.ip,
+      headers: { accept: 'application/json' },
+    });
+    return response.statusCode === 200 ? response.json() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The page's data block: the config, and on `/` of the app's own node its status and feed. */
+async function bootstrapFor(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  route: string,
+  node: string | null,
+): Promise<AppBootstrap> {
+  if (node !== null || route !== '/') return { config: { node } };
+  const [status, feed] = await Promise.all([
+    ownAnswer(app, request, STATUS_PATH),
+    ownAnswer(app, request, FIRST_FEED_PATH),
+  ]);
+  return {
+    config: { node },
+    ...(status !== undefined ? { status } : {}),
+    ...(feed !== undefined ? { feed } : {}),
+  };
+}
+
+/** Whether Accept-Encoding takes `coding` (named with a q above 0). */
+export function acceptsEncoding(header: string | undefined, coding: string): boolean {
+  for (const part of (header ?? '').split(',')) {
+    const [name = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    if (name !== coding) continue;
+    const q = params.find((param) => param.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
+
+/**
+ * Sends a page built per request, compressed as the browser accepts (brotli at a fast level:
+ * the page is made for this one answer, unlike the assets compressed at build time).
+ */
+async function sendPage(request: FastifyRequest, reply: FastifyReply, html: string): Promise<FastifyReply> {
+  const accept = request.headers['accept-encoding'];
+  reply.type('text/html; charset=utf-8');
+  varyOnEncoding(reply);
+  if (acceptsEncoding(accept, 'br')) {
+    const body = await brotli(html, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } });
+    return reply.header('content-encoding', 'br').send(body);
+  }
+  if (acceptsEncoding(accept, 'gzip')) {
+    return reply.header('content-encoding', 'gzip').send(await gzip(html));
+  }
+  return reply.send(html);
 }
 
 /** The same URL answers brotli, gzip or identity by Accept-Encoding: caches must key on it. */
@@ -130,7 +204,12 @@ function varyOnEncoding(reply: FastifyReply): void {
   reply.header('vary', list === '' ? 'Accept-Encoding' : `${list}, Accept-Encoding`);
 }
 
-async function serveFiles(app: FastifyInstance, distDir: string, sameNode: boolean): Promise<void> {
+async function serveFiles(
+  app: FastifyInstance,
+  root: FastifyInstance,
+  distDir: string,
+  node: string | null,
+): Promise<void> {
   app.addHook('onSend', async (_request, reply, payload) => {
     varyOnEncoding(reply);
     return payload;
@@ -153,14 +232,18 @@ async function serveFiles(app: FastifyInstance, distDir: string, sameNode: boole
     },
   });
 
+  // index.html carries live data (the feed): built per request, never cached without a check.
   for (const route of APP_ROUTES) {
-    const link = preloadLinks(route, sameNode);
-    app.get(route, HIDE, async (_request, reply) =>
-      securityHeaders(reply)
-        .header('cache-control', 'no-cache')
-        .header('link', link)
-        .sendFile('index.html', distDir, { cacheControl: false }),
-    );
+    app.get(route, HIDE, async (request, reply) => {
+      const [html, data] = await Promise.all([
+        readFile(`${distDir}/index.html`, 'utf8'),
+        bootstrapFor(root, request, route, node),
+      ]);
+      securityHeaders(reply).header('cache-control', 'no-cache');
+      const link = preloadLinks(route, node === null, data);
+      if (link !== '') reply.header('link', link);
+      return sendPage(request, reply, withBootstrap(html, data));
+    });
   }
   for (const { file, maxAge } of ROOT_FILES) {
     if (!existsSync(`${distDir}/${file}`)) continue;
@@ -174,8 +257,8 @@ async function serveFiles(app: FastifyInstance, distDir: string, sameNode: boole
   }
 }
 
-/** The servers that serve the built app, and where its index.html is. */
-const appDirs = new WeakMap<FastifyInstance, string>();
+/** The servers that serve the built app: where its index.html is, and the node it talks to. */
+const appDirs = new WeakMap<FastifyInstance, { readonly distDir: string; readonly node: string | null }>();
 
 /**
  * A person's browser asking for a page that does not exist (GET, Accept: text/html) gets the
@@ -188,19 +271,16 @@ export async function sendAppNotFound(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<boolean> {
-  const distDir = appDirs.get(app);
-  if (distDir === undefined || request.method !== 'GET') return false;
+  const served = appDirs.get(app);
+  if (served === undefined || request.method !== 'GET') return false;
   if (!(request.headers.accept ?? '').includes('text/html')) return false;
-  let html: Buffer;
+  let html: string;
   try {
-    html = await readFile(`${distDir}/index.html`);
+    html = await readFile(`${served.distDir}/index.html`, 'utf8');
   } catch {
     return false;
   }
-  securityHeaders(reply)
-    .code(404)
-    .header('cache-control', 'no-cache')
-    .type('text/html; charset=utf-8')
-    .send(html);
+  securityHeaders(reply).code(404).header('cache-control', 'no-cache');
+  await sendPage(request, reply, withBootstrap(html, { config: { node: served.node } }));
   return true;
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { utf8Length } from '#core/bytes.ts';
 import { POST_LIMITS } from '#core/post.ts';
-import { plural } from '../lib/format.ts';
+import { formatCount, plural } from '../lib/format.ts';
 import { nameProblem } from '../lib/identity-format.ts';
 import { paths } from '../router.ts';
 import { describeWorkTime } from '../state/hash-rate.ts';
@@ -18,7 +18,7 @@ const NEARLY_FULL = 0.9;
  * when the post nears the limit and one when it passes it, so typing never announces each byte.
  */
 function lengthAnnouncement(bytes: number, max: number): string {
-  if (bytes > max) return `Too long: over the ${max.toLocaleString('en')}-byte limit.`;
+  if (bytes > max) return `Too long: over the ${formatCount(max)}-byte limit.`;
   if (bytes >= max * NEARLY_FULL)
     return `Nearly full: ${Math.round(NEARLY_FULL * 100)}% of the byte limit used.`;
   return '';

@@ -1,7 +1,14 @@
 import { memo } from 'preact/compat';
 import { useState } from 'preact/hooks';
 import type { PostView } from '../api.ts';
-import { absoluteTime, confirmationsText, isoTime, relativeTime, shortHash } from '../lib/format.ts';
+import {
+  absoluteTime,
+  confirmationsText,
+  formatCount,
+  isoTime,
+  relativeTime,
+  shortHash,
+} from '../lib/format.ts';
 import { avatarHue, avatarInitial, displayName, shortFingerprint } from '../lib/identity-format.ts';
 import { paths } from '../router.ts';
 import { store, useStore } from '../store.ts';
@@ -255,7 +262,7 @@ export function Thread({
           {thread.loading
             ? 'Loading replies…'
             : left !== undefined && left > 0
-              ? `Load more replies (${left.toLocaleString('en')} more)`
+              ? `Load more replies (${formatCount(left)} more)`
               : 'Load more replies'}
         </button>
       ) : null}

@@ -3,7 +3,7 @@ import { Composer } from '../components/Composer.tsx';
 import { HomeTabs } from '../components/HomeTabs.tsx';
 import { Intro, KeyNotice, UnlockPrompt } from '../components/Onboarding.tsx';
 import { PostListView } from '../components/PostList.tsx';
-import { absoluteTime } from '../lib/format.ts';
+import { absoluteTime, formatCount } from '../lib/format.ts';
 import { paths } from '../router.ts';
 import { mineAvailability } from '../state/mine-access.ts';
 import { store, useStore } from '../store.ts';
@@ -11,19 +11,30 @@ import { store, useStore } from '../store.ts';
 /** What Resync says: nothing yet, working, or where the node stands once done. */
 type SyncFeedback = { state: 'idle' } | { state: 'syncing' } | { state: 'done'; at: number };
 
-/** The longest the Composer waits for the feed's first page before it renders anyway. */
+/** The longest the Composer and the explainer wait for the feed's first page before they render anyway. */
 const COMPOSER_WAIT_MS = 1_000;
 
+/** Set once Home has had its first turn in this page: Home shown again renders whole at once. */
+let hadTurn = false;
+
 /**
- * True once the Composer may render: the task after the feed's first page is on screen (or has
- * failed), at the latest COMPOSER_WAIT_MS after the page opened. On a slow phone its first
- * render costs ~95 ms; spent after the first posts are shown, not before them.
+ * True once the parts above the posts that cost most to render (the Composer, the first-visit
+ * explainer) may render: the task after the feed's first page is on screen (or has failed), at
+ * the latest COMPOSER_WAIT_MS after the page opened. The feed's first page often comes with the
+ * page itself (the node's data block): without this they would add ~0.1 s each on a slow phone
+ * to the first render, before the first posts instead of after them.
  */
-function useComposerTurn(feedShown: boolean): boolean {
-  const [turn, setTurn] = useState(feedShown);
+function useSecondTurn(feedShown: boolean): boolean {
+  const [turn, setTurn] = useState(feedShown && hadTurn);
   useEffect(() => {
     if (turn) return;
-    const timer = setTimeout(() => setTurn(true), feedShown ? 0 : COMPOSER_WAIT_MS);
+    const timer = setTimeout(
+      () => {
+        hadTurn = true;
+        setTurn(true);
+      },
+      feedShown ? 0 : COMPOSER_WAIT_MS,
+    );
     return () => clearTimeout(timer);
   }, [turn, feedShown]);
   return turn;
@@ -32,14 +43,15 @@ function useComposerTurn(feedShown: boolean): boolean {
 /**
  * The tutorial's page, kept: the form, "Request to mine" (when this node takes the request from
  * this browser), "Resync" (with feedback), and the conversations: top-level posts with their
- * reply counts. First visits get the explainer; a new key, the backup notice.
+ * reply counts. First visits get the explainer (rendered after the first posts); a new key, the
+ * backup notice.
  */
 export function Home() {
   const app = useStore();
   const { mining } = app;
   const [sync, setSync] = useState<SyncFeedback>({ state: 'idle' });
   const access = mineAvailability(app.mineAccess);
-  const composerTurn = useComposerTurn(app.feed.loaded || app.feed.error !== undefined);
+  const secondTurn = useSecondTurn(app.feed.loaded || app.feed.error !== undefined);
   const resync = async () => {
     setSync({ state: 'syncing' });
     await store.resync();
@@ -49,10 +61,10 @@ export function Home() {
   const blocks = app.status ? app.status.height + 1 : undefined;
   return (
     <>
-      <Intro />
+      {secondTurn ? <Intro /> : null}
       <UnlockPrompt />
       <section class="card" aria-label="Write a post">
-        {composerTurn ? <Composer /> : <div class="composer-placeholder" />}
+        {secondTurn ? <Composer /> : <div class="composer-placeholder" />}
       </section>
       <KeyNotice />
       <section class="toolbar" aria-label="Node actions">
@@ -104,7 +116,7 @@ export function Home() {
             </>
           ) : sync.state === 'done' && app.connection === 'online' && blocks !== undefined ? (
             <span>
-              Up to date · {blocks === 1 ? '1 block' : `${blocks.toLocaleString('en')} blocks`} · checked at{' '}
+              Up to date · {blocks === 1 ? '1 block' : `${formatCount(blocks)} blocks`} · checked at{' '}
               {absoluteTime(sync.at)}
             </span>
           ) : sync.state === 'done' ? (

@@ -11,6 +11,7 @@ import { ApiError, type BlockSummary, type NodeApi, type PostView } from '../api
 import { loadCrypto } from '../lib/ed25519.ts';
 import type { Identity } from '../lib/identity-format.ts';
 import { storage } from '../lib/storage.ts';
+import type { Bootstrap } from './bootstrap.ts';
 import { ConnectionStore } from './connection.ts';
 import { FeedStore } from './feed.ts';
 import { hashRate } from './hash-rate.ts';
@@ -19,7 +20,7 @@ import { IdentityStore, storedIdentity } from './identity.ts';
 import { type BlockEvent, postEventView } from './live-events.ts';
 import { MineAccessStore, storedMineToken } from './mine-access.ts';
 import { idleMining, MiningStore } from './mining.ts';
-import { fetchConfiguredNode } from './node-config.ts';
+import { configuredNode, fetchConfiguredNode } from './node-config.ts';
 import { emptyList } from './post-lists.ts';
 import {
   draftPost,
@@ -111,15 +112,22 @@ export class AppStore {
     return this.connection.api;
   }
 
-  /** Reads the server's default node (/config.json), then connects. */
-  async start(): Promise<void> {
+  /**
+   * Reads the server's default node (the page's data block, else /config.json), then connects.
+   * With a data block this runs to the end before the first render (no await): the status and
+   * first feed page it carries for the page's own node are in that render, and the usual sync
+   * (status, feed, event stream) follows in the background.
+   */
+  async start(bootstrap?: Bootstrap): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const defaultNode = await fetchConfiguredNode();
+    const defaultNode = bootstrap ? configuredNode(bootstrap.config) : await fetchConfiguredNode();
     const chosen = storage.get('yournet.node');
     setInterval(() => this.tick({ now: Date.now() }), CLOCK_TICK_MS);
     this.connection.setDefaultNode(defaultNode);
-    this.connect(chosen ?? defaultNode);
+    const url = chosen ?? defaultNode;
+    // The data describes the node that served the page: only for that node.
+    this.connect(url, url === '' ? bootstrap : undefined);
   }
 
   /** Switches to another node (remembered in this browser); '' or the default forgets the choice. */
@@ -129,15 +137,19 @@ export class AppStore {
     this.connect(url);
   }
 
-  private connect(url: string): void {
+  private connect(url: string, served?: Bootstrap): void {
     this.hub.batch(() => {
       this.connection.switchTo(url);
       this.feed.reset();
       this.threads.reset();
       this.mining.reset();
       this.mineAccess.reset(url);
+      if (served?.status) this.connection.showStatus(served.status);
+      if (served?.feed) this.feed.show(served.feed);
     });
-    void this.connection.resync();
+    // With the page's data the first render needs no answer: the sync starts after it.
+    if (served?.feed) setTimeout(() => void this.connection.resync(), 0);
+    else void this.connection.resync();
   }
 
   /** Fetches the latest state: status, then the first page of the feed; reopens the event stream. */

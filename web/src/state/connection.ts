@@ -4,7 +4,7 @@
  * to date. It owns the node URLs, the connection fields and the status; other owners reach the
  * node through it (the `Session`), so a request made for a node the app has left is dropped.
  */
-import { ApiError, NodeApi } from '../api.ts';
+import { ApiError, NodeApi, type NodeStatus } from '../api.ts';
 import { Backoff } from './backoff.ts';
 import { type LiveHandlers, openEventStream } from './event-stream.ts';
 import type { StateHub, Writer } from './hub.ts';
@@ -152,6 +152,15 @@ export class ConnectionStore implements Session {
       this.goOffline(error);
     }
     return error instanceof Error ? error.message : String(error);
+  }
+
+  /**
+   * A status the app already has (the page's data block): shown, while the connection stays
+   * `connecting` until the node itself answers (the page may come from the service worker's
+   * cache).
+   */
+  showStatus(status: NodeStatus): void {
+    this.write({ status });
   }
 
   /** A live post raised the pending count before the next status poll says so. */

@@ -2,7 +2,7 @@
  * The feed: its pages of top-level posts (the node leaves replies out), and the posts that join
  * it live; a live reply raises its parent's count instead. Owns `feed`.
  */
-import type { BlockSummary, PostView } from '../api.ts';
+import type { BlockSummary, Page, PostView } from '../api.ts';
 import type { Session } from './connection.ts';
 import type { StateHub, Writer } from './hub.ts';
 import {
@@ -37,6 +37,12 @@ export class FeedStore {
   reset(): void {
     this.counted.clear();
     this.write({ feed: emptyList });
+  }
+
+  /** Shows a first page the app already has (the page's data block) until the sync's arrives. */
+  show(page: Page<PostView>): void {
+    performance.mark('yournet:feed-data');
+    this.write({ feed: feedFromFirstPage(this.feed, page) });
   }
 
   /** The first page (reset) or the next page of the feed. */
