@@ -415,7 +415,7 @@ export class Gossip {
     );
     if (wanted.length === 0 || this.stopped) return;
     for (const hash of wanted) this.requested.add(hash);
-    let done = () => undefined as void;
+    let done: () => void = () => {};
     const fetched = new Promise<void>((resolve) => {
       done = resolve;
     });

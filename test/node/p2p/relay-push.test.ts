@@ -277,7 +277,7 @@ describe('high-bandwidth compact relay (push)', () => {
   });
 
   it('a pushed child whose parent is still being rebuilt waits for it instead of fetching anything whole', async () => {
-    let release = () => undefined as void;
+    let release: () => void = () => {};
     const s = await setup([0, 1, 2, 3, 4], false, after);
     s.transport.handlers.blockPosts = (_peer, _hash, indexes) =>
       new Promise((resolve) => {
