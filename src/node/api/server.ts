@@ -81,7 +81,10 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
     forceCloseConnections: true,
     connectionTimeout: 60_000,
     requestTimeout: 120_000,
-    keepAliveTimeout: 10_000,
+    // Above the peers' 30 s mempool-sync tick and idle ping: undici keeps a connection as long
+    // as the server's Keep-Alive hint says, so a peer link stays warm and a block does not pay a
+    // new TCP (and latency) handshake after a quiet spell.
+    keepAliveTimeout: 65_000,
   });
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(errorHandler);
