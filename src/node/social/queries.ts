@@ -22,7 +22,7 @@ import {
 import type { Db } from '../store/database.ts';
 import { QueryError } from '../store/queries/errors.ts';
 import { REPLIES_SQL, toView, VIEW_JOINS, VIEW_SELECT, type ViewRow } from '../store/queries/views.ts';
-import { ACTION_LIVE, ORDER_SCALE } from './sql.ts';
+import { ACTION_LIVE } from './sql.ts';
 
 /** Posts a home timeline shows: plain posts, quotes and reposts (not the other actions). */
 const TIMELINE_KINDS = `(p.kind IS NULL OR p.kind IN ('quote', 'repost'))`; // = store TIMELINE_KIND
@@ -52,7 +52,7 @@ function bad(message: string): QueryError {
 /**
  * The read side of the social index (docs/PROTOCOL.md §13.4): people, follows, timelines,
  * notifications, names and the social state of posts, as SQL over the action log that the
- * store's triggers keep equal to the best chain's confirmed actions (store migration 7). Names
+ * store's triggers keep equal to the best chain's confirmed actions (store migrations 7, 8). Names
  * go through core's deriveNameOwner, so the node applies the very rules of the spec.
  */
 export class SocialQueries {
@@ -120,8 +120,10 @@ export class SocialQueries {
            ORDER BY q.post_seq DESC LIMIT @limit`,
         )
         .pluck(),
-      // The newest `limit` notices of the key and the newest `limit` mentions of its names,
-      // merged: a post in both counts once, with the smaller rank.
+      // The newest `limit` notices of the key and the newest `limit` mentions of each of its
+      // names (mention_places by (name, place), each name cut at its `limit`-th newest mention
+      // not by the key itself, as the timeline cuts each key), merged: a post in both counts
+      // once, with the smaller rank.
       notifications: db.prepare<
         { key: string; names: string; before: number; limit: number },
         { seq: number; rank: number; place: number }
@@ -130,11 +132,12 @@ export class SocialQueries {
            SELECT * FROM (SELECT post_seq AS seq, rank, place FROM notices
              WHERE target = @key AND place < @before ORDER BY place DESC LIMIT @limit)
            UNION ALL
-           SELECT * FROM (SELECT m.post_seq AS seq, 2 AS rank, c.height * ${ORDER_SCALE} + c.position AS place
-             FROM post_mentions m JOIN confirmed c ON c.post_seq = m.post_seq
-             WHERE m.name IN (SELECT value FROM json_each(@names))
-               AND c.height * ${ORDER_SCALE} + c.position < @before
-               AND coalesce((SELECT pubkey FROM posts x WHERE x.seq = m.post_seq), '') <> @key
+           SELECT * FROM (SELECT m.post_seq AS seq, 2 AS rank, m.place AS place
+             FROM json_each(@names) j CROSS JOIN mention_places m ON m.name = j.value
+             WHERE m.place < @before AND coalesce(m.author, '') <> @key
+               AND m.place >= coalesce((SELECT b.place FROM mention_places b
+                 WHERE b.name = j.value AND b.place < @before AND coalesce(b.author, '') <> @key
+                 ORDER BY b.place DESC LIMIT 1 OFFSET @limit - 1), 0)
              ORDER BY place DESC LIMIT @limit)
          )
          SELECT seq, min(rank) AS rank, place FROM n GROUP BY seq ORDER BY place DESC LIMIT @limit`,
