@@ -23,31 +23,36 @@ const DELETED_BY_OWNER = `EXISTS (SELECT 1 FROM social_actions d
  * confirmed with the triggers dropped and derive the rest here: test/node/social/rebuild.test.ts
  * checks that both ways end in the same rows.
  */
-export const REBUILD_SQL = `
+export const REBUILD_STEPS: Readonly<Record<(typeof DERIVED_TABLES)[number] | 'clear', string>> = {
+  clear: `
   DELETE FROM mention_places;
   DELETE FROM notices;
   DELETE FROM timeline_posts;
   DELETE FROM follows;
-  DELETE FROM social_actions;
+  DELETE FROM social_actions;`,
+  social_actions: `
   INSERT INTO social_actions (post_seq, id, kind, ref, pubkey, arg, height, position)
   SELECT p.seq, p.id, p.kind, p.ref, p.pubkey,
          CASE WHEN p.kind IN ('react', 'name') THEN p.content END, c.height, c.position
   FROM confirmed c JOIN posts p ON p.seq = c.post_seq
   WHERE p.kind IS NOT NULL AND p.pubkey IS NOT NULL
-  ORDER BY c.post_seq;
+  ORDER BY c.post_seq;`,
+  follows: `
   INSERT INTO follows (follower, target, height, position)
   SELECT pubkey, ref, height, position FROM (
     SELECT a.pubkey, a.ref, a.kind, a.height, a.position,
       row_number() OVER (PARTITION BY a.pubkey, a.ref ORDER BY a.height DESC, a.position DESC) AS rn
     FROM social_actions a WHERE a.kind IN ('follow', 'unfollow') AND ${ACTION_LIVE}
   ) WHERE rn = 1 AND kind = 'follow' AND pubkey <> ref
-  ORDER BY pubkey, ref;
+  ORDER BY pubkey, ref;`,
+  timeline_posts: `
   INSERT INTO timeline_posts (pubkey, place, post_seq)
   SELECT p.pubkey, c.height * ${ORDER_SCALE} + c.position, p.seq
   FROM confirmed c JOIN posts p ON p.seq = c.post_seq
   WHERE p.pubkey IS NOT NULL AND (p.kind IS NULL OR p.kind IN ('quote', 'repost'))
     AND NOT ${DELETED_BY_OWNER}
-  ORDER BY 1, 2;
+  ORDER BY 1, 2;`,
+  notices: `
   INSERT INTO notices (target, post_seq, rank, place)
   SELECT target, seq, min(rank), max(place) FROM (
     SELECT par.pubkey AS target, r.seq AS seq, 0 AS rank, c.height * ${ORDER_SCALE} + c.position AS place
@@ -62,11 +67,18 @@ export const REBUILD_SQL = `
     UNION ALL
     SELECT a.ref, a.post_seq, 5, a.height * ${ORDER_SCALE} + a.position FROM social_actions a
       WHERE a.kind = 'follow' AND ${ACTION_LIVE}
-  ) GROUP BY target, seq;
+  ) GROUP BY target, seq;`,
+  mention_places: `
   INSERT INTO mention_places (name, place, post_seq, author)
   SELECT m.name, c.height * ${ORDER_SCALE} + c.position, m.post_seq, p.pubkey
   FROM post_mentions m JOIN confirmed c ON c.post_seq = m.post_seq JOIN posts p ON p.seq = m.post_seq
-  ORDER BY 1, 2;`;
+  ORDER BY 1, 2;`,
+};
+
+/** The steps in order: social_actions first, every other table is derived from it. */
+export const REBUILD_SQL = (['clear', ...DERIVED_TABLES] as const)
+  .map((step) => REBUILD_STEPS[step])
+  .join('\n');
 
 /**
  * Runs `body` with every trigger dropped, and creates them again from their own SQL after it;
