@@ -265,7 +265,7 @@ function explain(store: Store, social: SocialQueries, key: string, prolific: str
       before: 1e15,
       limit: 31,
       follows: 5000,
-      names: '[]',
+      names: name === 'timeline' ? '[]' : '["prolific"]',
     }) as {
       detail: string;
     }[];
