@@ -16,8 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHex, utf8 } from '#core/bytes.ts';
 import { REGTEST } from '#core/params.ts';
+import { NAME_PARAMS, nameCommitment } from '#core/social/index.ts';
 import { nodeCrypto } from '#node/crypto-node.ts';
 import { SocialQueries } from '#node/social/queries.ts';
+import { DERIVED_TABLES, REBUILD_STEPS, withoutTriggers } from '#node/social/rebuild.ts';
 import { Store } from '#node/store/store.ts';
 import { type BenchResult, consume, log, round } from './harness.ts';
 
@@ -49,49 +51,146 @@ interface Filled {
   readonly height: number;
 }
 
-/** Fills the store: posts, then follows, reactions and replies, confirmed in blocks of 1,000. */
-export function fill(store: Store, size: typeof FULL): Filled {
+/** How the fill derives the social tables: dropped triggers and one set-based pass, or the triggers. */
+export type Derive = 'set' | 'triggers';
+
+// Deterministic pseudo-random numbers in SQL (a seedable random() SQLite lacks): two rounds of
+// multiplicative hashing modulo a prime, every product below 2^63 (SQLite turns an overflow
+// into a float).
+const PRIME = 4_294_967_311;
+const hashSql = (n: string, salt: number) =>
+  `((((${n} + ${salt * 7919}) * 2654435761) % ${PRIME} * 1597334677 + ${salt}) % ${PRIME} & 4294967295)`;
+/** A 64-hex id, unique per (tag, n): six hashed words, the tag and n itself. */
+const hexSql = (n: string, tag: number) =>
+  `printf('${'%08x'.repeat(8)}', ${[1, 2, 3, 4, 5, 6].map((s) => hashSql(n, tag * 8 + s)).join(', ')}, ${tag}, ${n})`;
+const TAG_POST = 1;
+const TAG_KEY = 2;
+const TAG_BLOCK = 3;
+/** Blocks of the name claims: commits at height 1, reveals after the main net's reveal delay. */
+const NAME_NETWORK = 'main';
+const COMMIT_HEIGHT = 1;
+const REVEAL_HEIGHT = 1 + NAME_PARAMS[NAME_NETWORK].revealDelay;
+const FIRST_HEIGHT = REVEAL_HEIGHT + 1;
+/** Every MENTION_EVERY-th plain post and reply mentions a name (half of them the prolific key's). */
+const MENTION_EVERY = 50;
+
+/**
+ * Fills the store in chain order, blocks of 1,000: a hundredth of the keys claim a name (commit,
+ * then reveal), then the posts, the follows, the reactions and the replies, with SQL over a
+ * recursive counter (no row goes through JS). `set` (the bench): triggers and the posts'
+ * secondary indexes off during the load, the indexes built after it, the social tables derived
+ * in one set-based pass (social/rebuild.ts); `triggers`: every confirmed row through the
+ * triggers, as a node connects blocks (test/node/social/rebuild.test.ts compares both).
+ */
+export function fill(
+  store: Store,
+  size: typeof FULL,
+  derive: Derive = 'set',
+  progress: (phase: string) => void = () => {},
+): Filled {
   const db = store.database;
   const random = rng(42);
-  let n = 0;
-  const hex = () => toHex(nodeCrypto.sha256(utf8(`bench ${++n}`)));
-  const keys = Array.from({ length: size.authors }, hex);
+  const sig = '00'.repeat(64);
+  const named = Math.max(1, Math.floor(size.authors / 100));
+  const rows = size.posts + size.authors * size.follows + size.reactions + size.replies;
+  const height = FIRST_HEIGHT + Math.ceil(rows / PER_BLOCK) - 1;
+  const keys = db
+    .prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
+      SELECT ${hexSql('i', TAG_KEY)} FROM n`)
+    .pluck()
+    .all(size.authors) as string[];
+  const nameOf = (k: number) => (k === 0 ? 'prolific' : `user_${k}`);
   const insertPost = db.prepare(
     `INSERT INTO posts (id, author, content, timestamp, pubkey, reply_to, signature, size, received_at, kind, ref)
      VALUES (?, 'a', ?, 1, ?, ?, ?, 200, 0, ?, ?)`,
   );
   const confirm = db.prepare('INSERT INTO confirmed (post_seq, height, position) VALUES (?, ?, ?)');
-  const sig = '00'.repeat(64);
-  let height = 0;
-  let position = PER_BLOCK;
-  const ids: string[] = [];
-  const add = (
-    content: string,
-    pubkey: string,
-    kind: string | null,
-    ref: string | null,
-    replyTo: string | null,
-  ) => {
-    if (position === PER_BLOCK) {
-      height++;
-      position = 0;
+  let n = 0;
+  const hex = () => toHex(nodeCrypto.sha256(utf8(`bench ${++n}`)));
+  /** The name claims: a commit and its reveal per named key (JS: the commitment is a hash). */
+  const names = () => {
+    for (let k = 0; k < named; k++) {
+      const key = keys[k * Math.floor(size.authors / named)]!;
+      const salt = `salt${k}`;
+      const commitment = nameCommitment(nameOf(k), key, salt, nodeCrypto);
+      const commit = insertPost.run(hex(), 'commit', key, null, sig, 'name_commit', commitment);
+      confirm.run(Number(commit.lastInsertRowid), COMMIT_HEIGHT, k);
+      const reveal = insertPost.run(hex(), nameOf(k), key, null, sig, 'name', salt);
+      confirm.run(Number(reveal.lastInsertRowid), REVEAL_HEIGHT, k);
     }
-    const id = hex();
-    const seq = Number(insertPost.run(id, content, pubkey, replyTo, sig, kind, ref).lastInsertRowid);
-    confirm.run(seq, height, position++);
-    return id;
   };
-  const pick = () => keys[Math.floor(random() * keys.length)]!;
-  // Every tenth post is the prolific author's (keys[0]).
-  const authorOf = (i: number) => (i % 10 === 0 ? keys[0]! : keys[i % keys.length]!);
-  store.transaction(() => {
-    for (let i = 0; i < size.posts; i++) ids.push(add(`post ${i}`, authorOf(i), null, null, null));
-    for (const key of keys) for (let f = 0; f < size.follows; f++) add('follow', key, 'follow', pick(), null);
-    for (let i = 0; i < size.reactions; i++)
-      add('👍', pick(), 'react', ids[Math.floor(random() * ids.length)]!, null);
-    for (let i = 0; i < size.replies; i++)
-      add('a reply', pick(), null, null, ids[Math.floor(random() * ids.length)]!);
-  });
+  // One row per g, in chain order: posts, follows, reactions, replies.
+  const P = size.posts;
+  const F = P + size.authors * size.follows;
+  const R = F + size.reactions;
+  const keyAt = (i: string) => hexSql(i, TAG_KEY);
+  const pick = (salt: number) => keyAt(`${hashSql('g', salt)} % ${size.authors}`);
+  const postPick = hexSql(`${hashSql('g', 3)} % ${P}`, TAG_POST);
+  const mention = `CASE WHEN g % ${MENTION_EVERY} = ${MENTION_EVERY / 2} THEN ' @' || CASE WHEN ${hashSql('g', 4)} % 2 = 0
+    THEN 'prolific' ELSE 'user_' || (1 + ${hashSql('g', 5)} % ${Math.max(1, named - 1)}) END ELSE '' END`;
+  const bulk = (base: number) =>
+    db.prepare(`
+    INSERT INTO posts (seq, id, author, content, timestamp, pubkey, reply_to, signature, size, received_at, kind, ref)
+    WITH RECURSIVE n(g) AS (SELECT 0 UNION ALL SELECT g + 1 FROM n WHERE g + 1 < ${rows})
+    SELECT ${base} + g, ${hexSql('g', TAG_POST)}, 'a',
+      CASE WHEN g < ${P} THEN 'post ' || g || ${mention} WHEN g < ${F} THEN 'follow' WHEN g < ${R} THEN '👍'
+        ELSE 'a reply' || ${mention} END,
+      1,
+      CASE WHEN g < ${P} THEN (CASE WHEN g % 10 = 0 THEN ${keyAt('0')} ELSE ${keyAt(`g % ${size.authors}`)} END)
+        WHEN g < ${F} THEN ${keyAt(`(g - ${P}) / ${size.follows}`)} ELSE ${pick(1)} END,
+      CASE WHEN g >= ${R} THEN ${postPick} END,
+      @sig, 200, 0,
+      CASE WHEN g < ${P} OR g >= ${R} THEN NULL WHEN g < ${F} THEN 'follow' ELSE 'react' END,
+      CASE WHEN g < ${P} OR g >= ${R} THEN NULL WHEN g < ${F} THEN ${pick(2)} ELSE ${postPick} END
+    FROM n`);
+  const load = () => {
+    names();
+    progress('names');
+    const base = (db.prepare('SELECT coalesce(max(seq), 0) FROM posts').pluck().get() as number) + 1;
+    bulk(base).run({ sig });
+    progress('posts');
+    db.prepare(`INSERT INTO post_mentions (name, post_seq)
+      SELECT substr(content, instr(content, ' @') + 2), seq FROM posts
+      WHERE seq >= ? AND kind IS NULL AND instr(content, ' @') > 0`).run(base);
+    db.prepare(`INSERT INTO confirmed (post_seq, height, position)
+      SELECT seq, ${FIRST_HEIGHT} + (seq - ${base}) / ${PER_BLOCK}, (seq - ${base}) % ${PER_BLOCK}
+      FROM posts WHERE seq >= ${base} ORDER BY seq`).run();
+    progress('mentions and confirmed');
+    db.prepare(`WITH RECURSIVE h(h) AS (SELECT 1 UNION ALL SELECT h + 1 FROM h WHERE h < ${height})
+      INSERT INTO best_chain (height, hash) SELECT h, ${hexSql('h', TAG_BLOCK)} FROM h`).run();
+  };
+  if (derive === 'triggers') store.transaction(load);
+  else {
+    // Secondary indexes of the loaded and derived tables: each built once after its table is
+    // filled (a sort) rather than row by row into B-trees of random keys.
+    const indexes = db
+      .prepare<[], { name: string; sql: string; table: string }>(
+        `SELECT name, sql, tbl_name AS "table" FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+         AND tbl_name IN ('posts', 'confirmed', 'post_mentions', ${DERIVED_TABLES.map((t) => `'${t}'`).join(', ')})`,
+      )
+      .all();
+    const build = (tables: readonly string[]) => {
+      for (const { sql, table } of indexes) if (tables.includes(table)) db.exec(sql);
+    };
+    withoutTriggers(db, () => {
+      for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
+      load();
+      build(['posts', 'confirmed', 'post_mentions']);
+      progress('indexes');
+      db.exec(REBUILD_STEPS.clear);
+      for (const table of DERIVED_TABLES) {
+        db.exec(REBUILD_STEPS[table]);
+        build([table]);
+        progress(table);
+      }
+    });
+  }
+  const ids = db
+    .prepare(`WITH RECURSIVE n(g) AS (SELECT 0 UNION ALL SELECT g + 1 FROM n WHERE g + 1 < ?)
+      SELECT ${hexSql('g', TAG_POST)} FROM n`)
+    .pluck()
+    .all(P) as string[];
+  const randomKey = () => keys[Math.floor(random() * keys.length)]!;
   // Mixed blocks for the upkeep: posts, follows, reactions, replies in the fill's proportions.
   const unconfirmed = (count: number): number[] =>
     Array.from({ length: count }, (_, i) => {
@@ -100,12 +199,12 @@ export function fill(store: Store, size: typeof FULL): Filled {
       const ref = ids[Math.floor(random() * ids.length)]!;
       const row =
         r < 0.05
-          ? insertPost.run(id, 'post', pick(), null, sig, null, null)
+          ? insertPost.run(id, 'post', randomKey(), null, sig, null, null)
           : r < 0.85
-            ? insertPost.run(id, 'follow', pick(), null, sig, 'follow', pick())
+            ? insertPost.run(id, 'follow', randomKey(), null, sig, 'follow', randomKey())
             : r < 0.97
-              ? insertPost.run(id, '👍', pick(), null, sig, 'react', ref)
-              : insertPost.run(id, `reply ${i}`, pick(), ref, sig, null, null);
+              ? insertPost.run(id, '👍', randomKey(), null, sig, 'react', ref)
+              : insertPost.run(id, `reply ${i}`, randomKey(), ref, sig, null, null);
       return Number(row.lastInsertRowid);
     });
   return { keys, ids, store: unconfirmed, height };
@@ -166,13 +265,15 @@ function explain(store: Store, social: SocialQueries, key: string, prolific: str
       before: 1e15,
       limit: 31,
       follows: 5000,
-      names: '[]',
+      names: name === 'timeline' ? '[]' : '["prolific"]',
     }) as {
       detail: string;
     }[];
     log(`[social] plan ${name}: ${plan.map((row) => row.detail).join(' | ')}`);
   }
 }
+
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 function latency(name: string, op: (i: number) => unknown): BenchResult {
   for (let i = 0; i < 50; i++) consume(op(i));
@@ -208,14 +309,28 @@ export async function run(): Promise<BenchResult[]> {
     const store = Store.open({ dataDir: dir, params: REGTEST });
     log(`[social] filling: ${JSON.stringify(size)}`);
     const fillStart = process.hrtime.bigint();
-    const filled = fill(store, size);
+    const fillCpu = process.cpuUsage();
+    // The bench's own load only: no journal, no fsync, a large page cache; a node's settings
+    // (store/database.ts) again for the measurements.
+    const db = store.database;
+    db.pragma('journal_mode = DELETE'); // SQLite goes from WAL to OFF only through a rollback mode
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.pragma('cache_size = -3000000'); // 3 GB: the whole store, so the derivation never rereads
+    const filled = fill(store, size, 'set', (phase) =>
+      log(`[social] fill: ${phase} at ${round(Number(process.hrtime.bigint() - fillStart) / 1e9)} s`),
+    );
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -32000');
+    const fillCpuMs = cpuMs(process.cpuUsage(fillCpu));
     const keys = filled.keys;
     const fillMs = Number(process.hrtime.bigint() - fillStart) / 1e6;
     const rows = size.posts + size.authors * size.follows + size.reactions + size.replies;
     const tip = store.blocks.bestTip()?.height ?? Math.ceil(rows / PER_BLOCK);
     const social = new SocialQueries({
       db: store.database,
-      network: 'regtest',
+      network: NAME_NETWORK,
       crypto: nodeCrypto,
       tipHeight: () => tip,
     });
@@ -241,11 +356,12 @@ export async function run(): Promise<BenchResult[]> {
         social.timeline(follower(i), 30),
       ),
       {
-        name: 'index upkeep: confirmed rows written per second while filling (posts and actions)',
+        name: 'fill: confirmed rows per second (posts and actions, set-based, social tables derived in one pass)',
         value: Math.round(rows / (fillMs / 1000)),
         unit: 'rows/s',
         rows,
-        msPerBlockOf1000: round((1000 / (rows / (fillMs / 1000))) * 1000),
+        fillSeconds: round(fillMs / 1000),
+        fillCpuSeconds: round(fillCpuMs / 1000),
         scale,
       },
       ...upkeep(store, filled),

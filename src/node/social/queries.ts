@@ -22,7 +22,7 @@ import {
 import type { Db } from '../store/database.ts';
 import { QueryError } from '../store/queries/errors.ts';
 import { REPLIES_SQL, toView, VIEW_JOINS, VIEW_SELECT, type ViewRow } from '../store/queries/views.ts';
-import { ACTION_LIVE, ORDER_SCALE } from './sql.ts';
+import { ACTION_LIVE } from './sql.ts';
 
 /** Posts a home timeline shows: plain posts, quotes and reposts (not the other actions). */
 const TIMELINE_KINDS = `(p.kind IS NULL OR p.kind IN ('quote', 'repost'))`; // = store TIMELINE_KIND
@@ -52,7 +52,7 @@ function bad(message: string): QueryError {
 /**
  * The read side of the social index (docs/PROTOCOL.md §13.4): people, follows, timelines,
  * notifications, names and the social state of posts, as SQL over the action log that the
- * store's triggers keep equal to the best chain's confirmed actions (store migration 7). Names
+ * store's triggers keep equal to the best chain's confirmed actions (store migrations 7, 8). Names
  * go through core's deriveNameOwner, so the node applies the very rules of the spec.
  */
 export class SocialQueries {
@@ -120,8 +120,10 @@ export class SocialQueries {
            ORDER BY q.post_seq DESC LIMIT @limit`,
         )
         .pluck(),
-      // The newest `limit` notices of the key and the newest `limit` mentions of its names,
-      // merged: a post in both counts once, with the smaller rank.
+      // The newest `limit` notices of the key and the newest `limit` mentions of each of its
+      // names (mention_places by (name, place), each name cut at its `limit`-th newest mention
+      // not by the key itself, as the timeline cuts each key), merged: a post in both counts
+      // once, with the smaller rank.
       notifications: db.prepare<
         { key: string; names: string; before: number; limit: number },
         { seq: number; rank: number; place: number }
@@ -130,11 +132,12 @@ export class SocialQueries {
            SELECT * FROM (SELECT post_seq AS seq, rank, place FROM notices
              WHERE target = @key AND place < @before ORDER BY place DESC LIMIT @limit)
            UNION ALL
-           SELECT * FROM (SELECT m.post_seq AS seq, 2 AS rank, c.height * ${ORDER_SCALE} + c.position AS place
-             FROM post_mentions m JOIN confirmed c ON c.post_seq = m.post_seq
-             WHERE m.name IN (SELECT value FROM json_each(@names))
-               AND c.height * ${ORDER_SCALE} + c.position < @before
-               AND coalesce((SELECT pubkey FROM posts x WHERE x.seq = m.post_seq), '') <> @key
+           SELECT * FROM (SELECT m.post_seq AS seq, 2 AS rank, m.place AS place
+             FROM json_each(@names) j CROSS JOIN mention_places m ON m.name = j.value
+             WHERE m.place < @before AND coalesce(m.author, '') <> @key
+               AND m.place >= coalesce((SELECT b.place FROM mention_places b
+                 WHERE b.name = j.value AND b.place < @before AND coalesce(b.author, '') <> @key
+                 ORDER BY b.place DESC LIMIT 1 OFFSET @limit - 1), 0)
              ORDER BY place DESC LIMIT @limit)
          )
          SELECT seq, min(rank) AS rank, place FROM n GROUP BY seq ORDER BY place DESC LIMIT @limit`,
@@ -152,7 +155,8 @@ export class SocialQueries {
       mentionsOfPost: db
         .prepare<[number], string>('SELECT name FROM post_mentions WHERE post_seq = ?')
         .pluck(),
-      viewBySeq: db.prepare<[number], ViewRow>(`${viewOf} WHERE p.seq = ?`),
+      // The views of a page in one statement (a JSON array of seqs), not one per post.
+      viewsBySeq: db.prepare<[string], ViewRow>(`${viewOf} WHERE p.seq IN (SELECT value FROM json_each(?))`),
       postRow: db.prepare<
         [string],
         { seq: number; id: string; pubkey: string | null; kind: string | null; content: string }
@@ -161,6 +165,30 @@ export class SocialQueries {
         `SELECT a.kind, a.arg, count(DISTINCT a.pubkey) AS keys, count(*) AS actions FROM social_actions a
          WHERE a.ref = ? AND a.kind IN ('react', 'repost', 'quote') AND ${ACTION_LIVE}
          GROUP BY a.kind, a.arg`,
+      ),
+      // The counts of a page's posts (a JSON array of ids), grouped as `counts` groups one post's.
+      countsOf: db.prepare<
+        [string],
+        { ref: string; kind: string; arg: string | null; keys: number; actions: number }
+      >(
+        `SELECT a.ref, a.kind, a.arg, count(DISTINCT a.pubkey) AS keys, count(*) AS actions FROM social_actions a
+         WHERE a.ref IN (SELECT value FROM json_each(?)) AND a.kind IN ('react', 'repost', 'quote') AND ${ACTION_LIVE}
+         GROUP BY a.ref, a.kind, a.arg`,
+      ),
+      // The deletes and live edits of a page's signed posts by their own keys (a JSON array of
+      // [id, pubkey]), edits in chain order: the last one of a post is its latest content.
+      ownActionsOf: db.prepare<[string], { ref: string; kind: 'delete' | 'edit'; content: string }>(
+        `SELECT a.ref, a.kind, p.content FROM json_each(?) j
+         CROSS JOIN social_actions a ON a.ref = json_extract(j.value, '$[0]') AND a.kind IN ('delete', 'edit')
+           AND a.pubkey = json_extract(j.value, '$[1]')
+         JOIN posts p ON p.seq = a.post_seq
+         WHERE a.kind = 'delete' OR ${ACTION_LIVE}
+         ORDER BY a.height, a.position`,
+      ),
+      // The names the keys of a page ever claimed or renewed (a JSON array of keys).
+      namesOfKeys: db.prepare<[string], { pubkey: string; name: string }>(
+        `SELECT DISTINCT pubkey, arg AS name FROM social_actions
+         WHERE pubkey IN (SELECT value FROM json_each(?)) AND kind = 'name' AND arg IS NOT NULL`,
       ),
       replies: db.prepare<[string], number>(REPLIES_SQL).pluck(),
       edits: db.prepare<[string, string], { id: string; content: string; height: number; position: number }>(
@@ -211,9 +239,14 @@ export class SocialQueries {
 
   /** The handle of a key: the held name it last claimed or renewed (§13.5). */
   handleOf(pubkey: string): string | undefined {
+    return this.handleAmong(pubkey, this.stmts.namesOfKey.all(pubkey));
+  }
+
+  /** The handle of a key among the names it ever claimed or renewed. */
+  private handleAmong(pubkey: string, names: readonly string[]): string | undefined {
     const tip = this.tipHeight();
     let best: NameState | undefined;
-    for (const name of this.stmts.namesOfKey.all(pubkey)) {
+    for (const name of names) {
       const state = this.nameState(name);
       if (!isHeld(state, tip) || state.owner !== pubkey) continue;
       if (
@@ -307,10 +340,7 @@ export class SocialQueries {
     const pending =
       before === undefined ? this.stmts.timelinePending.all({ key: pubkey, limit: PENDING_IN_TIMELINE }) : [];
     const confirmed = rows.slice(0, limit);
-    const items = this.annotate([
-      ...pending.map((seq) => toView(this.stmts.viewBySeq.get(seq)!, tip)),
-      ...confirmed.map((row) => toView(this.stmts.viewBySeq.get(row.seq)!, tip)),
-    ]);
+    const items = this.annotate(this.views([...pending, ...confirmed.map((row) => row.seq)], tip));
     const last = confirmed.at(-1);
     return rows.length > limit && last !== undefined ? { items, next: last.place } : { items };
   }
@@ -330,7 +360,12 @@ export class SocialQueries {
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
-    const views = this.annotate(page.map((row) => toView(this.stmts.viewBySeq.get(row.seq)!, tip)));
+    const views = this.annotate(
+      this.views(
+        page.map((row) => row.seq),
+        tip,
+      ),
+    );
     const items = page.map((row, i) => ({
       type: rankType(row.rank, views[i]!.post.kind),
       cursor: row.place,
@@ -387,48 +422,80 @@ export class SocialQueries {
   }
 
   private counts(id: string): { reactions: Record<string, number>; reposts: number; quotes: number } {
-    const reactions: Record<string, number> = {};
-    let reposts = 0;
-    let quotes = 0;
-    for (const row of this.stmts.counts.all(id)) {
-      if (row.kind === 'react' && row.arg !== null) reactions[row.arg] = row.keys;
-      else if (row.kind === 'repost') reposts = row.keys;
-      else if (row.kind === 'quote') quotes = row.actions;
-    }
-    return { reactions, reposts, quotes };
+    const counts = new Map<string, { reactions: Record<string, number>; reposts: number; quotes: number }>();
+    for (const row of this.stmts.counts.all(id)) addCount(counts, id, row);
+    return counts.get(id) ?? { reactions: {}, reposts: 0, quotes: 0 };
+  }
+
+  /** The views of posts by seq, in the order given, read in one statement. */
+  private views(seqs: readonly number[], tip: number): PostView[] {
+    if (seqs.length === 0) return [];
+    const rows = new Map(this.stmts.viewsBySeq.all(JSON.stringify(seqs)).map((row) => [row.seq, row]));
+    return seqs.map((seq) => toView(rows.get(seq)!, tip));
   }
 
   /**
    * Adds the derived social state to views (§13.4): counts, the latest edit, deletion (the
-   * content is blanked: the node stops showing it) and the author's handle.
+   * content is blanked: the node stops showing it) and the author's handle. A page costs a
+   * statement for each of these, not one per post.
    */
   annotate(views: PostView[]): PostView[] {
-    const handles = new Map<string, string | undefined>();
+    if (views.length === 0) return views;
+    const counts = new Map<string, ReturnType<SocialQueries['counts']>>();
+    for (const row of this.stmts.countsOf.all(JSON.stringify(views.map((view) => view.id))))
+      addCount(counts, row.ref, row);
+    const signed = views.filter((view) => view.post.pubkey !== undefined);
+    const deleted = new Set<string>();
+    const latest = new Map<string, string>();
+    const keys = [...new Set(signed.map((view) => view.post.pubkey!))];
+    if (signed.length > 0) {
+      const pairs = JSON.stringify(signed.map((view) => [view.id, view.post.pubkey]));
+      for (const row of this.stmts.ownActionsOf.all(pairs)) {
+        if (row.kind === 'delete') deleted.add(row.ref);
+        else latest.set(row.ref, row.content); // chain order: the last edit wins
+      }
+    }
+    const names = new Map<string, string[]>();
+    if (keys.length > 0)
+      for (const row of this.stmts.namesOfKeys.all(JSON.stringify(keys)))
+        names.set(row.pubkey, [...(names.get(row.pubkey) ?? []), row.name]);
+    const handles = new Map(keys.map((key) => [key, this.handleAmong(key, names.get(key) ?? [])]));
     return views.map((view) => {
       const { post } = view;
-      const counts = this.counts(view.id);
-      const signed = post.pubkey !== undefined;
-      const deleted = signed && post.kind !== 'delete' && this.stmts.deleted.get(view.id, post.pubkey!) === 1;
-      const editable = signed && (post.kind === undefined || post.kind === 'quote');
-      const latest = editable && !deleted ? this.stmts.edits.all(view.id, post.pubkey!).at(-1) : undefined;
-      let handle: string | undefined;
-      if (signed) {
-        if (!handles.has(post.pubkey!)) handles.set(post.pubkey!, this.handleOf(post.pubkey!));
-        handle = handles.get(post.pubkey!);
-      }
+      const isSigned = post.pubkey !== undefined;
+      const isDeleted = isSigned && post.kind !== 'delete' && deleted.has(view.id);
+      const editable = isSigned && (post.kind === undefined || post.kind === 'quote');
+      const latestContent = editable && !isDeleted ? latest.get(view.id) : undefined;
+      const handle = isSigned ? handles.get(post.pubkey!) : undefined;
       return {
         ...view,
-        post: deleted ? { ...post, content: '' } : post,
+        post: isDeleted ? { ...post, content: '' } : post,
         social: {
-          ...counts,
-          edited: latest !== undefined,
-          ...(latest !== undefined ? { latest_content: latest.content } : {}),
-          deleted,
+          ...(counts.get(view.id) ?? { reactions: {}, reposts: 0, quotes: 0 }),
+          edited: latestContent !== undefined,
+          ...(latestContent !== undefined ? { latest_content: latestContent } : {}),
+          deleted: isDeleted,
           ...(handle !== undefined ? { handle } : {}),
         },
       };
     });
   }
+}
+
+/** Adds one grouped count row to the counts of its post (as SocialQueries.counts reads them). */
+function addCount(
+  counts: Map<string, { reactions: Record<string, number>; reposts: number; quotes: number }>,
+  ref: string,
+  row: { kind: string; arg: string | null; keys: number; actions: number },
+): void {
+  let entry = counts.get(ref);
+  if (entry === undefined) {
+    entry = { reactions: {}, reposts: 0, quotes: 0 };
+    counts.set(ref, entry);
+  }
+  if (row.kind === 'react' && row.arg !== null) entry.reactions[row.arg] = row.keys;
+  else if (row.kind === 'repost') entry.reposts = row.keys;
+  else if (row.kind === 'quote') entry.quotes = row.actions;
 }
 
 function rankType(rank: number, kind: string | undefined): NotificationType {

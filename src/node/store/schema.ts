@@ -338,4 +338,44 @@ export const MIGRATIONS: readonly string[] = [
     ${noticesRecompute(referrers('old'))}
   END;
   `,
+  // 8: mentions in chain order (issue 11, the notifications bound): mention_places holds each
+  // confirmed mention by (name, place) with the mentioning post's key, so that a name's newest
+  // mentions are an index range (its own author's left out on the way) instead of every mention
+  // of the name joined with confirmed and sorted. Kept by triggers like the tables of migration 7:
+  // on confirm and unconfirm, and for a mention stored after its post was confirmed.
+  `
+  CREATE TABLE mention_places (
+    name TEXT NOT NULL,
+    place INTEGER NOT NULL,
+    post_seq INTEGER NOT NULL,
+    author TEXT,
+    PRIMARY KEY (name, place)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO mention_places (name, place, post_seq, author)
+  SELECT m.name, c.height * ${ORDER_SCALE} + c.position, m.post_seq, p.pubkey
+  FROM post_mentions m JOIN confirmed c ON c.post_seq = m.post_seq JOIN posts p ON p.seq = m.post_seq;
+  CREATE TRIGGER mention_places_confirm AFTER INSERT ON confirmed
+  WHEN EXISTS (SELECT 1 FROM post_mentions WHERE post_seq = new.post_seq) BEGIN
+    INSERT OR REPLACE INTO mention_places (name, place, post_seq, author)
+    SELECT m.name, new.height * ${ORDER_SCALE} + new.position, new.post_seq,
+      (SELECT pubkey FROM posts WHERE seq = new.post_seq)
+    FROM post_mentions m WHERE m.post_seq = new.post_seq;
+  END;
+  CREATE TRIGGER mention_places_unconfirm AFTER DELETE ON confirmed
+  WHEN EXISTS (SELECT 1 FROM post_mentions WHERE post_seq = old.post_seq) BEGIN
+    DELETE FROM mention_places WHERE place = old.height * ${ORDER_SCALE} + old.position
+      AND name IN (SELECT name FROM post_mentions WHERE post_seq = old.post_seq);
+  END;
+  CREATE TRIGGER mention_places_in AFTER INSERT ON post_mentions
+  WHEN EXISTS (SELECT 1 FROM confirmed WHERE post_seq = new.post_seq) BEGIN
+    INSERT OR REPLACE INTO mention_places (name, place, post_seq, author)
+    SELECT new.name, c.height * ${ORDER_SCALE} + c.position, new.post_seq,
+      (SELECT pubkey FROM posts WHERE seq = new.post_seq)
+    FROM confirmed c WHERE c.post_seq = new.post_seq;
+  END;
+  CREATE TRIGGER mention_places_out AFTER DELETE ON post_mentions BEGIN
+    DELETE FROM mention_places WHERE name = old.name
+      AND place = (SELECT height * ${ORDER_SCALE} + position FROM confirmed WHERE post_seq = old.post_seq);
+  END;
+  `,
 ];

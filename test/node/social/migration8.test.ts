@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { toHex } from '#core/bytes.ts';
+import { REGTEST } from '#core/params.ts';
+import { signPost } from '#core/post.ts';
+import { nameCommitment } from '#core/social/index.ts';
+import { nodeCrypto } from '#node/crypto-node.ts';
+import { SocialQueries } from '#node/social/queries.ts';
+import type { Db } from '#node/store/database.ts';
+import { MIGRATIONS } from '#node/store/schema.ts';
+import { chainOn, extend, idOf, type TestChain } from '../../helpers/chain.ts';
+import { testKey } from '../../helpers/core.ts';
+
+// Migration 8 (mention_places): a store of version 7 upgrades with its confirmed mentions filled
+// in, and the notifications of a name's holder read them from there, before and after a reorg.
+
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const T = REGTEST.genesis.timestamp + 3600;
+const KEYS = ['alice', 'bob', 'carol'].map((name) => {
+  const secret = testKey(name);
+  return { name, secret, pub: toHex(nodeCrypto.publicKey(secret)) };
+});
+const [ALICE, BOB, CAROL] = KEYS as [(typeof KEYS)[0], (typeof KEYS)[0], (typeof KEYS)[0]];
+let stamp = 0;
+function act(key: (typeof KEYS)[0], kind: string | undefined, content: string, ref?: string) {
+  return signPost(
+    { author: key.name, content, timestamp: T + ++stamp, ...(kind ? { kind } : {}), ...(ref ? { ref } : {}) },
+    key.secret,
+    nodeCrypto,
+  );
+}
+
+const social = (t: TestChain) =>
+  new SocialQueries({
+    db: t.store.database,
+    network: 'regtest',
+    crypto: nodeCrypto,
+    tipHeight: () => t.chain.tip.height,
+  });
+const mentionRows = (db: Db) => db.prepare('SELECT * FROM mention_places ORDER BY name, place').all();
+const mentionIds = (t: TestChain) =>
+  social(t)
+    .notifications(ALICE.pub, 50)
+    .items.filter((n) => n.type === 'mention')
+    .map((n) => n.post.id);
+
+describe('store migration 8: mentions by name and chain place', () => {
+  it('a version-7 store upgrades with its confirmed mentions, and the triggers keep them after', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yournet-migration8-'));
+    dirs.push(dir);
+    let t = chainOn(dir);
+    const salt = 'ab'.repeat(32);
+    let tip = extend(t.chain, t.chain.tip, [
+      act(ALICE, 'name_commit', 'name_commit', nameCommitment('alice', ALICE.pub, salt, nodeCrypto)),
+    ]);
+    tip = extend(t.chain, tip, []);
+    const first = act(BOB, undefined, 'hello @alice');
+    const own = act(ALICE, undefined, 'I am @alice');
+    const second = act(CAROL, undefined, 'also @alice and @nobody');
+    tip = extend(t.chain, tip, [act(ALICE, 'name', 'alice', salt), first, own]);
+    tip = extend(t.chain, tip, [second]);
+    const expected = mentionRows(t.store.database);
+    assert.equal(expected.length, 4, 'three posts, four mentions');
+    assert.deepEqual(mentionIds(t), [idOf(second), idOf(first)], 'her own mention is no notification');
+
+    // Back to version 7: migration 8's objects gone, as the previous release left the store.
+    const db = t.store.database;
+    const objects = db
+      .prepare<[], { type: string; name: string }>(
+        "SELECT type, name FROM sqlite_master WHERE tbl_name = 'mention_places' OR name LIKE 'mention_places%'",
+      )
+      .all();
+    db.transaction(() => {
+      for (const { name } of objects.filter((o) => o.type === 'trigger')) db.exec(`DROP TRIGGER ${name}`);
+      db.exec('DROP TABLE mention_places');
+      db.pragma('user_version = 7');
+    })();
+    t.store.close();
+    assert.equal(MIGRATIONS.length, 8);
+
+    t = chainOn(dir);
+    assert.equal(t.store.database.pragma('user_version', { simple: true }), 8);
+    assert.deepEqual(mentionRows(t.store.database), expected, 'the upgrade fills the confirmed mentions in');
+    assert.deepEqual(mentionIds(t), [idOf(second), idOf(first)]);
+
+    // After the upgrade the triggers keep the table: a reorg takes the last block's mention out...
+    const fork = t.chain.getEntry(t.chain.bestHashAt(tip.height - 1)!)!;
+    const side = extend(t.chain, extend(t.chain, fork, [], 2), []);
+    assert.equal(t.chain.tip.hash, side.hash);
+    assert.deepEqual(mentionIds(t), [idOf(first)]);
+    assert.equal(mentionRows(t.store.database).length, 2);
+    // ...and mining it again brings it back at its new place.
+    extend(t.chain, side, [second]);
+    assert.deepEqual(mentionIds(t), [idOf(second), idOf(first)]);
+    assert.equal(mentionRows(t.store.database).length, 4);
+    t.store.close();
+  });
+});
