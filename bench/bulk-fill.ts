@@ -3,8 +3,8 @@
  * million suite's store (1,000,000 posts) in minutes instead of hours. It writes the rows the
  * chain would write (posts, blocks, block_posts, best_chain, confirmed, pending, post_mentions)
  * with the triggers and secondary indexes dropped, rebuilds the indexes once at the end,
- * derives the social tables of migration 7 (timeline_posts, notices) with the same rules as
- * their triggers in one statement each, puts the triggers back from their stored SQL, and
+ * derives the social tables in one statement each (src/node/social/rebuild.ts: the rows their
+ * triggers would write), puts the triggers back from their stored SQL, and
  * indexes the full text in the node's own batches. The schema ends byte-identical (the same
  * CREATE statements from sqlite_master) and the rows identical to the acceptBlock path, which
  * test/node/store/queries-bulk-fill.test.ts checks on a small store.
@@ -16,8 +16,8 @@
 import { decodeBits } from '#core/compact.ts';
 import { blockWork } from '#core/pow.ts';
 import { mentionsOf } from '#core/social/mentions.ts';
+import { REBUILD_SQL } from '#node/social/rebuild.ts';
 import { chainworkHex } from '#node/store/blocks.ts';
-import { ORDER_SCALE, TIMELINE_KIND } from '#node/store/schema.ts';
 import { FTS_BATCH } from '#node/store/search-index.ts';
 import type { Store } from '#node/store/store.ts';
 import type { GeneratedBlock, GeneratedPost, ParentHeader } from './store-data.ts';
@@ -147,18 +147,9 @@ export class BulkFill {
       throw new Error('bulk fill: social actions are not supported');
     db.exec('BEGIN');
     for (const index of this.saved) if (index.type === 'index') db.exec(index.sql);
-    // What social_confirm (migration 7) writes for each confirmed post, with no social actions
-    // stored: the timeline row of every signed timeline post, and a notice to the parent's key
-    // for every reply by another key.
-    db.exec(`
-      INSERT INTO timeline_posts (pubkey, place, post_seq)
-      SELECT p.pubkey, c.height * ${ORDER_SCALE} + c.position, p.seq
-      FROM confirmed c CROSS JOIN posts p ON p.seq = c.post_seq
-      WHERE p.pubkey IS NOT NULL AND ${TIMELINE_KIND.replaceAll('kind', 'p.kind')};
-      INSERT INTO notices (target, post_seq, rank, place)
-      SELECT par.pubkey, r.seq, 0, c.height * ${ORDER_SCALE} + c.position
-      FROM confirmed c CROSS JOIN posts r ON r.seq = c.post_seq JOIN posts par ON par.id = r.reply_to
-      WHERE par.pubkey IS NOT NULL AND coalesce(r.pubkey, '') <> par.pubkey;`);
+    // The derived social tables by the same set-based definitions a rebuild uses
+    // (src/node/social/rebuild.ts, proved equal to the triggers' rows), while triggers are off.
+    db.exec(REBUILD_SQL);
     for (const trigger of this.saved) if (trigger.type === 'trigger') db.exec(trigger.sql);
     db.exec('COMMIT');
     while (this.store.searchIndex.indexBatch(FTS_BATCH) > 0);
