@@ -3,7 +3,7 @@
  * signPost through nodeCrypto imports the DER key twice per post, which would make preparing
  * the data the slowest part of a suite.
  */
-import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto';
 import { toHex, utf8 } from '#core/bytes.ts';
 import type { CryptoPort } from '#core/crypto.ts';
 import { nodeCrypto } from '#node/crypto-node.ts';
@@ -29,7 +29,10 @@ export const signingCrypto: CryptoPort = (() => {
       const hex = toHex(seed);
       let pub = publicKeys.get(hex);
       if (pub === undefined) {
-        pub = nodeCrypto.publicKey(seed);
+        // From the key object already imported for signing: about half the CPU of importing the
+        // seed again (100,000 keys in the million suite).
+        const spki = createPublicKey(keyObject(seed)).export({ format: 'der', type: 'spki' });
+        pub = new Uint8Array(spki.subarray(-32));
         publicKeys.set(hex, pub);
       }
       return pub;
