@@ -39,6 +39,8 @@ const BLOCKS = Number(process.env.YOURNET_BENCH_BLOCKS ?? 10_000);
 const POSTS_PER_BLOCK = Number(process.env.YOURNET_BENCH_POSTS_PER_BLOCK ?? 10);
 const ONLY = process.env.YOURNET_BENCH_NETWORK_ONLY;
 const SOURCE_DIR = process.env.YOURNET_BENCH_SOURCE_DIR;
+/** How long after reaching the tip the syncing node is watched (its deferred store upkeep). */
+const UPKEEP_SETTLE_MS = 5_000;
 const NODE_FLAGS = (process.env.YOURNET_BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 
 // biome-ignore lint/suspicious/noExplicitAny: benchmark reads known fields of its own nodes' answers
@@ -157,6 +159,15 @@ async function syncBench(): Promise<BenchResult[]> {
     if (!done) throw new Error('the fresh node did not reach the tip within 10 minutes');
     const same =
       (await json(`${fresh.url}/api/v1/status`)).tip === (await json(`${source.url}/api/v1/status`)).tip;
+    // While catching up, the node defers its full-text backlog and WAL checkpoints (store
+    // maintenance) until it is near the tip: count what it does in the seconds after, so that a
+    // deferral cannot pass for a saving. VmHWM only grows: read after, it covers that work too.
+    await sleep(UPKEEP_SETTLE_MS);
+    const cpuWithUpkeep = cpuSeconds(fresh.child.pid!);
+    const rssWithUpkeep = peakRssMb(fresh.child.pid!);
+    log(
+      `[network] ${UPKEEP_SETTLE_MS / 1000} s later: ${round(cpuWithUpkeep, 3)} CPU s, peak RSS ${rssWithUpkeep} MB (at the tip: ${rss} MB)`,
+    );
     return [
       {
         name: `sync ${BLOCKS} blocks / ${BLOCKS * POSTS_PER_BLOCK} signed posts from one peer`,
@@ -172,10 +183,13 @@ async function syncBench(): Promise<BenchResult[]> {
         value: round(cpu, 3),
         unit: 's',
         sourceCpuSeconds: round(sourceCpu, 3),
+        withDeferredUpkeep: round(cpuWithUpkeep, 3),
+        settleSeconds: UPKEEP_SETTLE_MS / 1000,
       },
       {
         name: 'sync: peak RSS of the syncing node',
-        value: rss,
+        value: rssWithUpkeep,
+        atTheTip: rss,
         unit: 'MB',
         target: { op: '<=', value: 200 },
       },

@@ -85,7 +85,8 @@ export class YourNetNode {
       ...(config.synchronous ? { synchronous: config.synchronous } : {}),
     });
     // Full-text backlog and WAL checkpoints between commits, until stop() (store/maintenance.ts).
-    store.startMaintenance();
+    let catchingUp = (): boolean => false; // the network's sync, once it exists (below)
+    store.startMaintenance({ catchingUp: () => catchingUp() });
     const verifier = new SignatureVerifierPool(nodeCrypto);
     // The pool owns the pending table; the chain moves posts in and out through it.
     const mempool = new Mempool(store, params, nodeCrypto, {
@@ -113,6 +114,7 @@ export class YourNetNode {
       { chain, mempool, posts: store.posts, store: peers, crypto: nodeCrypto, verifier },
       { agent: `yournet/${config.version}`, identity: NodeIdentity.load(config.dataDir), ...config.p2p },
     );
+    catchingUp = () => network.sync.catchingUp;
     const events = new EventHub();
     const counters = { postsAccepted: 0, blocksMined: 0, blocksRejected: 0 };
     const minerPool = new MinerPool(config.workers !== undefined ? { workers: config.workers } : {});

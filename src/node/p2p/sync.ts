@@ -6,12 +6,17 @@ import type { Log, Peer, PeerManager } from './peer-manager.ts';
 import type { ChainView } from './ports.ts';
 import type { SyncProgress } from './progress.ts';
 import { type CheckedHeader, checkHeaderRun } from './sync/headers.ts';
-import { syncRange } from './sync/range.ts';
+import { BATCH_SIZE, syncRange } from './sync/range.ts';
 import { type BodyTimeoutBounds, BodyTimer } from './sync/timing.ts';
 import type { PeerTransport } from './transport.ts';
 
 /** Headers validated and held in memory per sync before bodies are fetched. */
 const MAX_HEADERS_IN_MEMORY = 50_000;
+/**
+ * Blocks still to connect, of a checked header run, above which the node counts as catching up
+ * (initial block download): store maintenance then waits (see {@link SyncManager.catchingUp}).
+ */
+export const CATCHING_UP_GAP = 2 * BATCH_SIZE;
 
 export interface SyncOptions {
   readonly chain: ChainView;
@@ -44,6 +49,8 @@ export class SyncManager {
   private stopped = false;
   /** Best height any peer told us about. */
   bestKnownHeight = 0;
+  /** The last height of the header run whose bodies are downloading (checked headers: work proven). */
+  private rangeTarget: number | undefined;
 
   constructor(private readonly options: SyncOptions) {
     this.timer = new BodyTimer(options.bodyTimeout);
@@ -55,6 +62,18 @@ export class SyncManager {
 
   get active(): boolean {
     return this.running.size > 0;
+  }
+
+  /**
+   * Whether bodies are downloading for a checked header run that ends more than
+   * CATCHING_UP_GAP blocks above the tip: the node is far behind (initial block download), and
+   * the store defers its background upkeep (store/maintenance.ts). The target comes from headers
+   * whose proof of work was checked, not from a height a peer merely claims.
+   */
+  get catchingUp(): boolean {
+    return (
+      this.rangeTarget !== undefined && this.rangeTarget - this.options.chain.tip.height > CATCHING_UP_GAP
+    );
   }
 
   /** Syncs with the peer (or, if a sync with it runs, once more after it); resolves when done. */
@@ -121,8 +140,10 @@ export class SyncManager {
     }
     if (branchWork <= chain.tip.chainwork) return; // not heavier: nothing to download
     this.bestKnownHeight = Math.max(this.bestKnownHeight, headers.at(-1)!.header.index);
-    await this.withBodiesLock(() =>
-      syncRange(
+    const target = headers.at(-1)!.header.index;
+    await this.withBodiesLock(() => {
+      this.rangeTarget = target;
+      return syncRange(
         {
           chain,
           peers: this.options.peers,
@@ -137,8 +158,10 @@ export class SyncManager {
         peer,
         headers,
         startHeight,
-      ),
-    );
+      ).finally(() => {
+        this.rangeTarget = undefined;
+      });
+    });
     this.options.progress.done(chain.tip.height);
     if (!complete && !this.stopped) this.again.add(peer.url);
   }

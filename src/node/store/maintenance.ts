@@ -27,6 +27,15 @@ export interface MaintenanceOptions {
   readonly indexBudgetMs?: number;
   /** Period of the PASSIVE WAL checkpoint. */
   readonly checkpointMs?: number;
+  /**
+   * True while the node catches up far behind its peers (initial block download): the tick then
+   * leaves the full-text backlog and the timer checkpoints alone. Sync writes whole batches of
+   * blocks, so indexing a few hundred posts every tick and checkpointing pages that the next
+   * batch rewrites anyway only cost CPU; the backlog is indexed in larger batches once the
+   * node is near the tip (a search catches it up first in any case), the WAL is copied once, and
+   * the automatic checkpoint at WAL_BACKSTOP_PAGES still bounds it meanwhile.
+   */
+  readonly catchingUp?: () => boolean;
 }
 
 /**
@@ -67,6 +76,7 @@ export class StoreMaintenance {
   private readonly indexBudgetMs: number;
   private readonly checkpointMs: number;
   private readonly wal: boolean;
+  private readonly catchingUp: () => boolean;
   private timer: NodeJS.Timeout | undefined;
   private lastCheckpoint = Date.now();
   /** How long the last checkpoint took, ms: the next waits CHECKPOINT_SPACING times as long. */
@@ -81,6 +91,7 @@ export class StoreMaintenance {
     this.tickMs = options.tickMs ?? 200;
     this.indexBudgetMs = options.indexBudgetMs ?? 25;
     this.checkpointMs = options.checkpointMs ?? 1_000;
+    this.catchingUp = options.catchingUp ?? (() => false);
     this.wal = (db.pragma('journal_mode', { simple: true }) as string) === 'wal';
   }
 
@@ -115,6 +126,7 @@ export class StoreMaintenance {
     }
     // Between group commits only: never inside a transaction someone else opened.
     if (this.db.inTransaction) return;
+    if (this.catchingUp()) return;
     this.indexBacklog();
     const due = Math.max(this.checkpointMs, CHECKPOINT_SPACING * this.lastCheckpointMs);
     if (this.wal && now - this.lastCheckpoint >= due) {

@@ -378,4 +378,34 @@ export const MIGRATIONS: readonly string[] = [
       AND place = (SELECT height * ${ORDER_SCALE} + position FROM confirmed WHERE post_seq = old.post_seq);
   END;
   `,
+  // 9 (issue 13, initial sync): social_confirm split in two, with
+  // the same statements. Its first statement, the INSERT into social_actions, cost about as much
+  // as the rest of a block's writes to confirmed even when it inserted nothing (an insert into a
+  // table with three indexes and three triggers of its own, prepared for every row), and most
+  // posts are plain posts: it now runs only for a post with a kind, behind a WHEN. The order of
+  // the two triggers does not matter: the timeline and reply-notice statements read no row of
+  // social_actions that the post itself adds (a post never refers to itself), and notices from
+  // either side merge by min(rank) at the same place.
+  `
+  DROP TRIGGER social_confirm;
+  CREATE TRIGGER social_confirm_action AFTER INSERT ON confirmed
+  WHEN (SELECT kind FROM posts WHERE seq = new.post_seq) IS NOT NULL BEGIN
+    INSERT INTO social_actions (post_seq, id, kind, ref, pubkey, arg, height, position)
+    SELECT p.seq, p.id, p.kind, p.ref, p.pubkey,
+           CASE WHEN p.kind IN ('react', 'name') THEN p.content END, new.height, new.position
+    FROM posts p WHERE p.seq = new.post_seq AND p.kind IS NOT NULL AND p.pubkey IS NOT NULL;
+  END;
+  CREATE TRIGGER social_confirm AFTER INSERT ON confirmed BEGIN
+    INSERT OR REPLACE INTO timeline_posts (pubkey, place, post_seq)
+    SELECT p.pubkey, new.height * ${ORDER_SCALE} + new.position, p.seq FROM posts p
+    WHERE p.seq = new.post_seq AND p.pubkey IS NOT NULL AND ${TIMELINE_KIND.replaceAll('kind', 'p.kind')}
+      AND NOT EXISTS (SELECT 1 FROM social_actions d
+        WHERE d.ref = p.id AND d.kind = 'delete' AND d.pubkey = p.pubkey);
+    INSERT INTO notices (target, post_seq, rank, place)
+    SELECT par.pubkey, r.seq, 0, new.height * ${ORDER_SCALE} + new.position
+    FROM posts r JOIN posts par ON par.id = r.reply_to
+    WHERE r.seq = new.post_seq AND par.pubkey IS NOT NULL AND coalesce(r.pubkey, '') <> par.pubkey
+    ON CONFLICT (target, post_seq) DO UPDATE SET rank = min(rank, excluded.rank);
+  END;
+  `,
 ];
