@@ -13,6 +13,7 @@ import type { Db } from '#node/store/database.ts';
 import { MIGRATIONS } from '#node/store/schema.ts';
 import { chainOn, extend, idOf, type TestChain } from '../../helpers/chain.ts';
 import { testKey } from '../../helpers/core.ts';
+import { downgradeToVersion7 } from '../../helpers/schema-downgrade.ts';
 
 // Migration 8 (mention_places): a store of version 7 upgrades with its confirmed mentions filled
 // in, and the notifications of a name's holder read them from there, before and after a reorg.
@@ -70,23 +71,12 @@ describe('store migration 8: mentions by name and chain place', () => {
     assert.equal(expected.length, 4, 'three posts, four mentions');
     assert.deepEqual(mentionIds(t), [idOf(second), idOf(first)], 'her own mention is no notification');
 
-    // Back to version 7: migration 8's objects gone, as the previous release left the store.
-    const db = t.store.database;
-    const objects = db
-      .prepare<[], { type: string; name: string }>(
-        "SELECT type, name FROM sqlite_master WHERE tbl_name = 'mention_places' OR name LIKE 'mention_places%'",
-      )
-      .all();
-    db.transaction(() => {
-      for (const { name } of objects.filter((o) => o.type === 'trigger')) db.exec(`DROP TRIGGER ${name}`);
-      db.exec('DROP TABLE mention_places');
-      db.pragma('user_version = 7');
-    })();
+    // Back to version 7, as the previous release left the store (rows kept).
+    downgradeToVersion7(t.store.database);
     t.store.close();
-    assert.equal(MIGRATIONS.length, 8);
 
     t = chainOn(dir);
-    assert.equal(t.store.database.pragma('user_version', { simple: true }), 8);
+    assert.equal(t.store.database.pragma('user_version', { simple: true }), MIGRATIONS.length);
     assert.deepEqual(mentionRows(t.store.database), expected, 'the upgrade fills the confirmed mentions in');
     assert.deepEqual(mentionIds(t), [idOf(second), idOf(first)]);
 

@@ -14,6 +14,7 @@ import { MIGRATIONS } from '#node/store/schema.ts';
 import { chainOn, extend, idOf, type TestChain } from '../../helpers/chain.ts';
 import { testKey } from '../../helpers/core.ts';
 import { addPending, feedIds, postBy, queriesOf } from '../../helpers/queries.ts';
+import { downgradeToVersion7, releasedSocialConfirm } from '../../helpers/schema-downgrade.ts';
 
 // Issue 13 (initial sync): schema migration 9 splits the social_confirm trigger, and store
 // maintenance waits while the node catches up. Neither may change what the node answers.
@@ -49,15 +50,6 @@ function act(key: Key, kind: string | undefined, content: string, ref?: string, 
     key.secret,
     nodeCrypto,
   );
-}
-
-/** Migration 7's social_confirm, as released (before migration 9 split it). */
-function releasedSocialConfirm(): string {
-  const match = /CREATE TRIGGER social_confirm AFTER INSERT ON confirmed BEGIN[\s\S]*?\n {2}END;/.exec(
-    MIGRATIONS[6]!,
-  );
-  assert.ok(match, 'migration 7 defines social_confirm');
-  return match[0];
 }
 
 /** Every row of the tables the social triggers write, in a fixed order. */
@@ -126,10 +118,7 @@ describe('schema migration 9: social_confirm split (a WHEN before the action ins
     old.close();
     const first = chainOn(dir);
     // Make the store a version-7 one that already holds confirmed posts and actions.
-    first.store.database.exec(
-      `DROP TRIGGER social_confirm_action; DROP TRIGGER social_confirm; ${releasedSocialConfirm()}`,
-    );
-    first.store.database.pragma('user_version = 7');
+    downgradeToVersion7(first.store.database);
     const post = act(ALICE, undefined, 'before the upgrade');
     extend(first.chain, first.chain.tip, [post, act(BOB, 'react', '🎉', idOf(post))]);
     const before = derived(first.store.database) as {
@@ -150,7 +139,13 @@ describe('schema migration 9: social_confirm split (a WHEN before the action ins
         )
         .pluck()
         .all();
-      assert.deepEqual(triggers, ['social_confirm', 'social_confirm_action', 'social_unconfirm']);
+      assert.deepEqual(triggers, [
+        'mention_places_confirm',
+        'mention_places_unconfirm',
+        'social_confirm',
+        'social_confirm_action',
+        'social_unconfirm',
+      ]);
       assert.deepEqual(derived(db), before, 'the upgrade rewrites no row');
       const later = act(CAROL, undefined, 'after the upgrade', undefined, idOf(post));
       extend(upgraded.chain, upgraded.chain.tip, [later, act(CAROL, 'react', '👍', idOf(post))]);
