@@ -29,6 +29,32 @@ describe('Store: the one owner of the database', () => {
     store.close();
   });
 
+  it('checkpoints the WAL after writes, and skips the checkpoint of an idle node', () => {
+    const store = Store.open({ dataDir: tempDir(), params: REGTEST });
+    const maintenance = store.startMaintenance({ tickMs: 60_000, checkpointMs: 1 });
+    const checkpoints: number[] = [];
+    const checkpoint = maintenance.checkpoint.bind(maintenance);
+    maintenance.checkpoint = () => {
+      const result = checkpoint();
+      checkpoints.push(result.walFrames);
+      return result;
+    };
+    let now = Date.now() + 10_000;
+    store.database.exec("INSERT INTO peers (url, added_at) VALUES ('http://127.0.0.1:1', 0)");
+    maintenance.tick(now);
+    assert.equal(checkpoints.length, 1, 'a write is checkpointed');
+    now += 10_000;
+    maintenance.tick(now);
+    now += 10_000;
+    maintenance.tick(now);
+    assert.equal(checkpoints.length, 1, 'nothing written since: no checkpoint');
+    store.database.exec("INSERT INTO peers (url, added_at) VALUES ('http://127.0.0.1:2', 0)");
+    now += 10_000;
+    maintenance.tick(now);
+    assert.equal(checkpoints.length, 2, 'the next write is checkpointed again');
+    store.close();
+  });
+
   it('starts no background work when opened; maintenance starts and stops only when asked', () => {
     const store = Store.open({ dataDir: tempDir(), params: REGTEST });
     const autocheckpoint = () => store.database.pragma('wal_autocheckpoint', { simple: true });
