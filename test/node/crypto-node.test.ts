@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { concatBytes, fromHex, toHex, utf8 } from '#core/bytes.ts';
 import { ed25519FastPathError, nodeCrypto, verifyWithOpenssl } from '#node/crypto-node.ts';
@@ -180,5 +185,41 @@ describe('signature workers use the fast path with the same answers', () => {
       expected.map((_v, i) => (i % 4 === 1 ? 0 : 1)),
       expected,
     );
+  });
+});
+
+describe('without libsodium (no prebuild for the platform)', () => {
+  it('OpenSSL alone verifies, with the same answers, and the load error is exported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yournet-no-sodium-'));
+    try {
+      // Preloaded in a child process: require('sodium-native') fails as a missing prebuild would.
+      const preload = join(dir, 'no-sodium.cjs');
+      writeFileSync(
+        preload,
+        `const Module = require('node:module');
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (request === 'sodium-native') throw new Error('No native build was found (test)');
+  return load.call(this, request, ...rest);
+};`,
+      );
+      const m = nodeCrypto.sha256(utf8('no sodium'));
+      const script = `
+import { ed25519FastPathError, nodeCrypto } from '#node/crypto-node.ts';
+const hex = (h) => Uint8Array.from(Buffer.from(h, 'hex'));
+const [sig, m, pk, good] = ${JSON.stringify([toHex(identityRSignature(m)), toHex(m), toHex(publicKey), toHex(nodeCrypto.sign(m, seed))])}.map(hex);
+const bad = new Uint8Array(good); bad[3] ^= 1;
+console.log(JSON.stringify({ error: ed25519FastPathError, answers: [sig, good, bad].map((s) => nodeCrypto.verify(s, m, pk)) }));`;
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--require', preload, '--import', 'tsx', '--input-type=module', '-e', script],
+        { timeout: 20_000 },
+      );
+      const result = JSON.parse(stdout) as { error?: string; answers: boolean[] };
+      assert.match(result.error ?? '', /No native build was found/);
+      assert.deepEqual(result.answers, [true, true, false]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
