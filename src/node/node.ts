@@ -7,7 +7,7 @@ import type { HttpOptions } from './api/http-policy.ts';
 import { buildServer } from './api/server.ts';
 import { registerWebApp } from './api/webapp.ts';
 import { Chain } from './chain/chain.ts';
-import { nodeCrypto } from './crypto-node.ts';
+import { ed25519FastPathError, nodeCrypto } from './crypto-node.ts';
 import { Mempool } from './mempool.ts';
 import { MiningController } from './miner/controller.ts';
 import { MinerPool } from './miner/pool.ts';
@@ -201,6 +201,8 @@ export class YourNetNode {
         server.log.info(`mining with the ${searching.backend} nonce search`);
       else server.log.warn(`mining with the JavaScript nonce search: ${searching.fallback}`);
     });
+    if (ed25519FastPathError !== undefined)
+      server.log.warn(`Ed25519 verified by OpenSSL alone, libsodium did not load: ${ed25519FastPathError}`);
     if (config.mine) miner.setContinuous(true);
     network.start();
     return node;
