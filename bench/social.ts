@@ -259,8 +259,12 @@ function upkeep(store: Store, filled: Filled): BenchResult[] {
 /** Logs the plans of the timeline and notifications statements (stderr), for the README. */
 function explain(store: Store, social: SocialQueries, key: string, prolific: string): void {
   const stmts = (social as unknown as { stmts: Record<string, { source: string }> }).stmts;
+  const sources: Record<string, string> = {
+    timeline: social.timelines.source,
+    notifications: stmts.notifications!.source,
+  };
   for (const name of ['timeline', 'notifications']) {
-    const plan = store.database.prepare(`EXPLAIN QUERY PLAN ${stmts[name]!.source}`).all({
+    const plan = store.database.prepare(`EXPLAIN QUERY PLAN ${sources[name]!}`).all({
       key: name === 'timeline' ? key : prolific,
       before: 1e15,
       limit: 31,

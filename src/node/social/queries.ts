@@ -23,6 +23,7 @@ import type { Db } from '../store/database.ts';
 import { QueryError } from '../store/queries/errors.ts';
 import { REPLIES_SQL, toView, VIEW_JOINS, VIEW_SELECT, type ViewRow } from '../store/queries/views.ts';
 import { ACTION_LIVE } from './sql.ts';
+import { TimelineReader } from './timeline.ts';
 
 /** Posts a home timeline shows: plain posts, quotes and reposts (not the other actions). */
 const TIMELINE_KINDS = `(p.kind IS NULL OR p.kind IN ('quote', 'repost'))`; // = store TIMELINE_KIND
@@ -61,6 +62,8 @@ export class SocialQueries {
   private readonly crypto: CryptoPort;
   readonly nameParams: NameParams;
   private readonly stmts;
+  /** The confirmed part of home timelines (social/timeline.ts). */
+  readonly timelines: TimelineReader;
 
   constructor(options: SocialQueriesOptions) {
     this.db = options.db;
@@ -68,6 +71,7 @@ export class SocialQueries {
     this.crypto = options.crypto;
     this.nameParams = NAME_PARAMS[options.network];
     const db = this.db;
+    this.timelines = new TimelineReader(db);
     const viewOf = `${VIEW_SELECT} FROM posts p ${VIEW_JOINS}`;
     this.stmts = {
       profile: db.prepare<[string], { id: string; content: string }>(
@@ -94,21 +98,6 @@ export class SocialQueries {
       pendingActions: db.prepare<[string], { id: string; kind: string; ref: string | null; content: string }>(
         `SELECT p.id, p.kind, p.ref, p.content FROM posts p JOIN pending q ON q.post_seq = p.seq
          WHERE p.pubkey = ? AND p.kind IS NOT NULL ORDER BY p.seq LIMIT 50`,
-      ),
-      // A merge over the followed keys' timeline_posts (confirmed, not deleted, timeline kinds),
-      // each key bounded to its `limit` newest below the cursor, so that a page reads at most
-      // follows × limit index entries whatever a key has posted; views after, for the page only.
-      timeline: db.prepare<
-        { key: string; before: number; limit: number; follows: number },
-        { seq: number; place: number }
-      >(
-        `SELECT t.post_seq AS seq, t.place AS place
-         FROM (SELECT target FROM follows WHERE follower = @key ORDER BY target LIMIT @follows) f
-         CROSS JOIN timeline_posts t ON t.pubkey = f.target
-         WHERE t.place < @before AND t.place >= coalesce((SELECT b.place FROM timeline_posts b
-           WHERE b.pubkey = f.target AND b.place < @before
-           ORDER BY b.place DESC LIMIT 1 OFFSET @limit - 1), 0)
-         ORDER BY t.place DESC LIMIT @limit`,
       ),
       // Driven by the pool, newest first (bounded by its size), each post checked against the
       // follows; never driven by the followed keys' posts (a key's actions are many).
@@ -331,12 +320,12 @@ export class SocialQueries {
    */
   timeline(pubkey: string, limit: number, before?: number): Page<PostView> {
     const tip = this.tipHeight();
-    const rows = this.stmts.timeline.all({
-      key: pubkey,
-      before: before ?? Number.MAX_SAFE_INTEGER,
-      limit: limit + 1,
-      follows: TIMELINE_MAX_FOLLOWS,
-    });
+    const rows = this.timelines.page(
+      pubkey,
+      before ?? Number.MAX_SAFE_INTEGER,
+      limit + 1,
+      TIMELINE_MAX_FOLLOWS,
+    );
     const pending =
       before === undefined ? this.stmts.timelinePending.all({ key: pubkey, limit: PENDING_IN_TIMELINE }) : [];
     const confirmed = rows.slice(0, limit);
