@@ -1,7 +1,6 @@
 import type { Page, PostDetail, PostView } from '../../../core/api/schemas.ts';
 import type { Post } from '../../../core/post.ts';
 import { type PostRow, postFromRow } from '../posts.ts';
-import { QUERY_LIMITS } from './limits.ts';
 
 // The views are the API contract's types (src/core/api/schemas.ts): one definition for the
 // store that builds them, the routes that serialise them and the clients that read them.
@@ -20,14 +19,10 @@ export interface ViewRow extends PostRow {
 export const VISIBLE = '(c.post_seq IS NOT NULL OR q.post_seq IS NOT NULL)';
 
 /**
- * Visible replies to the post whose id is `id`, counted up to repliesCountCap with the partial index
- * posts_by_reply, so that a much-answered post costs a bounded time.
+ * Visible replies to the post whose id is `id` (confirmed on the best chain or pending): one row
+ * of reply_counts, which triggers keep (store migration 10), whatever the size of the thread.
  */
-const repliesOf = (id: string) => `SELECT count(*) FROM (SELECT 1 FROM posts r
-       WHERE r.reply_to = ${id}
-         AND (EXISTS (SELECT 1 FROM confirmed rc WHERE rc.post_seq = r.seq)
-              OR EXISTS (SELECT 1 FROM pending rq WHERE rq.post_seq = r.seq))
-       LIMIT ${QUERY_LIMITS.repliesCountCap})`;
+const repliesOf = (id: string) => `coalesce((SELECT n FROM reply_counts WHERE id = ${id}), 0)`;
 
 /** The columns of a PostView and the joins they need; `p` is the post. */
 export const VIEW_SELECT = `
@@ -36,7 +31,7 @@ export const VIEW_SELECT = `
     (${repliesOf('p.id')}) AS replies`;
 
 /** The reply count of one post by id (for views built from rows read elsewhere). */
-export const REPLIES_SQL = repliesOf('?');
+export const REPLIES_SQL = 'SELECT coalesce(max(n), 0) FROM reply_counts WHERE id = ?';
 
 export const VIEW_JOINS = `
   LEFT JOIN confirmed c ON c.post_seq = p.seq
