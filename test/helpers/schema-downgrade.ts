@@ -17,6 +17,7 @@ export function releasedSocialConfirm(): string {
  * user_version 7. The upgrade tests then open it with every later migration to run.
  */
 export function downgradeToVersion7(db: Db): void {
+  downgradeToVersion9(db);
   const mentionObjects = db
     .prepare<[], { type: string; name: string }>(
       "SELECT type, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'mention_places%'",
@@ -27,5 +28,15 @@ export function downgradeToVersion7(db: Db): void {
     for (const { name } of mentionObjects) db.exec(`DROP TRIGGER ${name}`);
     db.exec('DROP TABLE mention_places');
     db.pragma('user_version = 7');
+  })();
+}
+
+/** Undoes migration 10 (reply_counts and its triggers), rows of the other tables kept. */
+export function downgradeToVersion9(db: Db): void {
+  db.transaction(() => {
+    for (const name of ['confirm', 'unconfirm', 'pend', 'unpend'])
+      db.exec(`DROP TRIGGER reply_count_${name}`);
+    db.exec('DROP TABLE reply_counts');
+    db.pragma('user_version = 9');
   })();
 }

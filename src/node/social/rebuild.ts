@@ -1,4 +1,5 @@
 import type { Db } from '../store/database.ts';
+import { REPLY_COUNTS_DERIVE } from '../store/schema.ts';
 import { ACTION_LIVE, ORDER_SCALE } from './sql.ts';
 
 /** The tables the social triggers derive from posts, post_mentions and confirmed (migrations 7, 8). */
@@ -8,6 +9,7 @@ export const DERIVED_TABLES = [
   'timeline_posts',
   'notices',
   'mention_places',
+  'reply_counts',
 ] as const;
 
 /** The post `p` is deleted by a delete action of its own key. */
@@ -25,6 +27,7 @@ const DELETED_BY_OWNER = `EXISTS (SELECT 1 FROM social_actions d
  */
 export const REBUILD_STEPS: Readonly<Record<(typeof DERIVED_TABLES)[number] | 'clear', string>> = {
   clear: `
+  DELETE FROM reply_counts;
   DELETE FROM mention_places;
   DELETE FROM notices;
   DELETE FROM timeline_posts;
@@ -73,6 +76,8 @@ export const REBUILD_STEPS: Readonly<Record<(typeof DERIVED_TABLES)[number] | 'c
   SELECT m.name, c.height * ${ORDER_SCALE} + c.position, m.post_seq, p.pubkey
   FROM post_mentions m JOIN confirmed c ON c.post_seq = m.post_seq JOIN posts p ON p.seq = m.post_seq
   ORDER BY 1, 2;`,
+  // Not a social table: the visible replies of each post (store migration 10), from confirmed and pending.
+  reply_counts: REPLY_COUNTS_DERIVE,
 };
 
 /** The steps in order: social_actions first, every other table is derived from it. */

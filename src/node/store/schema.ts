@@ -70,6 +70,34 @@ const noticesRecompute = (seqs: string) => `
         WHERE a.post_seq IN (${seqs}) AND a.kind = 'follow' AND ${LIVE}
     ) GROUP BY target, seq;`;
 
+/**
+ * reply_counts (migration 10) from scratch: the visible replies of each post, by the id they
+ * reply to. The migration fills the table with it; the rebuild and the bulk fill too.
+ */
+export const REPLY_COUNTS_DERIVE = `
+  INSERT INTO reply_counts (id, n)
+  SELECT r.reply_to, count(*) FROM posts r
+  WHERE r.reply_to IS NOT NULL
+    AND (EXISTS (SELECT 1 FROM confirmed c WHERE c.post_seq = r.seq)
+         OR EXISTS (SELECT 1 FROM pending q WHERE q.post_seq = r.seq))
+  GROUP BY r.reply_to ORDER BY r.reply_to;`;
+
+/** The post `row.post_seq` is a reply (most are not: the triggers' bodies then do not run). */
+const isReply = (row: string) => `(SELECT reply_to FROM posts WHERE seq = ${row}.post_seq) IS NOT NULL`;
+
+/** The post `row.post_seq` became visible: one more reply to its parent, if it is a reply. */
+const replyCountUp = (row: string) => `
+    INSERT INTO reply_counts (id, n)
+    SELECT reply_to, 1 FROM posts WHERE seq = ${row}.post_seq AND reply_to IS NOT NULL
+    ON CONFLICT (id) DO UPDATE SET n = n + 1;`;
+
+/** The post `row.post_seq` is no longer visible: one reply fewer (the row goes at 0). */
+const replyCountDown = (row: string) => `
+    UPDATE reply_counts SET n = n - 1
+    WHERE id = (SELECT reply_to FROM posts WHERE seq = ${row}.post_seq);
+    DELETE FROM reply_counts WHERE n = 0
+      AND id = (SELECT reply_to FROM posts WHERE seq = ${row}.post_seq);`;
+
 /** The confirmed posts that reply to or act on the post `row` (`new` or `old`). */
 const referrers = (row: string) =>
   `SELECT seq FROM posts WHERE reply_to = ${row}.id UNION SELECT post_seq FROM social_actions WHERE ref = ${row}.id`;
@@ -406,6 +434,34 @@ export const MIGRATIONS: readonly string[] = [
     FROM posts r JOIN posts par ON par.id = r.reply_to
     WHERE r.seq = new.post_seq AND par.pubkey IS NOT NULL AND coalesce(r.pubkey, '') <> par.pubkey
     ON CONFLICT (target, post_seq) DO UPDATE SET rank = min(rank, excluded.rank);
+  END;
+  `,
+  // 10 (issue 13, feed reads): the visible replies of each post (confirmed on the best chain or
+  // pending, what `replies` shows), kept by triggers on confirmed and pending, so that a page
+  // reads one row per post instead of probing every reply (a post of the oldest conversations
+  // has thousands). Each trigger counts a change only when the other table does not hold the
+  // post, so a reorganisation (confirmed → pending, or back) moves nothing whatever the order of
+  // its writes, and a post leaving both (evicted, or dropped with its side branch) counts down.
+  // A post whose count falls to 0 loses its row: the table is exactly the replies' GROUP BY,
+  // which the rebuild (src/node/social/rebuild.ts) and the bulk fill derive in one statement.
+  `
+  CREATE TABLE reply_counts (id TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+  ${REPLY_COUNTS_DERIVE}
+  CREATE TRIGGER reply_count_confirm AFTER INSERT ON confirmed
+  WHEN ${isReply('new')} AND NOT EXISTS (SELECT 1 FROM pending WHERE post_seq = new.post_seq) BEGIN
+    ${replyCountUp('new')}
+  END;
+  CREATE TRIGGER reply_count_unconfirm AFTER DELETE ON confirmed
+  WHEN ${isReply('old')} AND NOT EXISTS (SELECT 1 FROM pending WHERE post_seq = old.post_seq) BEGIN
+    ${replyCountDown('old')}
+  END;
+  CREATE TRIGGER reply_count_pend AFTER INSERT ON pending
+  WHEN ${isReply('new')} AND NOT EXISTS (SELECT 1 FROM confirmed WHERE post_seq = new.post_seq) BEGIN
+    ${replyCountUp('new')}
+  END;
+  CREATE TRIGGER reply_count_unpend AFTER DELETE ON pending
+  WHEN ${isReply('old')} AND NOT EXISTS (SELECT 1 FROM confirmed WHERE post_seq = old.post_seq) BEGIN
+    ${replyCountDown('old')}
   END;
   `,
 ];

@@ -44,7 +44,10 @@ function act(
 /** Every derived row, in a fixed order. */
 function snapshot(db: Db): Record<string, unknown[]> {
   return Object.fromEntries(
-    DERIVED_TABLES.map((table) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).all()]),
+    DERIVED_TABLES.map((table) => [
+      table,
+      db.prepare(`SELECT * FROM ${table} ORDER BY ${table === 'reply_counts' ? '1' : '1, 2, 3'}`).all(),
+    ]),
   );
 }
 

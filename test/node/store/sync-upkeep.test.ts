@@ -142,6 +142,8 @@ describe('schema migration 9: social_confirm split (a WHEN before the action ins
       assert.deepEqual(triggers, [
         'mention_places_confirm',
         'mention_places_unconfirm',
+        'reply_count_confirm',
+        'reply_count_unconfirm',
         'social_confirm',
         'social_confirm_action',
         'social_unconfirm',

@@ -3,7 +3,15 @@ import type { Db } from '../database.ts';
 import type { SearchIndex } from '../search-index.ts';
 import { badRequest, checkCursor, checkLimit, QUERY_LIMITS } from './limits.ts';
 import { ftsQuery, IndexedTokens, runSearch } from './search.ts';
-import { type Page, type PostView, toView, VIEW_JOINS, VIEW_SELECT, VISIBLE, type ViewRow } from './views.ts';
+import {
+  type Page,
+  type PostView,
+  RAW_VIEW_SELECT,
+  type RawViewRow,
+  VIEW_JOINS,
+  VISIBLE,
+  viewFromRaw,
+} from './views.ts';
 
 export interface FeedFilter {
   /** Page size, 1..200. */
@@ -132,10 +140,9 @@ export class FeedQuery {
     }
     const others = present.filter((name) => name !== driver);
     const rows = runSearch(
-      () => this.feedStatement(driver, others, topLevel && driver !== 'top').all(params) as ViewRow[],
+      () => this.feedStatement(driver, others, topLevel && driver !== 'top').all(params) as RawViewRow[],
     );
-    const tipHeight = this.tipHeight();
-    const items = rows.slice(0, filter.limit).map((row) => toView(row, tipHeight));
+    const items = this.views(rows, filter.limit);
     if (rows.length > filter.limit) return { items, next: items[items.length - 1]!.seq };
     // A short page: the end, unless the scan stopped at its budget (then continue below the
     // last candidate examined).
@@ -164,9 +171,10 @@ export class FeedQuery {
       limit: filter.limit + 1,
       budget: QUERY_LIMITS.feedScanBudget,
     };
-    const rows = this.prepared('thread', () => this.db.prepare(threadSql())).all(params) as ViewRow[];
-    const tipHeight = this.tipHeight();
-    const items = rows.slice(0, filter.limit).map((row) => toView(row, tipHeight));
+    const rows = this.prepared('thread', () => this.db.prepare(threadSql()).raw()).all(
+      params,
+    ) as RawViewRow[];
+    const items = this.views(rows, filter.limit);
     if (rows.length > filter.limit) return { items, next: items[items.length - 1]!.seq };
     const offset = QUERY_LIMITS.feedScanBudget - 1;
     const last = this.prepared('probe:thread', () =>
@@ -212,8 +220,17 @@ export class FeedQuery {
     topLevel: boolean,
   ): Statement {
     return this.prepared(`feed:${driver}:${others.join(',')}:${topLevel}`, () =>
-      this.db.prepare(feedSql(driver, others, topLevel)),
+      this.db.prepare(feedSql(driver, others, topLevel)).raw(),
     );
+  }
+
+  /** The views of the first `limit` rows (the statements read one more, to know of a next page). */
+  private views(rows: readonly RawViewRow[], limit: number): PostView[] {
+    const tipHeight = this.tipHeight();
+    const count = Math.min(rows.length, limit);
+    const items = new Array<PostView>(count);
+    for (let i = 0; i < count; i++) items[i] = viewFromRaw(rows[i]!, tipHeight);
+    return items;
   }
 
   /** The `offset`-th candidate of a driver below the cursor, if any. */
@@ -251,7 +268,7 @@ function repliesMode(filter: FeedFilter): RepliesMode {
 }
 
 function threadSql(): string {
-  return `${VIEW_SELECT}
+  return `${RAW_VIEW_SELECT}
       FROM (${THREAD_SQL} LIMIT @budget) f CROSS JOIN posts p ON p.seq = f.seq ${VIEW_JOINS}
       WHERE ${VISIBLE} ORDER BY f.seq ASC LIMIT @limit`;
 }
@@ -263,7 +280,7 @@ function feedSql(
 ): string {
   const filters = [...others.map((name) => FILTER_SQL[name]), ...(topLevel ? [TOP_LEVEL] : [])];
   const where = [...filters, VISIBLE].join(' AND ');
-  return `${VIEW_SELECT}
+  return `${RAW_VIEW_SELECT}
       FROM (${DRIVER_SQL[driver]} LIMIT @budget) f CROSS JOIN posts p ON p.seq = f.seq ${VIEW_JOINS}
       WHERE ${where} ORDER BY f.seq DESC LIMIT @limit`;
 }

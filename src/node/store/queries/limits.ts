@@ -16,8 +16,6 @@ export const QUERY_LIMITS = {
    * bounded time whatever the filters (e.g. a common word and an author who never used it).
    */
   feedScanBudget: 5000,
-  /** `replies` counts visible replies up to this number (this value means "at least this many"). */
-  repliesCountCap: 1000,
 } as const;
 
 /** Decimal height (no sign, no exponent) or 64 lowercase hex digits. */
