@@ -455,13 +455,18 @@ async function partition(members: Member[]): Promise<PartitionReport> {
   let tipA = '';
   let tipB = '';
   // Interleaved: each block carries a post made on its miner; then loose posts stay pending.
+  // One miner per side: a side's blocks must form one chain (3 blocks outweigh 1). Picking a new
+  // miner per block let a block be mined on a node that had not yet received the side's previous
+  // one (300 ms apart, while a block takes 1.5–3 s to cross 50 nodes): siblings of equal work,
+  // and a "heavier tip" that no node had reason to prefer.
+  const miners = { A: pick(sideA), B: pick(sideB) };
   for (let k = 0; k < Math.max(...blocks); k++) {
-    for (const [side, count, set] of [
-      ['A', blocks[0], sideA],
-      ['B', blocks[1], sideB],
+    for (const [side, count] of [
+      ['A', blocks[0]],
+      ['B', blocks[1]],
     ] as const) {
       if (k >= count) continue;
-      const miner = pick(set);
+      const miner = miners[side];
       made.push(await postOn(miner, `split ${side} block ${k} ${'y'.repeat(100)}`));
       const mined = await mineOn(miner);
       if (side === 'A') tipA = mined.hash;
