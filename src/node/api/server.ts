@@ -83,8 +83,9 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
     requestTimeout: 120_000,
     // Above the peers' 30 s mempool-sync tick and idle ping: undici keeps a connection as long
     // as the server's Keep-Alive hint says, so a peer link stays warm and a block does not pay a
-    // new TCP (and latency) handshake after a quiet spell.
-    keepAliveTimeout: 65_000,
+    // new TCP (and latency) handshake after a quiet spell. Below connectionTimeout (60 s), which
+    // would otherwise close an idle socket the client still believes open.
+    keepAliveTimeout: 50_000,
   });
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(errorHandler);
