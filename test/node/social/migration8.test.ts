@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { nameCommitment } from '#core/social/index.ts';
 import { nodeCrypto } from '#node/crypto-node.ts';
 import type { Db } from '#node/store/database.ts';
@@ -10,14 +7,12 @@ import { MIGRATIONS } from '#node/store/schema.ts';
 import { chainOn, extend, idOf, type TestChain } from '../../helpers/chain.ts';
 import { downgradeToVersion7 } from '../../helpers/schema-downgrade.ts';
 import { keysFor, SocialFixture, socialQueries } from '../../helpers/social-fixtures.ts';
+import { tempDirs } from '../../helpers/temp-dirs.ts';
 
 // Migration 8 (mention_places): a store of version 7 upgrades with its confirmed mentions filled
 // in, and the notifications of a name's holder read them from there, before and after a reorg.
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('yournet-migration8-');
 
 const [ALICE, BOB, CAROL] = keysFor('alice', 'bob', 'carol');
 const { act } = new SocialFixture();
@@ -31,8 +26,7 @@ const mentionIds = (t: TestChain) =>
 
 describe('store migration 8: mentions by name and chain place', () => {
   it('a version-7 store upgrades with its confirmed mentions, and the triggers keep them after', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'yournet-migration8-'));
-    dirs.push(dir);
+    const dir = tempDir();
     let t = chainOn(dir);
     const salt = 'ab'.repeat(32);
     let tip = extend(t.chain, t.chain.tip, [

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Db } from '#node/store/database.ts';
 import { StoreMaintenance } from '#node/store/maintenance.ts';
@@ -11,19 +9,12 @@ import { chainOn, extend, idOf, type TestChain } from '../../helpers/chain.ts';
 import { addPending, feedIds, postBy, queriesOf } from '../../helpers/queries.ts';
 import { downgradeToVersion7, releasedSocialConfirm } from '../../helpers/schema-downgrade.ts';
 import { keysFor, SocialFixture } from '../../helpers/social-fixtures.ts';
+import { tempDirs } from '../../helpers/temp-dirs.ts';
 
 // Issue 13 (initial sync): schema migration 9 splits the social_confirm trigger, and store
 // maintenance waits while the node catches up. Neither may change what the node answers.
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'yournet-upkeep-'));
-  dirs.push(dir);
-  return dir;
-}
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('yournet-upkeep-');
 
 const [ALICE, BOB, CAROL] = keysFor('alice', 'bob', 'carol');
 const fixture = new SocialFixture();
