@@ -101,6 +101,7 @@ export class Mempool implements PendingPoolWriter, PendingReader {
   /** Posts chosen for eviction by posts queued in this turn: removed from the table at the flush. */
   private victims: DensityEntry[] = [];
   private victimBytes = 0;
+  private changes = 0;
 
   constructor(
     store: Store,
@@ -131,6 +132,14 @@ export class Mempool implements PendingPoolWriter, PendingReader {
     this.evictedListeners.push(listener);
   }
 
+  /**
+   * Counts the changes of the pool's contents (posts in or out, by a commit or a chain move): with
+   * the tip, a view built from the pool is current while it is unchanged (the served page's cache).
+   */
+  get version(): number {
+    return this.changes;
+  }
+
   /** Number of pending posts and their bytes. */
   get size(): { count: number; bytes: number } {
     return { ...this.currentTotals() };
@@ -155,7 +164,10 @@ export class Mempool implements PendingPoolWriter, PendingReader {
       this.pending.remove(seq);
       this.dirty.add(seq);
     }
-    if (seqs.length > 0) this.totalsStale = true;
+    if (seqs.length > 0) {
+      this.totalsStale = true;
+      this.changes++;
+    }
   }
 
   /** PendingPoolWriter: posts of a disconnected block are pending again (chain's transaction). */
@@ -164,7 +176,10 @@ export class Mempool implements PendingPoolWriter, PendingReader {
       this.pending.add(row.seq, row.size);
       this.dirty.add(row.seq);
     }
-    if (rows.length > 0) this.totalsStale = true;
+    if (rows.length > 0) {
+      this.totalsStale = true;
+      this.changes++;
+    }
   }
 
   /** Whether a post with this id is stored at all (pending, confirmed or only on a side branch). */
@@ -291,6 +306,7 @@ export class Mempool implements PendingPoolWriter, PendingReader {
       for (const item of batch) item.reject(error);
       return;
     }
+    this.changes++;
     for (const entry of entries) this.index.add(entry);
     // Stale totals read after the commit already count this batch.
     if (this.totalsStale) this.currentTotals();
@@ -441,6 +457,7 @@ export class Mempool implements PendingPoolWriter, PendingReader {
       this.rolling.evicted(victim.density, now, 1);
     }
     this.totalsStale = true;
+    this.changes++;
     const ids = chosen.map((victim) => victim.id);
     for (const listener of this.evictedListeners) listener({ ids });
   }

@@ -5,7 +5,7 @@ import type { ApiContext } from './api/context.ts';
 import { EventHub } from './api/events.ts';
 import type { HttpOptions } from './api/http-policy.ts';
 import { buildServer } from './api/server.ts';
-import { registerWebApp } from './api/webapp.ts';
+import { nodePageKey, registerWebApp } from './api/webapp.ts';
 import { Chain } from './chain/chain.ts';
 import { ed25519FastPathError, nodeCrypto } from './crypto-node.ts';
 import { Mempool } from './mempool.ts';
@@ -48,8 +48,8 @@ export interface NodeConfig {
   readonly p2p?: NetworkConfig;
   /** HTTP policy: --trust-proxy, --mine-requests, rate-limit budgets (api/policy.ts). */
   readonly http?: HttpOptions;
-  /** Extra routes (the web app) served by the same server. */
-  readonly extraRoutes?: (app: FastifyInstance) => Promise<void> | void;
+  /** Routes served by the same server instead of the web app (default: registerWebApp keyed by nodePageKey). */
+  readonly extraRoutes?: (app: FastifyInstance, context: ApiContext) => Promise<void> | void;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -157,8 +157,8 @@ export class YourNetNode {
       logRequests: config.logLevel === 'debug',
       ...(config.http !== undefined ? { http: config.http } : {}),
       extra: async (app) => {
-        if (config.extraRoutes) await config.extraRoutes(app);
-        else await registerWebApp(app);
+        if (config.extraRoutes) await config.extraRoutes(app, context);
+        else await registerWebApp(app, { pageKey: nodePageKey(context) });
       },
     });
     let address: string;

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { axeViolations, formatViolations } from '../helpers/axe.ts';
-import { eventually, launchBrowser, PHONE, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
-import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
+import {
+  eventually,
+  type LaunchedBrowser,
+  openPage,
+  PHONE,
+  postJson,
+  screenshot,
+} from '../helpers/browser.ts';
+import { type NodeProcess, startNodeProcess, stopAndRemove } from '../helpers/process.ts';
 
 // Functions given to page.evaluate run in the browser; the tests compile without the DOM lib.
 // biome-ignore lint/suspicious/noExplicitAny: the page's globals, typed there
@@ -53,7 +59,7 @@ async function deadPort(): Promise<number> {
  */
 describe('web app accessibility', () => {
   let node: NodeProcess;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: LaunchedBrowser;
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
@@ -102,18 +108,13 @@ describe('web app accessibility', () => {
     await post('Zed', ZALGO);
     await mine();
     for (let i = 0; i < 12; i++) await post(`Filler ${i}`, `filler post number ${i}`);
-    browser = await launchBrowser();
-    context = await browser.newContext(DESKTOP);
-    page = await context.newPage();
-    errors = watchErrors(page);
+    ({ browser, context, page, errors } = await openPage(DESKTOP));
   });
 
   after(async () => {
     await context?.close();
     await browser?.close();
-    const code = await node?.stop();
-    if (node) rmSync(node.dataDir, { recursive: true, force: true });
-    assert.equal(code, 0);
+    assert.equal(await stopAndRemove(node), 0);
   });
 
   it('Ctrl+Enter sends a post; the counter says bytes with plurals and does not announce each keystroke', async () => {

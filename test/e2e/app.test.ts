@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { eventually, launchBrowser, PHONE, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
-import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
+import {
+  eventually,
+  type LaunchedBrowser,
+  openPage,
+  PHONE,
+  postJson,
+  screenshot,
+} from '../helpers/browser.ts';
+import { type NodeProcess, startNodeProcess, stopAndRemove } from '../helpers/process.ts';
 
 interface FeedPage {
   items: { id: string; post: { author: string; content: string; pubkey?: string; reply_to?: string } }[];
@@ -17,7 +24,7 @@ interface FeedPage {
  */
 describe('web app against a node process', () => {
   let node: NodeProcess;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: LaunchedBrowser;
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
@@ -31,18 +38,13 @@ describe('web app against a node process', () => {
 
   before(async () => {
     node = await startNodeProcess();
-    browser = await launchBrowser();
-    context = await browser.newContext();
-    page = await context.newPage();
-    errors = watchErrors(page);
+    ({ browser, context, page, errors } = await openPage());
   });
 
   after(async () => {
     await context?.close();
     await browser?.close();
-    const code = await node?.stop();
-    if (node) rmSync(node.dataDir, { recursive: true, force: true });
-    assert.equal(code, 0);
+    assert.equal(await stopAndRemove(node), 0);
   });
 
   it("keeps the tutorial's page: title, form, buttons; the node sends a CSP", async () => {

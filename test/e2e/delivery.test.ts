@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page, Response } from 'playwright-core';
-import { launchBrowser, PHONE, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
-import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
+import {
+  type LaunchedBrowser,
+  launchBrowser,
+  PHONE,
+  postJson,
+  screenshot,
+  watchErrors,
+} from '../helpers/browser.ts';
+import { type NodeProcess, startNodeProcess, stopAndRemove } from '../helpers/process.ts';
 
 interface FeedPage {
   items: { id: string; status: string; post: { author: string; content: string; pubkey?: string } }[];
@@ -33,7 +39,7 @@ const HOSTILE = '</script><script>alert(1)</script><!-- <script>alert(2)</script
  */
 describe('app delivery: compression, speed, offline, search', () => {
   let node: NodeProcess;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: LaunchedBrowser;
   const contexts: BrowserContext[] = [];
   let firstBlockHash = '';
   let seedId = '';
@@ -75,9 +81,7 @@ describe('app delivery: compression, speed, offline, search', () => {
   after(async () => {
     for (const context of contexts) await context.close();
     await browser?.close();
-    const code = await node?.stop();
-    if (node) rmSync(node.dataDir, { recursive: true, force: true });
-    assert.equal(code, 0);
+    assert.equal(await stopAndRemove(node), 0);
   });
 
   it(`the first page's JavaScript comes brotli-compressed, cacheable, within ${JS_BUDGET_BYTES} bytes on the wire`, async () => {

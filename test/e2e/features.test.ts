@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { eventually, launchBrowser, PHONE, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
-import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
+import {
+  eventually,
+  type LaunchedBrowser,
+  openPage,
+  PHONE,
+  postJson,
+  screenshot,
+} from '../helpers/browser.ts';
+import { type NodeProcess, startNodeProcess, stopAndRemove } from '../helpers/process.ts';
 
 interface FeedItem {
   id: string;
@@ -35,7 +42,7 @@ async function submit(nodeUrl: string, content: string, extra: { reply_to?: stri
  */
 describe('app features: conversations, threads, onboarding, keys, recovery', () => {
   let node: NodeProcess;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: LaunchedBrowser;
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
@@ -52,10 +59,7 @@ describe('app features: conversations, threads, onboarding, keys, recovery', () 
 
   before(async () => {
     node = await startNodeProcess();
-    browser = await launchBrowser();
-    context = await browser.newContext();
-    page = await context.newPage();
-    errors = watchErrors(page);
+    ({ browser, context, page, errors } = await openPage());
     rootId = await submit(node.url, 'Root of a long conversation');
     // Sent 11 at a time (one by one took ~20 s on a loaded machine): the node's thread order is
     // then its arrival order, read back below, and the app must show exactly that order.
@@ -77,9 +81,7 @@ describe('app features: conversations, threads, onboarding, keys, recovery', () 
   after(async () => {
     await context?.close();
     await browser?.close();
-    const code = await node?.stop();
-    if (node) rmSync(node.dataDir, { recursive: true, force: true });
-    assert.equal(code, 0);
+    assert.equal(await stopAndRemove(node), 0);
   });
 
   it('a first visit explains the status line and the buttons, until dismissed', async () => {
@@ -280,23 +282,19 @@ describe('app features: conversations, threads, onboarding, keys, recovery', () 
  */
 describe('app features: Request to mine with the node’s mining token', () => {
   let node: NodeProcess;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: LaunchedBrowser;
   let context: BrowserContext;
   let page: Page;
 
   before(async () => {
     node = await startNodeProcess({ args: ['--trust-proxy', '--mine-requests', 'token'] });
-    browser = await launchBrowser();
-    context = await browser.newContext();
-    page = await context.newPage();
+    ({ browser, context, page } = await openPage());
   });
 
   after(async () => {
     await context?.close();
     await browser?.close();
-    const code = await node?.stop();
-    if (node) rmSync(node.dataDir, { recursive: true, force: true });
-    assert.equal(code, 0);
+    assert.equal(await stopAndRemove(node), 0);
   });
 
   it('hides the button and says why; a wrong token is named as such; the right one mines', async () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { fromHex } from '#core/bytes.ts';
@@ -8,8 +7,8 @@ import { generateKeyFile } from '#core/keyfile.ts';
 import { type Post, signPost, type UnsignedPost } from '#core/post.ts';
 import { profileContent } from '#core/social/profile.ts';
 import { axeViolations, formatViolations } from '../helpers/axe.ts';
-import { launchBrowser, postJson, screenshot, watchErrors } from '../helpers/browser.ts';
-import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
+import { type LaunchedBrowser, openPage, postJson, screenshot } from '../helpers/browser.ts';
+import { type NodeProcess, startNodeProcess, stopAndRemove } from '../helpers/process.ts';
 
 // Functions given to page.evaluate run in the browser; the tests compile without the DOM lib.
 // biome-ignore lint/suspicious/noExplicitAny: the page's globals, typed there
@@ -26,7 +25,7 @@ const BOB = generateKeyFile(nobleCrypto);
  */
 describe('web app: the social layer', () => {
   let node: NodeProcess;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: LaunchedBrowser;
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
@@ -80,18 +79,13 @@ describe('web app: the social layer', () => {
     bobPost = await bob('Hello from Bob #intro');
     const response = await fetch(`${node.url}/api/v1/mine`, { method: 'POST' });
     assert.equal(response.status, 201);
-    browser = await launchBrowser();
-    context = await browser.newContext();
-    page = await context.newPage();
-    errors = watchErrors(page);
+    ({ browser, context, page, errors } = await openPage());
   });
 
   after(async () => {
     await context?.close();
     await browser?.close();
-    const code = await node?.stop();
-    if (node) rmSync(node.dataDir, { recursive: true, force: true });
-    assert.equal(code, 0);
+    assert.equal(await stopAndRemove(node), 0);
   });
 
   it('Following explains itself without a key; a person page shows the profile; Follow, pending, then followed', async () => {

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser, watchErrors } from '../helpers/browser.ts';
-import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
+import { type LaunchedBrowser, openPage } from '../helpers/browser.ts';
+import { type NodeProcess, startNodeProcess, stopAndRemove } from '../helpers/process.ts';
 
 /** Stamp work the node asks of every post: a few seconds in the browser's workers (2^23 sometimes
  * finished before the test could click Cancel; a stamp is luck, its time exponential). */
@@ -16,7 +15,7 @@ const FLOOR = 2 ** 24;
  */
 describe('web app stamping a post', () => {
   let node: NodeProcess;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: LaunchedBrowser;
   let page: Page;
   let errors: string[];
   const previousFloor = process.env.YOURNET_REGTEST_STAMP_FLOOR;
@@ -24,17 +23,14 @@ describe('web app stamping a post', () => {
   before(async () => {
     process.env.YOURNET_REGTEST_STAMP_FLOOR = String(FLOOR);
     node = await startNodeProcess();
-    browser = await launchBrowser();
-    page = await (await browser.newContext()).newPage();
-    errors = watchErrors(page);
+    ({ browser, page, errors } = await openPage());
   });
 
   after(async () => {
     if (previousFloor === undefined) delete process.env.YOURNET_REGTEST_STAMP_FLOOR;
     else process.env.YOURNET_REGTEST_STAMP_FLOOR = previousFloor;
     await browser?.close();
-    await node?.stop();
-    if (node) rmSync(node.dataDir, { recursive: true, force: true });
+    await stopAndRemove(node);
   });
 
   const composer = () => page.getByRole('form', { name: 'New post' });

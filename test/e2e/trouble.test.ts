@@ -4,12 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
   type AppProcess,
-  launchBrowser,
+  type LaunchedBrowser,
+  openPage,
   PHONE,
   postJson,
   screenshot,
   startAppProcess,
-  watchErrors,
 } from '../helpers/browser.ts';
 import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
 
@@ -22,7 +22,7 @@ import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
 describe('standalone web app: refusals, node down and back', () => {
   let node: NodeProcess;
   let app: AppProcess;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: LaunchedBrowser;
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
@@ -55,10 +55,7 @@ describe('standalone web app: refusals, node down and back', () => {
     port = Number(new URL(node.url).port);
     dataDir = node.dataDir;
     app = await startAppProcess(node.url);
-    browser = await launchBrowser();
-    context = await browser.newContext();
-    page = await context.newPage();
-    errors = watchErrors(page);
+    ({ browser, context, page, errors } = await openPage());
   });
 
   after(async () => {

@@ -1,17 +1,16 @@
 // DRAFT, not in the suite: rename to two-nodes.test.ts once POST /register_with works
 // (it answered 501 NOT_IMPLEMENTED while the web app was written).
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, postJson, screenshot } from '../helpers/browser.ts';
-import { type NodeProcess, startNodeProcess } from '../helpers/process.ts';
+import { type LaunchedBrowser, openPage, postJson, screenshot } from '../helpers/browser.ts';
+import { type NodeProcess, startNodeProcess, stopAndRemove } from '../helpers/process.ts';
 
 /** Two connected nodes: a post made through node A's app and mined on node B appears in A's feed. */
 describe('web app with two connected nodes', () => {
   let a: NodeProcess;
   let b: NodeProcess;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: LaunchedBrowser;
   let context: BrowserContext;
   let page: Page;
 
@@ -20,19 +19,13 @@ describe('web app with two connected nodes', () => {
     b = await startNodeProcess();
     const joined = await postJson(`${b.url}/register_with`, { node_address: a.url });
     assert.equal(joined.status, 200, await joined.text());
-    browser = await launchBrowser();
-    context = await browser.newContext();
-    page = await context.newPage();
+    ({ browser, context, page } = await openPage());
   });
 
   after(async () => {
     await context?.close();
     await browser?.close();
-    for (const node of [a, b]) {
-      if (!node) continue;
-      await node.stop();
-      rmSync(node.dataDir, { recursive: true, force: true });
-    }
+    for (const node of [a, b]) await stopAndRemove(node);
   });
 
   it("a post made through A's app and mined on B is confirmed in A's feed", async () => {

@@ -49,6 +49,29 @@ export async function launchBrowser(): Promise<{
   };
 }
 
+export type LaunchedBrowser = Awaited<ReturnType<typeof launchBrowser>>;
+
+/**
+ * A fresh browser with one context (desktop unless `viewport`) and its page, whose uncaught
+ * errors are collected in `errors`. The browser is closed again if the context or page fails.
+ */
+export async function openPage(viewport?: { width: number; height: number }): Promise<{
+  browser: LaunchedBrowser;
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}> {
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext(viewport);
+    const page = await context.newPage();
+    return { browser, context, page, errors: watchErrors(page) };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}
+
 /** Saves a screenshot under test-results/screenshots/ (git-ignored) for a person to look at. */
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });

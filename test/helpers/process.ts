@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -108,4 +108,14 @@ export async function startNodeProcess(
       await exited;
     },
   };
+}
+
+/**
+ * Stops a test file's node process and removes its data directory. Resolves with its exit code,
+ * undefined when it never started (a `before` that failed): the caller asserts what it expects.
+ */
+export async function stopAndRemove(node: NodeProcess | undefined): Promise<number | null | undefined> {
+  const code = await node?.stop();
+  if (node) rmSync(node.dataDir, { recursive: true, force: true });
+  return code;
 }

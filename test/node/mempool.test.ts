@@ -102,4 +102,24 @@ describe('Mempool', () => {
     assert.deepEqual(offThread.size, offThreadStore.pending.totals());
     assert.deepEqual(offThread.size, { count: 2, bytes: postSize(posts[0]!) + postSize(posts[1]!) });
   });
+
+  it('changes its version with its contents: a post in, confirmed out, taken back by a reorg', async () => {
+    const { mempool, chain } = testChain(REGTEST, { now: () => NOW });
+    const versions = [mempool.version];
+    const step = (what: string) => {
+      assert.notEqual(mempool.version, versions.at(-1), what);
+      versions.push(mempool.version);
+    };
+    assert.equal(mempool.version, versions[0], 'reading changes nothing');
+    const post = makePost();
+    await mempool.submit(post);
+    step('a post in');
+    const base = chain.tip;
+    extend(chain, base, [post]);
+    step('confirmed out');
+    assert.equal(mempool.size.count, 0);
+    extend(chain, extend(chain, base, [], 2), []);
+    step('taken back by a reorg');
+    assert.equal(mempool.size.count, 1);
+  });
 });

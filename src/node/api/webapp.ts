@@ -1,15 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PLACEHOLDER_PAGE } from '../placeholder-page.ts';
 import { type AppBootstrap, withBootstrap } from './app-bootstrap.ts';
-
-const brotli = promisify(zlib.brotliCompress);
-const gzip = promisify(zlib.gzip);
+import type { ApiContext } from './context.ts';
+import { type BuiltPage, PageBody, PageCache } from './page-cache.ts';
 
 /**
  * The built web app (`vite build` → web/dist). src/node/api/ and dist/node/api/ are at the same
@@ -75,6 +72,26 @@ export interface WebAppOptions {
    * server that serves the app (a node serving its own app).
    */
   readonly node?: string | null;
+  /**
+   * What `/` of the app's own node shows besides the time (see {@link nodePageKey}): its page is
+   * built again when this changes. Without it, that page is built for every request.
+   */
+  readonly pageKey?: () => string;
+  /** The clock of the page cache, in milliseconds (tests); default Date.now. */
+  readonly now?: () => number;
+}
+
+/**
+ * How long a built page is served again, at most. The key catches every change of the chain and
+ * the pool at once; what changes with time alone (the status's uptime, hash rate, peers, the
+ * pool's decaying minimum) may be up to this old, and the app asks for a fresh status right after
+ * its first render anyway. A rebuilt web/dist is served within this time too.
+ */
+export const PAGE_MAX_AGE_MS = 1000;
+
+/** What a node's `/` shows: its status and first feed page, current while tip and pool are. */
+export function nodePageKey(ctx: Pick<ApiContext, 'chain' | 'mempool'>): () => string {
+  return () => `${ctx.chain.tip.hash} ${ctx.mempool.version}`;
 }
 
 function securityHeaders(reply: FastifyReply): FastifyReply {
@@ -109,7 +126,8 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
   }
 
   // One scope for the app's files, so the Vary hook touches no API route.
-  await app.register(async (scope) => serveFiles(scope, app, distDir, config.node));
+  const pages = new PageCache(PAGE_MAX_AGE_MS, options.now);
+  await app.register(async (scope) => serveFiles(scope, app, distDir, config.node, pages, options.pageKey));
 }
 
 /** The feed page the app asks first (web/src/state/feed.ts FEED_PAGE): inlined into the page. */
@@ -132,7 +150,8 @@ export function preloadLinks(route: string, sameNode: boolean, inlined: AppBoots
 /**
  * One of this server's own GET answers, as the app would get it, or undefined when it fails.
  * Asked as the visitor (its address): it counts against the visitor's read budget, as the
- * browser's own request would, never against another address's.
+ * browser's own request would, never against another address's. A page served again from the
+ * page cache asks nothing.
  */
 async function ownAnswer(app: FastifyInstance, request: FastifyRequest, url: string): Promise<unknown> {
   try {
@@ -178,22 +197,15 @@ export function acceptsEncoding(header: string | undefined, coding: string): boo
   return false;
 }
 
-/**
- * Sends a page built per request, compressed as the browser accepts (brotli at a fast level:
- * the page is made for this one answer, unlike the assets compressed at build time).
- */
-async function sendPage(request: FastifyRequest, reply: FastifyReply, html: string): Promise<FastifyReply> {
+/** Sends a built page, compressed as the browser accepts (brotli, then gzip). */
+async function sendPage(request: FastifyRequest, reply: FastifyReply, page: PageBody): Promise<FastifyReply> {
   const accept = request.headers['accept-encoding'];
   reply.type('text/html; charset=utf-8');
   varyOnEncoding(reply);
-  if (acceptsEncoding(accept, 'br')) {
-    const body = await brotli(html, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } });
-    return reply.header('content-encoding', 'br').send(body);
-  }
-  if (acceptsEncoding(accept, 'gzip')) {
-    return reply.header('content-encoding', 'gzip').send(await gzip(html));
-  }
-  return reply.send(html);
+  if (acceptsEncoding(accept, 'br')) return reply.header('content-encoding', 'br').send(await page.brotli());
+  if (acceptsEncoding(accept, 'gzip'))
+    return reply.header('content-encoding', 'gzip').send(await page.gzip());
+  return reply.send(page.html);
 }
 
 /** The same URL answers brotli, gzip or identity by Accept-Encoding: caches must key on it. */
@@ -209,6 +221,8 @@ async function serveFiles(
   root: FastifyInstance,
   distDir: string,
   node: string | null,
+  pages: PageCache,
+  pageKey: (() => string) | undefined,
 ): Promise<void> {
   app.addHook('onSend', async (_request, reply, payload) => {
     varyOnEncoding(reply);
@@ -232,17 +246,36 @@ async function serveFiles(
     },
   });
 
-  // index.html carries live data (the feed): built per request, never cached without a check.
+  /** The page of `route`: served again while current (see {@link PageCache}), else built. */
+  async function pageFor(route: string, request: FastifyRequest): Promise<BuiltPage> {
+    const live = node === null && route === '/';
+    // Only `/` of the app's own node carries live data; the other pages carry the config alone.
+    const key = live ? pageKey?.() : '';
+    const at = pages.now();
+    const kept = key === undefined ? undefined : pages.get(route, key, at);
+    if (kept !== undefined) return kept;
+    const [html, data] = await Promise.all([
+      readFile(`${distDir}/index.html`, 'utf8'),
+      bootstrapFor(root, request, route, node),
+    ]);
+    const page = {
+      body: new PageBody(withBootstrap(html, data)),
+      link: preloadLinks(route, node === null, data),
+    };
+    // A page without the data it should carry (the status or feed failed, or the visitor's read
+    // budget ran out) goes to this visitor only: kept, it would stand for the node's state.
+    const complete = !live || (data.status !== undefined && data.feed !== undefined);
+    if (key !== undefined && complete) pages.set(route, key, at, page);
+    return page;
+  }
+
+  // index.html carries live data (the feed): revalidated on every load (no-cache).
   for (const route of APP_ROUTES) {
     app.get(route, HIDE, async (request, reply) => {
-      const [html, data] = await Promise.all([
-        readFile(`${distDir}/index.html`, 'utf8'),
-        bootstrapFor(root, request, route, node),
-      ]);
+      const page = await pageFor(route, request);
       securityHeaders(reply).header('cache-control', 'no-cache');
-      const link = preloadLinks(route, node === null, data);
-      if (link !== '') reply.header('link', link);
-      return sendPage(request, reply, withBootstrap(html, data));
+      if (page.link !== '') reply.header('link', page.link);
+      return sendPage(request, reply, page.body);
     });
   }
   for (const { file, maxAge } of ROOT_FILES) {
@@ -281,6 +314,6 @@ export async function sendAppNotFound(
     return false;
   }
   securityHeaders(reply).code(404).header('cache-control', 'no-cache');
-  await sendPage(request, reply, withBootstrap(html, { config: { node: served.node } }));
+  await sendPage(request, reply, new PageBody(withBootstrap(html, { config: { node: served.node } })));
   return true;
 }

@@ -144,4 +144,27 @@ describe('the page carries its node’s first data (src/node/api/app-bootstrap.t
     assert.match(String(page.headers.link), /\/api\/v1\/posts\?limit=50>; rel=preload/);
     await bare.close();
   });
+
+  it('a page built without its data is sent but not kept: the next load is built again', async () => {
+    let failing = true;
+    const flaky = Fastify();
+    flaky.get('/api/v1/status', async (_request, reply) =>
+      failing ? reply.code(429).send({ error: 'RATE_LIMITED' }) : STATUS,
+    );
+    flaky.get('/api/v1/posts', async () => FEED);
+    await registerWebApp(flaky, { distDir: dist, pageKey: () => 'unchanged' });
+    const limited = await flaky.inject('/');
+    assert.deepEqual(parseBootstrap(dataBlock(limited.body)), { config: { node: null }, feed: FEED });
+    failing = false;
+    const full = await flaky.inject('/');
+    assert.deepEqual(parseBootstrap(dataBlock(full.body)), {
+      config: { node: null },
+      status: STATUS,
+      feed: FEED,
+    });
+    failing = true;
+    const kept = await flaky.inject('/');
+    assert.equal(kept.body, full.body, 'a complete page is kept for the same key');
+    await flaky.close();
+  });
 });

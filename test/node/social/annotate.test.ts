@@ -1,41 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toHex } from '#core/bytes.ts';
-import { REGTEST } from '#core/params.ts';
-import { signPost } from '#core/post.ts';
 import { nameCommitment } from '#core/social/index.ts';
 import { nodeCrypto } from '#node/crypto-node.ts';
-import { SocialQueries } from '#node/social/queries.ts';
 import { extend, idOf, testChain } from '../../helpers/chain.ts';
-import { testKey } from '../../helpers/core.ts';
+import { keysFor, SocialFixture, socialQueries } from '../../helpers/social-fixtures.ts';
 
 // A page is annotated with one statement per kind of state (views, counts, own deletes and
 // edits, names): each post must still get its own latest edit, deletion, counts and handle.
 
-const T = REGTEST.genesis.timestamp + 3600;
-const KEYS = ['alice', 'bob', 'carol'].map((name) => {
-  const secret = testKey(name);
-  return { name, secret, pub: toHex(nodeCrypto.publicKey(secret)) };
-});
-const [ALICE, BOB, CAROL] = KEYS as [(typeof KEYS)[0], (typeof KEYS)[0], (typeof KEYS)[0]];
-let stamp = 0;
-function act(key: (typeof KEYS)[0], kind: string | undefined, content: string, ref?: string) {
-  return signPost(
-    { author: key.name, content, timestamp: T + ++stamp, ...(kind ? { kind } : {}), ...(ref ? { ref } : {}) },
-    key.secret,
-    nodeCrypto,
-  );
-}
+const [ALICE, BOB, CAROL] = keysFor('alice', 'bob', 'carol');
+const { act } = new SocialFixture();
 
 describe('social index: a page annotated at once', () => {
   it('latest own edit, deletion, counts and handle per post, as the single-post path reads them', () => {
     const t = testChain();
-    const q = new SocialQueries({
-      db: t.store.database,
-      network: 'regtest',
-      crypto: nodeCrypto,
-      tipHeight: () => t.chain.tip.height,
-    });
+    const q = socialQueries(t);
     const salt = 'cd'.repeat(32);
     let tip = extend(t.chain, t.chain.tip, [
       act(ALICE, 'name_commit', 'name_commit', nameCommitment('alice', ALICE.pub, salt, nodeCrypto)),

@@ -1,49 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toHex } from '#core/bytes.ts';
-import { REGTEST } from '#core/params.ts';
-import { type Post, signPost } from '#core/post.ts';
-import { nodeCrypto } from '#node/crypto-node.ts';
-import { SocialQueries } from '#node/social/queries.ts';
+import type { Post } from '#core/post.ts';
+import type { SocialQueries } from '#node/social/queries.ts';
 import { extend, idOf, type TestChain, testChain } from '../../helpers/chain.ts';
-import { testKey } from '../../helpers/core.ts';
 import { queriesOf } from '../../helpers/queries.ts';
+import { keysFor, SocialFixture, socialQueries } from '../../helpers/social-fixtures.ts';
 
 // The tables derived from the action log (follows, timeline_posts, notices: store migration 7)
 // must answer exactly what the log itself answers, after any sequence of connects and reorgs.
 // The reference below is the index's first definition: plain SQL over social_actions and posts.
 
-const T = REGTEST.genesis.timestamp + 3600;
-const KEYS = ['alice', 'bob', 'carol', 'dave'].map((name) => {
-  const secret = testKey(name);
-  return { name, secret, pub: toHex(nodeCrypto.publicKey(secret)) };
-});
-type Key = (typeof KEYS)[number];
-const [ALICE, BOB, CAROL] = KEYS as [Key, Key, Key];
-let stamp = 0;
-function act(key: Key, kind: string | undefined, content: string, ref?: string, replyTo?: string): Post {
-  return signPost(
-    {
-      author: key.name,
-      content,
-      timestamp: T + ++stamp,
-      ...(kind ? { kind } : {}),
-      ...(ref ? { ref } : {}),
-      ...(replyTo ? { reply_to: replyTo } : {}),
-    },
-    key.secret,
-    nodeCrypto,
-  );
-}
-
-function social(t: TestChain): SocialQueries {
-  return new SocialQueries({
-    db: t.store.database,
-    network: 'regtest',
-    crypto: nodeCrypto,
-    tipHeight: () => t.chain.tip.height,
-  });
-}
+const KEYS = keysFor('alice', 'bob', 'carol', 'dave');
+const [ALICE, BOB, CAROL] = KEYS;
+const fixture = new SocialFixture();
+const { act } = fixture;
 
 const LIVE = `NOT EXISTS (SELECT 1 FROM social_actions d
   WHERE d.ref = a.id AND d.kind = 'delete' AND d.pubkey = a.pubkey)`;
@@ -110,7 +80,7 @@ function assertMatchesLog(t: TestChain, q: SocialQueries, when: string): void {
 describe('social index: derived tables equal the action log', () => {
   it('a deleted follow, post and reaction come back when the delete is reorged out', () => {
     const t = testChain();
-    const q = social(t);
+    const q = socialQueries(t);
     const follow = act(ALICE, 'follow', 'follow', BOB.pub);
     const post = act(BOB, undefined, 'hello');
     const react = act(CAROL, 'react', '👍', idOf(post));
@@ -153,7 +123,7 @@ describe('social index: derived tables equal the action log', () => {
 
   it('a reply confirmed before its parent is known notifies the parent author once it arrives', async () => {
     const t = testChain();
-    const q = social(t);
+    const q = socialQueries(t);
     const parent = act(BOB, undefined, 'the parent');
     const reply = act(CAROL, undefined, 'a reply', undefined, idOf(parent));
     extend(t.chain, t.chain.tip, [reply]);
@@ -168,7 +138,7 @@ describe('social index: derived tables equal the action log', () => {
 
   it('random actions, blocks and reorgs: follows, timelines and notifications match the log', () => {
     const t = testChain();
-    const q = social(t);
+    const q = socialQueries(t);
     let seed = 11;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -187,12 +157,12 @@ describe('social index: derived tables equal the action log', () => {
       const choice = target === undefined ? rand(3) : rand(10);
       if (choice === 0) return act(from, 'follow', 'follow', to.pub);
       if (choice === 1) return act(from, 'unfollow', 'unfollow', to.pub);
-      if (choice === 2) return act(from, undefined, `post ${stamp}`);
+      if (choice === 2) return act(from, undefined, `post ${fixture.stamp}`);
       const ref = idOf(target!);
       if (choice === 3) return act(from, 'react', '🎉', ref);
       if (choice === 4) return act(from, 'repost', 'repost', ref);
-      if (choice === 5) return act(from, 'quote', `quote ${stamp}`, ref);
-      if (choice === 6) return act(from, undefined, `reply ${stamp}`, undefined, ref);
+      if (choice === 5) return act(from, 'quote', `quote ${fixture.stamp}`, ref);
+      if (choice === 6) return act(from, undefined, `reply ${fixture.stamp}`, undefined, ref);
       // A delete, mostly by the target's own key (a delete by another key must change nothing).
       const owner = KEYS.find((k) => k.pub === target!.pubkey) ?? from;
       return act(rand(4) === 0 ? from : owner, 'delete', 'delete', ref);

@@ -1,48 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toHex } from '#core/bytes.ts';
-import { REGTEST } from '#core/params.ts';
 import { type Post, signPost } from '#core/post.ts';
 import { type ConfirmedAction, followGraph, nameCommitment, profileContent } from '#core/social/index.ts';
 import { nodeCrypto } from '#node/crypto-node.ts';
-import { SocialQueries } from '#node/social/queries.ts';
-import { extend, idOf, type TestChain, testChain } from '../../helpers/chain.ts';
-import { testKey } from '../../helpers/core.ts';
+import { extend, idOf, testChain } from '../../helpers/chain.ts';
+import { keysFor, SocialFixture, socialQueries, T } from '../../helpers/social-fixtures.ts';
 
-const T = REGTEST.genesis.timestamp + 3600;
-const KEYS = ['alice', 'bob', 'carol', 'dave', 'mallory'].map((name) => {
-  const secret = testKey(name);
-  return { name, secret, pub: toHex(nodeCrypto.publicKey(secret)) };
-});
-const [ALICE, BOB, CAROL, , MALLORY] = KEYS as [
-  (typeof KEYS)[0],
-  (typeof KEYS)[0],
-  (typeof KEYS)[0],
-  (typeof KEYS)[0],
-  (typeof KEYS)[0],
-];
-let stamp = 0;
-function act(key: (typeof KEYS)[0], kind: string | undefined, content: string, ref?: string): Post {
-  return signPost(
-    { author: key.name, content, timestamp: T + ++stamp, ...(kind ? { kind } : {}), ...(ref ? { ref } : {}) },
-    key.secret,
-    nodeCrypto,
-  );
-}
-
-function social(t: TestChain): SocialQueries {
-  return new SocialQueries({
-    db: t.store.database,
-    network: 'regtest',
-    crypto: nodeCrypto,
-    tipHeight: () => t.chain.tip.height,
-  });
-}
+const KEYS = keysFor('alice', 'bob', 'carol', 'dave', 'mallory');
+const [ALICE, BOB, CAROL, , MALLORY] = KEYS;
+const { act } = new SocialFixture();
 
 describe('social index: kept by the chain, undone and redone by reorgs', () => {
   it('a follow in a block reorged out disappears, and returns when re-mined', async () => {
     const t = testChain();
-    const q = social(t);
+    const q = socialQueries(t);
     const genesis = t.chain.tip;
     const follow = act(ALICE, 'follow', 'follow', BOB.pub);
     await t.mempool.submit(follow);
@@ -73,7 +44,7 @@ describe('social index: kept by the chain, undone and redone by reorgs', () => {
 
   it('counts, edits and deletions follow a reorg exactly', async () => {
     const t = testChain();
-    const q = social(t);
+    const q = socialQueries(t);
     const post = act(ALICE, undefined, 'hello');
     const a1 = extend(t.chain, t.chain.tip, [post]);
     const react = act(BOB, 'react', '👍', idOf(post));
@@ -92,7 +63,7 @@ describe('social index: kept by the chain, undone and redone by reorgs', () => {
 
   it('ownership: an edit or delete by another key is ignored', () => {
     const t = testChain();
-    const q = social(t);
+    const q = socialQueries(t);
     const post = act(ALICE, undefined, 'mine');
     const h1 = extend(t.chain, t.chain.tip, [post]);
     extend(t.chain, h1, [
@@ -110,7 +81,7 @@ describe('social index: kept by the chain, undone and redone by reorgs', () => {
 
   it('the follow graph equals core followGraph over the same actions', () => {
     const t = testChain();
-    const q = social(t);
+    const q = socialQueries(t);
     let seed = 7;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -165,7 +136,7 @@ describe('social index: names', () => {
 
   it('the name race: a front-running miner who sees the reveal loses; a reorged reveal is undone', () => {
     const t = testChain();
-    const q = social(t);
+    const q = socialQueries(t);
     const commit = act(
       ALICE,
       'name_commit',
@@ -207,7 +178,7 @@ describe('social index: names', () => {
 
   it('expiry at the tip and the pending reveals count', async () => {
     const t = testChain();
-    const q = social(t);
+    const q = socialQueries(t);
     const commit = act(BOB, 'name_commit', 'name_commit', nameCommitment('bobby', BOB.pub, SALT, nodeCrypto));
     let tip = extend(t.chain, t.chain.tip, [commit]);
     tip = extend(t.chain, tip, []);
@@ -228,7 +199,7 @@ describe('social index: names', () => {
 describe('social index: profile, timeline, notifications', () => {
   it('latest profile; the timeline shows followed keys only; notifications by type', () => {
     const t = testChain();
-    const q = social(t);
+    const q = socialQueries(t);
     const carolPost = act(CAROL, undefined, 'from carol');
     const bobPost = act(BOB, undefined, 'from bob, hi @alice');
     let tip = extend(t.chain, t.chain.tip, [

@@ -1,61 +1,32 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { toHex } from '#core/bytes.ts';
-import { REGTEST } from '#core/params.ts';
-import { signPost } from '#core/post.ts';
+import { describe, it } from 'node:test';
 import { nameCommitment } from '#core/social/index.ts';
 import { nodeCrypto } from '#node/crypto-node.ts';
-import { SocialQueries } from '#node/social/queries.ts';
 import type { Db } from '#node/store/database.ts';
 import { MIGRATIONS } from '#node/store/schema.ts';
 import { chainOn, extend, idOf, type TestChain } from '../../helpers/chain.ts';
-import { testKey } from '../../helpers/core.ts';
 import { downgradeToVersion7 } from '../../helpers/schema-downgrade.ts';
+import { keysFor, SocialFixture, socialQueries } from '../../helpers/social-fixtures.ts';
+import { tempDirs } from '../../helpers/temp-dirs.ts';
 
 // Migration 8 (mention_places): a store of version 7 upgrades with its confirmed mentions filled
 // in, and the notifications of a name's holder read them from there, before and after a reorg.
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('yournet-migration8-');
 
-const T = REGTEST.genesis.timestamp + 3600;
-const KEYS = ['alice', 'bob', 'carol'].map((name) => {
-  const secret = testKey(name);
-  return { name, secret, pub: toHex(nodeCrypto.publicKey(secret)) };
-});
-const [ALICE, BOB, CAROL] = KEYS as [(typeof KEYS)[0], (typeof KEYS)[0], (typeof KEYS)[0]];
-let stamp = 0;
-function act(key: (typeof KEYS)[0], kind: string | undefined, content: string, ref?: string) {
-  return signPost(
-    { author: key.name, content, timestamp: T + ++stamp, ...(kind ? { kind } : {}), ...(ref ? { ref } : {}) },
-    key.secret,
-    nodeCrypto,
-  );
-}
+const [ALICE, BOB, CAROL] = keysFor('alice', 'bob', 'carol');
+const { act } = new SocialFixture();
 
-const social = (t: TestChain) =>
-  new SocialQueries({
-    db: t.store.database,
-    network: 'regtest',
-    crypto: nodeCrypto,
-    tipHeight: () => t.chain.tip.height,
-  });
 const mentionRows = (db: Db) => db.prepare('SELECT * FROM mention_places ORDER BY name, place').all();
 const mentionIds = (t: TestChain) =>
-  social(t)
+  socialQueries(t)
     .notifications(ALICE.pub, 50)
     .items.filter((n) => n.type === 'mention')
     .map((n) => n.post.id);
 
 describe('store migration 8: mentions by name and chain place', () => {
   it('a version-7 store upgrades with its confirmed mentions, and the triggers keep them after', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'yournet-migration8-'));
-    dirs.push(dir);
+    const dir = tempDir();
     let t = chainOn(dir);
     const salt = 'ab'.repeat(32);
     let tip = extend(t.chain, t.chain.tip, [

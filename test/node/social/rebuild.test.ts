@@ -1,45 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toHex } from '#core/bytes.ts';
 import { REGTEST } from '#core/params.ts';
-import { type Post, signPost } from '#core/post.ts';
-import { nodeCrypto } from '#node/crypto-node.ts';
+import type { Post } from '#core/post.ts';
 import { DERIVED_TABLES, rebuildSocialIndex } from '#node/social/rebuild.ts';
 import type { Db } from '#node/store/database.ts';
 import { Store } from '#node/store/store.ts';
 import { fill } from '../../../bench/social.ts';
 import { extend, idOf, testChain } from '../../helpers/chain.ts';
-import { testKey } from '../../helpers/core.ts';
+import { keysFor, SocialFixture } from '../../helpers/social-fixtures.ts';
 
 // The set-based derivation (social/rebuild.ts) must end in the very rows the triggers keep one
 // by one: after random actions, deletes and reorgs on a real chain, and on the bench's fill.
 
-const T = REGTEST.genesis.timestamp + 3600;
-const KEYS = ['alice', 'bob', 'carol', 'dave'].map((name) => {
-  const secret = testKey(name);
-  return { name, secret, pub: toHex(nodeCrypto.publicKey(secret)) };
-});
-let stamp = 0;
-function act(
-  key: (typeof KEYS)[0],
-  kind: string | undefined,
-  content: string,
-  ref?: string,
-  replyTo?: string,
-) {
-  return signPost(
-    {
-      author: key.name,
-      content,
-      timestamp: T + ++stamp,
-      ...(kind ? { kind } : {}),
-      ...(ref ? { ref } : {}),
-      ...(replyTo ? { reply_to: replyTo } : {}),
-    },
-    key.secret,
-    nodeCrypto,
-  );
-}
+const KEYS = keysFor('alice', 'bob', 'carol', 'dave');
+const fixture = new SocialFixture();
+const { act } = fixture;
 
 /** Every derived row, in a fixed order. */
 function snapshot(db: Db): Record<string, unknown[]> {
@@ -71,12 +46,13 @@ describe('social index: the set-based rebuild equals the triggers', () => {
       const choice = target === undefined ? rand(3) : rand(10);
       if (choice === 0) return act(from, 'follow', 'follow', to.pub);
       if (choice === 1) return act(from, 'unfollow', 'unfollow', to.pub);
-      if (choice === 2) return act(from, undefined, `post ${stamp} @${to.name}`);
+      if (choice === 2) return act(from, undefined, `post ${fixture.stamp} @${to.name}`);
       const ref = idOf(target!);
       if (choice === 3) return act(from, 'react', '🎉', ref);
       if (choice === 4) return act(from, 'repost', 'repost', ref);
-      if (choice === 5) return act(from, 'quote', `quote ${stamp}`, ref);
-      if (choice === 6) return act(from, undefined, `reply ${stamp} @${to.name} @dave`, undefined, ref);
+      if (choice === 5) return act(from, 'quote', `quote ${fixture.stamp}`, ref);
+      if (choice === 6)
+        return act(from, undefined, `reply ${fixture.stamp} @${to.name} @dave`, undefined, ref);
       const owner = KEYS.find((k) => k.pub === target!.pubkey) ?? from;
       return act(rand(4) === 0 ? from : owner, 'delete', 'delete', ref);
     };

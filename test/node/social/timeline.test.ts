@@ -1,32 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toHex } from '#core/bytes.ts';
-import { REGTEST } from '#core/params.ts';
-import { type Post, signPost } from '#core/post.ts';
-import { nodeCrypto } from '#node/crypto-node.ts';
+import type { Post } from '#core/post.ts';
 import { TimelineReader } from '#node/social/timeline.ts';
 import { extend, idOf, type TestChain, testChain } from '../../helpers/chain.ts';
-import { testKey } from '../../helpers/core.ts';
+import { type Key, keyFor, SocialFixture } from '../../helpers/social-fixtures.ts';
 
 // The timeline reader (social/timeline.ts) reads a page from the newest heads of the followed
 // keys and a floor; it must return exactly what a plain scan of the followed keys' rows returns,
 // and what the previous merge (every followed key cut at its page-size newest) returned, at
 // every cursor and page size, whatever the follow counts and however unevenly the keys post.
 
-const T = REGTEST.genesis.timestamp + 3600;
-const KEYS = Array.from({ length: 9 }, (_, i) => {
-  const secret = testKey(`timeline-${i}`);
-  return { name: `k${i}`, secret, pub: toHex(nodeCrypto.publicKey(secret)) };
-});
-type Key = (typeof KEYS)[number];
-let stamp = 0;
-function act(key: Key, kind: string | undefined, content: string, ref?: string): Post {
-  return signPost(
-    { author: key.name, content, timestamp: T + ++stamp, ...(kind ? { kind } : {}), ...(ref ? { ref } : {}) },
-    key.secret,
-    nodeCrypto,
-  );
-}
+const KEYS = Array.from({ length: 9 }, (_, i) => keyFor(`k${i}`, `timeline-${i}`));
+const fixture = new SocialFixture();
+const { act } = fixture;
 
 type Args = { key: string; before: number; limit: number; follows: number };
 /** The plain answer: every row of the followed keys below the cursor, sorted. */
@@ -82,10 +68,11 @@ describe('the home timeline reader', () => {
       const choice = target === undefined ? rand(3) : rand(12);
       if (choice === 0 || choice === 7) return act(from, 'follow', 'follow', to.pub);
       if (choice === 1) return act(from, 'unfollow', 'unfollow', to.pub);
-      if (choice === 2 || choice === 8 || choice === 9) return act(author(), undefined, `post ${stamp}`);
+      if (choice === 2 || choice === 8 || choice === 9)
+        return act(author(), undefined, `post ${fixture.stamp}`);
       const ref = idOf(target!);
       if (choice === 3) return act(author(), 'repost', 'repost', ref);
-      if (choice === 4) return act(author(), 'quote', `quote ${stamp}`, ref);
+      if (choice === 4) return act(author(), 'quote', `quote ${fixture.stamp}`, ref);
       if (choice === 5) return act(from, 'react', '🎉', ref);
       // A delete by the target's own key: a post, a follow or an unfollow goes.
       const owner = KEYS.find((k) => k.pub === target!.pubkey) ?? from;

@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Db } from '#node/store/database.ts';
 import { MIGRATIONS } from '#node/store/schema.ts';
 import { chainOn, extend, idOf, type TestChain, testChain } from '../../helpers/chain.ts';
 import { addPending, postBy, queriesOf } from '../../helpers/queries.ts';
 import { downgradeToVersion9 } from '../../helpers/schema-downgrade.ts';
+import { tempDirs } from '../../helpers/temp-dirs.ts';
 
 // Migration 10: `replies` reads reply_counts, kept by triggers on confirmed and pending. It must
 // always equal the visible replies (confirmed on the best chain or pending), counted the slow way.
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('yournet-migration10-');
 
 /** reply_counts as stored, and the visible replies of each post counted from scratch. */
 function counts(db: Db): { kept: unknown[]; counted: unknown[] } {
@@ -73,8 +68,7 @@ describe('reply counts (store migration 10)', () => {
   });
 
   it('a version-9 store upgrades with its counts filled in, and the triggers keep them after', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'yournet-migration10-'));
-    dirs.push(dir);
+    const dir = tempDir();
     let t = chainOn(dir);
     const root = postBy('alice', 'upgraded root');
     const b1 = extend(t.chain, t.chain.tip, [root]);

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { REGTEST } from '#core/params.ts';
 import { type Post, postSize } from '#core/post.ts';
@@ -13,16 +11,9 @@ import { FTS_BATCH, FTS_INDEXED_SEQ_KEY } from '#node/store/search-index.ts';
 import { Store } from '#node/store/store.ts';
 import { chainOn, extend, idOf, testChain } from '../../helpers/chain.ts';
 import { addPending, feedIds, postBy, queriesOf } from '../../helpers/queries.ts';
+import { tempDirs } from '../../helpers/temp-dirs.ts';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'yournet-search-'));
-  dirs.push(dir);
-  return dir;
-}
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('yournet-search-');
 
 /** FTS5's own consistency check of the index against `posts`; throws when they disagree. */
 function assertIndexConsistent(db: Db): void {

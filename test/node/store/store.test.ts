@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { REGTEST } from '#core/params.ts';
 import { WAL_BACKSTOP_PAGES } from '#node/store/maintenance.ts';
 import { DataDirError, Store } from '#node/store/store.ts';
 import { testChain } from '../../helpers/chain.ts';
 import { addPending, postBy, queriesOf } from '../../helpers/queries.ts';
+import { tempDirs } from '../../helpers/temp-dirs.ts';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'yournet-store-'));
-  dirs.push(dir);
-  return dir;
-}
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('yournet-store-');
 
 describe('Store: the one owner of the database', () => {
   it('holds exactly one SearchIndex, which the queries and the maintenance use', () => {

@@ -1,56 +1,24 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { toHex } from '#core/bytes.ts';
-import { REGTEST } from '#core/params.ts';
-import { type Post, signPost } from '#core/post.ts';
-import { nodeCrypto } from '#node/crypto-node.ts';
 import type { Db } from '#node/store/database.ts';
 import { StoreMaintenance } from '#node/store/maintenance.ts';
 import { MIGRATIONS } from '#node/store/schema.ts';
 import { chainOn, extend, idOf, type TestChain } from '../../helpers/chain.ts';
-import { testKey } from '../../helpers/core.ts';
 import { addPending, feedIds, postBy, queriesOf } from '../../helpers/queries.ts';
 import { downgradeToVersion7, releasedSocialConfirm } from '../../helpers/schema-downgrade.ts';
+import { keysFor, SocialFixture } from '../../helpers/social-fixtures.ts';
+import { tempDirs } from '../../helpers/temp-dirs.ts';
 
 // Issue 13 (initial sync): schema migration 9 splits the social_confirm trigger, and store
 // maintenance waits while the node catches up. Neither may change what the node answers.
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'yournet-upkeep-'));
-  dirs.push(dir);
-  return dir;
-}
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('yournet-upkeep-');
 
-const T = REGTEST.genesis.timestamp + 3600;
-const KEYS = ['alice', 'bob', 'carol'].map((name) => {
-  const secret = testKey(name);
-  return { name, secret, pub: toHex(nodeCrypto.publicKey(secret)) };
-});
-type Key = (typeof KEYS)[number];
-const [ALICE, BOB, CAROL] = KEYS as [Key, Key, Key];
-let stamp = 0;
-function act(key: Key, kind: string | undefined, content: string, ref?: string, replyTo?: string): Post {
-  return signPost(
-    {
-      author: key.name,
-      content,
-      timestamp: T + ++stamp,
-      ...(kind ? { kind } : {}),
-      ...(ref ? { ref } : {}),
-      ...(replyTo ? { reply_to: replyTo } : {}),
-    },
-    key.secret,
-    nodeCrypto,
-  );
-}
+const [ALICE, BOB, CAROL] = keysFor('alice', 'bob', 'carol');
+const fixture = new SocialFixture();
+const { act } = fixture;
 
 /** Every row of the tables the social triggers write, in a fixed order. */
 function derived(db: Db): unknown {
@@ -90,9 +58,9 @@ describe('schema migration 9: social_confirm split (a WHEN before the action ins
       released.store.database.exec(
         `DROP TRIGGER social_confirm_action; DROP TRIGGER social_confirm; ${releasedSocialConfirm()}`,
       );
-      stamp = 0;
+      fixture.stamp = 0;
       playBlocks(split);
-      stamp = 0;
+      fixture.stamp = 0;
       playBlocks(released);
       const rows = derived(split.store.database) as {
         actions: unknown[];
