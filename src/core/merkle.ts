@@ -300,8 +300,8 @@ export function verifyMerkleProof(id: string, proof: MerkleProof, root: string):
 
 /**
  * Every level of the tree of `ids`, built once (the same hashing as merkleRoot), so that each
- * proof of a block costs O(log n) instead of hashing the whole block: the node's proof cache
- * keeps one per recently asked block.
+ * proof of a tree held in memory costs O(log n) instead of hashing all its leaves. (The node
+ * keeps only each block's subtree level instead: merkleSubtreeLevel.)
  */
 export class MerkleTree {
   private constructor(
