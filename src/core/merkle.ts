@@ -217,6 +217,16 @@ export function merkleSubtreeLevel(ids: readonly string[]): Uint8Array {
   return out;
 }
 
+/** A proof built from subtrees, and the root its hashes lead to. */
+export interface SubtreeProof {
+  readonly proof: MerkleProof;
+  /**
+   * The root of the tree of the given subtree's ids and the level's other roots: equal to the
+   * block's merkle root exactly when the proof verifies against it (the check costs no hash).
+   */
+  readonly root: string;
+}
+
 /**
  * The audit path of leaf `index` of a tree of `size` leaves, exactly as merkleProof returns it,
  * from `subtreeIds` (the ids of the leaf's 64-leaf subtree: leaves 64·⌊index / 64⌋ onwards,
@@ -228,7 +238,7 @@ export function merkleProofFromSubtrees(
   subtreeLevel: Uint8Array,
   index: number,
   size: number,
-): MerkleProof {
+): SubtreeProof {
   if (!Number.isSafeInteger(size) || !Number.isInteger(index) || index < 0 || index >= size) {
     throw new RangeError(`leaf index ${index} is outside a tree of ${size} leaves`);
   }
@@ -247,9 +257,16 @@ export function merkleProofFromSubtrees(
     );
   }
   const path: string[] = [];
-  appendPath(leafLevel(subtreeIds), subtreeIds.length, index - first, path);
-  if (subtrees > 1) appendPath(wordsOf(subtreeLevel), subtrees, subtree, path);
-  return { index, size, path };
+  const local = leafLevel(subtreeIds);
+  appendPath(local, leaves, index - first, path);
+  // Node 0 of the reduced level is now the subtree's root.
+  if (subtrees === 1) return { proof: { index, size, path }, root: nodeHex(local, 0) };
+  // The subtree's own root replaces the stored one, so the root reached tells whether the
+  // other roots (the path's) are right.
+  const upper = wordsOf(subtreeLevel);
+  upper.set(local.subarray(0, 8), subtree * 8);
+  appendPath(upper, subtrees, subtree, path);
+  return { proof: { index, size, path }, root: nodeHex(upper, 0) };
 }
 
 /** 32-byte hashes as a level of 8 big-endian words each. */

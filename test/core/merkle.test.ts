@@ -197,7 +197,14 @@ describe('merkle proofs from the 64-leaf subtree level', () => {
   /** The proof of leaf `index` from its subtree's ids and the level, as the node builds it. */
   const fromSubtrees = (all: readonly string[], level: Uint8Array, index: number): MerkleProof => {
     const first = index - (index % MERKLE_SUBTREE_LEAVES);
-    return merkleProofFromSubtrees(all.slice(first, first + MERKLE_SUBTREE_LEAVES), level, index, all.length);
+    const { proof, root } = merkleProofFromSubtrees(
+      all.slice(first, first + MERKLE_SUBTREE_LEAVES),
+      level,
+      index,
+      all.length,
+    );
+    assert.equal(root, merkleRoot(all), `root reached from leaf ${index}`);
+    return proof;
   };
 
   it('the level is the RFC 6962 root of each aligned run of 64 leaves (the last one shorter)', () => {
@@ -243,7 +250,28 @@ describe('merkle proofs from the 64-leaf subtree level', () => {
 
   it('needs no level for trees of at most 64 leaves', () => {
     const all = ids(50);
-    assert.deepEqual(merkleProofFromSubtrees(all, new Uint8Array(), 17, 50), merkleProof(all, 17));
+    assert.deepEqual(merkleProofFromSubtrees(all, new Uint8Array(), 17, 50), {
+      proof: merkleProof(all, 17),
+      root: merkleRoot(all),
+    });
+  });
+
+  it('reach another root when a sibling subtree root is wrong, and the right one when only its own is', () => {
+    const all = ids(300);
+    const level = merkleSubtreeLevel(all);
+    const root = merkleRoot(all);
+    const wrong = (subtree: number) => {
+      const copy = level.slice();
+      copy[subtree * 32] ^= 1;
+      return copy;
+    };
+    const leaf = 70; // subtree 1
+    const subtreeIds = all.slice(64, 128);
+    assert.notEqual(merkleProofFromSubtrees(subtreeIds, wrong(0), leaf, 300).root, root);
+    assert.notEqual(merkleProofFromSubtrees(subtreeIds, wrong(4), leaf, 300).root, root);
+    const ownWrong = merkleProofFromSubtrees(subtreeIds, wrong(1), leaf, 300);
+    assert.equal(ownWrong.root, root);
+    assert.deepEqual(ownWrong.proof, merkleProof(all, leaf));
   });
 
   it('throws RangeError for an index outside the tree, a subtree of the wrong size or a level of the wrong size', () => {

@@ -35,7 +35,7 @@ export class PostDetailQuery {
     const block = this.blockStmt.get(blockHash)!;
     return {
       ...view,
-      proof: this.proofs.proof(blockHash, block.merkle_root, block.post_count, row.position, row.id),
+      proof: this.proofs.proof(blockHash, block.merkle_root, block.post_count, row.position),
       merkle_root: block.merkle_root,
     };
   }

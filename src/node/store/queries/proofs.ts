@@ -5,7 +5,6 @@ import {
   merkleProof,
   merkleProofFromSubtrees,
   merkleSubtreeLevel,
-  verifyMerkleProof,
 } from '../../../core/merkle.ts';
 import type { Db } from '../database.ts';
 
@@ -14,10 +13,10 @@ const NO_LEVEL = new Uint8Array();
 /**
  * Inclusion proofs of post ids in their blocks (docs/PROTOCOL.md §3) from the ids of the post's
  * 64-post subtree and the block's stored subtree roots (store migration 11): two indexed reads
- * and about 200 hashes, whatever the size of the block. A block stored before that migration
- * gets its row at its first proof. A proof that does not verify against the block's merkle root
- * (a row that does not match the stored block: never expected) is rebuilt from the whole block,
- * and the row with it.
+ * and about 64 + 64 + size / 64 hashes, whatever the size of the block. A block stored before
+ * that migration gets its row at its first proof. A proof whose hashes do not lead to the block's
+ * merkle root (a row that does not match the stored block: never expected) is rebuilt from the
+ * whole block, and the row with it.
  */
 export class BlockProofs {
   private readonly subtreesStmt: Statement<[string], Buffer>;
@@ -46,15 +45,15 @@ export class BlockProofs {
       .pluck() as unknown as Statement<[string], string>;
   }
 
-  /** The inclusion proof of post `id`, leaf `position` of the block `hash` of `size` posts. */
-  proof(hash: string, merkleRoot: string, size: number, position: number, id: string): MerkleProof {
+  /** The inclusion proof of leaf `position` of the block `hash` of `size` posts. */
+  proof(hash: string, merkleRoot: string, size: number, position: number): MerkleProof {
     const first = position - (position % MERKLE_SUBTREE_LEAVES);
     const ids = this.idsStmt.all(hash, first, first + MERKLE_SUBTREE_LEAVES);
     const level =
       size > MERKLE_SUBTREE_LEAVES ? (this.subtreesStmt.get(hash) ?? this.derive(hash)) : NO_LEVEL;
     try {
-      const proof = merkleProofFromSubtrees(ids, level, position, size);
-      if (verifyMerkleProof(id, proof, merkleRoot)) return proof;
+      const { proof, root } = merkleProofFromSubtrees(ids, level, position, size);
+      if (root === merkleRoot) return proof;
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
     }
