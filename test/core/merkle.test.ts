@@ -262,7 +262,7 @@ describe('merkle proofs from the 64-leaf subtree level', () => {
     const root = merkleRoot(all);
     const wrong = (subtree: number) => {
       const copy = level.slice();
-      copy[subtree * 32] ^= 1;
+      copy.set([copy[subtree * 32]! ^ 1], subtree * 32);
       return copy;
     };
     const leaf = 70; // subtree 1
