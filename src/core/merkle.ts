@@ -207,14 +207,20 @@ const SUBTREE_DEPTH = 6;
  * tree (merkleProofFromSubtrees) without hashing the other leaves.
  */
 export function merkleSubtreeLevel(ids: readonly string[]): Uint8Array {
+  return merkleRootAndSubtrees(ids).subtrees;
+}
+
+/** merkleRoot and merkleSubtreeLevel of `ids` at the cost of the root alone. */
+export function merkleRootAndSubtrees(ids: readonly string[]): { root: string; subtrees: Uint8Array } {
   const count = Math.ceil(ids.length / MERKLE_SUBTREE_LEAVES);
-  const out = new Uint8Array(count * 32);
-  if (count === 0) return out;
+  const subtrees = new Uint8Array(count * 32);
+  if (count === 0) return { root: EMPTY_MERKLE_ROOT, subtrees };
   const level = leafLevel(ids);
   let nodes = ids.length;
   for (let depth = 0; depth < SUBTREE_DEPTH; depth++) nodes = reduceLevel(level, nodes);
-  for (let i = 0; i < count; i++) writeDigest(level.subarray(i * 8, i * 8 + 8), out, i * 32);
-  return out;
+  for (let i = 0; i < count; i++) writeDigest(level.subarray(i * 8, i * 8 + 8), subtrees, i * 32);
+  while (nodes > 1) nodes = reduceLevel(level, nodes);
+  return { root: nodeHex(level, 0), subtrees };
 }
 
 /** A proof built from subtrees, and the root its hashes lead to. */

@@ -10,6 +10,7 @@ import {
   merkleProof,
   merkleProofFromSubtrees,
   merkleRoot,
+  merkleRootAndSubtrees,
   merkleSubtreeLevel,
   verifyMerkleProof,
 } from '#core/merkle.ts';
@@ -207,13 +208,14 @@ describe('merkle proofs from the 64-leaf subtree level', () => {
     return proof;
   };
 
-  it('the level is the RFC 6962 root of each aligned run of 64 leaves (the last one shorter)', () => {
+  it('the level is the RFC 6962 root of each aligned run of 64 leaves (the last one shorter), and comes with the root', () => {
     for (const n of [0, 1, 2, 63, 64, 65, 127, 128, 129, 200]) {
       const all = ids(n);
       const level = merkleSubtreeLevel(all);
       const expected: string[] = [];
       for (let first = 0; first < n; first += 64) expected.push(merkleRoot(all.slice(first, first + 64)));
       assert.equal(level.length, expected.length * 32, `size ${n}`);
+      assert.deepEqual(merkleRootAndSubtrees(all), { root: merkleRoot(all), subtrees: level }, `size ${n}`);
       assert.deepEqual(
         Array.from({ length: expected.length }, (_, i) => toHex(level.subarray(i * 32, i * 32 + 32))),
         expected,

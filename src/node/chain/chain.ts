@@ -416,9 +416,10 @@ export class Chain extends EventEmitter<ChainEvents> {
         size,
         received_at: receivedAt,
       };
-      // The subtree level costs about as much hashing as the merkle root checked above: every
-      // later proof of the block then reads 64 ids instead of all of them.
-      const subtrees = ids.length > MERKLE_SUBTREE_LEAVES ? merkleSubtreeLevel(ids) : undefined;
+      // Kept so that every proof of the block reads 64 ids instead of all of them: validation
+      // computed it with the merkle root (hashed again only for a block validated without it).
+      const subtrees =
+        valid.subtrees ?? (ids.length > MERKLE_SUBTREE_LEAVES ? merkleSubtreeLevel(ids) : undefined);
       this.blocks.insert(entry, seqs, subtrees);
       if (parent.hash === previousTip.hash && this.extendTip(block, entry, ids, seqs, fresh, events)) return;
       failure = this.activateBestChain(events);
