@@ -1,7 +1,8 @@
 /**
  * Fills a node's store with generated blocks by set-based SQL instead of Chain.acceptBlock: the
  * million suite's store (1,000,000 posts) in minutes instead of hours. It writes the rows the
- * chain would write (posts, blocks, block_posts, best_chain, confirmed, pending, post_mentions)
+ * chain would write (posts, blocks, block_posts, block_merkle_subtrees, best_chain, confirmed,
+ * pending, post_mentions)
  * with the triggers and secondary indexes dropped, rebuilds the indexes once at the end,
  * derives the social tables in one statement each (src/node/social/rebuild.ts: the rows their
  * triggers would write), puts the triggers back from their stored SQL, and
@@ -14,6 +15,7 @@
  */
 
 import { decodeBits } from '#core/compact.ts';
+import { MERKLE_SUBTREE_LEAVES, merkleSubtreeLevel } from '#core/merkle.ts';
 import { blockWork } from '#core/pow.ts';
 import { mentionsOf } from '#core/social/mentions.ts';
 import { REBUILD_SQL } from '#node/social/rebuild.ts';
@@ -42,6 +44,7 @@ export class BulkFill {
   private readonly insertMention;
   private readonly insertBlock;
   private readonly insertBlockPost;
+  private readonly insertSubtrees;
   private readonly insertBest;
   private readonly insertConfirmed;
   private readonly insertPending;
@@ -87,6 +90,7 @@ export class BulkFill {
     this.insertBlockPost = db.prepare(
       'INSERT INTO block_posts (block_hash, position, post_seq) VALUES (?, ?, ?)',
     );
+    this.insertSubtrees = db.prepare('INSERT INTO block_merkle_subtrees (block_hash, roots) VALUES (?, ?)');
     this.insertBest = db.prepare('INSERT INTO best_chain (height, hash) VALUES (?, ?)');
     this.insertConfirmed = db.prepare('INSERT INTO confirmed (post_seq, height, position) VALUES (?, ?, ?)');
     this.insertPending = db.prepare('INSERT INTO pending (post_seq, size) VALUES (?, ?)');
@@ -124,6 +128,8 @@ export class BulkFill {
       size,
       receivedAt,
     );
+    if (ids.length > MERKLE_SUBTREE_LEAVES)
+      this.insertSubtrees.run(block.hash, Buffer.from(merkleSubtreeLevel(ids)));
     this.insertBest.run(block.index, block.hash);
     const { transactions: _, ...header } = block;
     this.tip = { ...header, chainwork };

@@ -2,7 +2,7 @@ import { decodeBits } from './compact.ts';
 import type { CryptoPort } from './crypto.ts';
 import { ErrorCode, fail, ok, type Result } from './errors.ts';
 import { type BlockHeader, headerFieldError, headerHash } from './header.ts';
-import { merkleRoot } from './merkle.ts';
+import { merkleRootAndSubtrees } from './merkle.ts';
 import type { NetworkParams } from './params.ts';
 import { identifyPost, type Post, parsePost, type postSize, verifyPostSignature } from './post.ts';
 import { meetsTarget } from './pow.ts';
@@ -130,6 +130,8 @@ export interface ValidBlock {
   /** {@link postSize} of each post, in block order (what the block's size is made of). */
   readonly sizes: readonly number[];
   readonly target: bigint;
+  /** merkleSubtreeLevel of the ids, a by-product of the merkle root (the node keeps it for proofs). */
+  readonly subtrees?: Uint8Array;
 }
 
 /** Posts whose exact signature the caller already verified: skipped, an optimisation only. */
@@ -196,7 +198,7 @@ function identifyAndCommit(
     sizes.push(size);
     ids.push(id);
   }
-  const root = merkleRoot(ids);
+  const { root, subtrees } = merkleRootAndSubtrees(ids);
   const committed = root === block.merkle_root;
   if (bytes > params.maxBlockBytes) {
     return {
@@ -216,7 +218,7 @@ function identifyAndCommit(
   }
   const stamps = checkBlockStamps(block.transactions, params, crypto);
   if (!stamps.ok) return stamps;
-  return ok({ block, ids, sizes, target });
+  return ok({ block, ids, sizes, target, subtrees });
 }
 
 /**

@@ -178,17 +178,111 @@ export function merkleProof(ids: readonly string[], index: number): MerkleProof 
   if (!Number.isInteger(index) || index < 0 || index >= ids.length) {
     throw new RangeError(`leaf index ${index} is outside a tree of ${ids.length} leaves`);
   }
-  const level = leafLevel(ids);
   const path: string[] = [];
-  let count = ids.length;
-  let position = index;
+  appendPath(leafLevel(ids), ids.length, index, path);
+  return { index, size: ids.length, path };
+}
+
+/** Appends the audit path of node `position` of a level of `count` nodes, reducing it in place. */
+function appendPath(level: Uint32Array, count: number, position: number, path: string[]): void {
   while (count > 1) {
     const sibling = position ^ 1;
     if (sibling < count) path.push(nodeHex(level, sibling));
     count = reduceLevel(level, count);
     position >>= 1;
   }
-  return { index, size: ids.length, path };
+}
+
+/**
+ * Leaves under each node of the subtree level: a power of two, so that level log2(64) of the
+ * bottom-up tree is exactly the roots of the aligned runs of 64 leaves (the last run may be
+ * shorter: its root is the tree of that run, carried up unchanged where it has no sibling).
+ */
+export const MERKLE_SUBTREE_LEAVES = 64;
+const SUBTREE_DEPTH = 6;
+
+/**
+ * The roots of the 64-leaf subtrees of the tree of `ids`, 32 bytes each, in order
+ * (⌈n / 64⌉ of them; none for no ids). With the ids of one subtree they give any proof of the
+ * tree (merkleProofFromSubtrees) without hashing the other leaves.
+ */
+export function merkleSubtreeLevel(ids: readonly string[]): Uint8Array {
+  return merkleRootAndSubtrees(ids).subtrees;
+}
+
+/** merkleRoot and merkleSubtreeLevel of `ids` at the cost of the root alone. */
+export function merkleRootAndSubtrees(ids: readonly string[]): { root: string; subtrees: Uint8Array } {
+  const count = Math.ceil(ids.length / MERKLE_SUBTREE_LEAVES);
+  const subtrees = new Uint8Array(count * 32);
+  if (count === 0) return { root: EMPTY_MERKLE_ROOT, subtrees };
+  const level = leafLevel(ids);
+  let nodes = ids.length;
+  for (let depth = 0; depth < SUBTREE_DEPTH; depth++) nodes = reduceLevel(level, nodes);
+  for (let i = 0; i < count; i++) writeDigest(level.subarray(i * 8, i * 8 + 8), subtrees, i * 32);
+  while (nodes > 1) nodes = reduceLevel(level, nodes);
+  return { root: nodeHex(level, 0), subtrees };
+}
+
+/** A proof built from subtrees, and the root its hashes lead to. */
+export interface SubtreeProof {
+  readonly proof: MerkleProof;
+  /**
+   * The root of the tree of the given subtree's ids and the level's other roots: equal to the
+   * block's merkle root exactly when the proof verifies against it (the check costs no hash).
+   */
+  readonly root: string;
+}
+
+/**
+ * The audit path of leaf `index` of a tree of `size` leaves, exactly as merkleProof returns it,
+ * from `subtreeIds` (the ids of the leaf's 64-leaf subtree: leaves 64·⌊index / 64⌋ onwards,
+ * 64 of them or the rest of the tree) and `subtreeLevel` (merkleSubtreeLevel of the whole tree;
+ * unused, and may be empty, when size ≤ 64). About 64 leaf and 64 + ⌈size / 64⌉ node hashes.
+ */
+export function merkleProofFromSubtrees(
+  subtreeIds: readonly string[],
+  subtreeLevel: Uint8Array,
+  index: number,
+  size: number,
+): SubtreeProof {
+  if (!Number.isSafeInteger(size) || !Number.isInteger(index) || index < 0 || index >= size) {
+    throw new RangeError(`leaf index ${index} is outside a tree of ${size} leaves`);
+  }
+  const subtree = Math.floor(index / MERKLE_SUBTREE_LEAVES);
+  const first = subtree * MERKLE_SUBTREE_LEAVES;
+  const subtrees = Math.ceil(size / MERKLE_SUBTREE_LEAVES);
+  const leaves = Math.min(MERKLE_SUBTREE_LEAVES, size - first);
+  if (subtreeIds.length !== leaves) {
+    throw new RangeError(
+      `subtree ${subtree} of a tree of ${size} has ${leaves} leaves, not ${subtreeIds.length}`,
+    );
+  }
+  if (subtrees > 1 && subtreeLevel.length !== subtrees * 32) {
+    throw new RangeError(
+      `a tree of ${size} leaves has ${subtrees} subtrees, not ${subtreeLevel.length / 32}`,
+    );
+  }
+  const path: string[] = [];
+  const local = leafLevel(subtreeIds);
+  appendPath(local, leaves, index - first, path);
+  // Node 0 of the reduced level is now the subtree's root.
+  if (subtrees === 1) return { proof: { index, size, path }, root: nodeHex(local, 0) };
+  // The subtree's own root replaces the stored one, so the root reached tells whether the
+  // other roots (the path's) are right.
+  const upper = wordsOf(subtreeLevel);
+  upper.set(local.subarray(0, 8), subtree * 8);
+  appendPath(upper, subtrees, subtree, path);
+  return { proof: { index, size, path }, root: nodeHex(upper, 0) };
+}
+
+/** 32-byte hashes as a level of 8 big-endian words each. */
+function wordsOf(bytes: Uint8Array): Uint32Array {
+  const words = new Uint32Array(bytes.length >> 2);
+  for (let i = 0; i < words.length; i++) {
+    const p = i * 4;
+    words[i] = (bytes[p]! << 24) | (bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!;
+  }
+  return words;
 }
 
 /**
@@ -229,8 +323,8 @@ export function verifyMerkleProof(id: string, proof: MerkleProof, root: string):
 
 /**
  * Every level of the tree of `ids`, built once (the same hashing as merkleRoot), so that each
- * proof of a block costs O(log n) instead of hashing the whole block: the node's proof cache
- * keeps one per recently asked block.
+ * proof of a tree held in memory costs O(log n) instead of hashing all its leaves. (The node
+ * keeps only each block's subtree level instead: merkleSubtreeLevel.)
  */
 export class MerkleTree {
   private constructor(

@@ -5,9 +5,13 @@ import fc from 'fast-check';
 import { concatBytes, fromHex, toHex } from '#core/bytes.ts';
 import {
   EMPTY_MERKLE_ROOT,
+  MERKLE_SUBTREE_LEAVES,
   type MerkleProof,
   merkleProof,
+  merkleProofFromSubtrees,
   merkleRoot,
+  merkleRootAndSubtrees,
+  merkleSubtreeLevel,
   verifyMerkleProof,
 } from '#core/merkle.ts';
 import { sha256Hex } from '../helpers/core.ts';
@@ -187,5 +191,98 @@ describe('merkle proofs', () => {
     assert.deepEqual(proof.path, []);
     assert.equal(verifyMerkleProof(id, proof, merkleRoot([id])), true);
     assert.equal(verifyMerkleProof(id, proof, id), false);
+  });
+});
+
+describe('merkle proofs from the 64-leaf subtree level', () => {
+  /** The proof of leaf `index` from its subtree's ids and the level, as the node builds it. */
+  const fromSubtrees = (all: readonly string[], level: Uint8Array, index: number): MerkleProof => {
+    const first = index - (index % MERKLE_SUBTREE_LEAVES);
+    const { proof, root } = merkleProofFromSubtrees(
+      all.slice(first, first + MERKLE_SUBTREE_LEAVES),
+      level,
+      index,
+      all.length,
+    );
+    assert.equal(root, merkleRoot(all), `root reached from leaf ${index}`);
+    return proof;
+  };
+
+  it('the level is the RFC 6962 root of each aligned run of 64 leaves (the last one shorter), and comes with the root', () => {
+    for (const n of [0, 1, 2, 63, 64, 65, 127, 128, 129, 200]) {
+      const all = ids(n);
+      const level = merkleSubtreeLevel(all);
+      const expected: string[] = [];
+      for (let first = 0; first < n; first += 64) expected.push(merkleRoot(all.slice(first, first + 64)));
+      assert.equal(level.length, expected.length * 32, `size ${n}`);
+      assert.deepEqual(merkleRootAndSubtrees(all), { root: merkleRoot(all), subtrees: level }, `size ${n}`);
+      assert.deepEqual(
+        Array.from({ length: expected.length }, (_, i) => toHex(level.subarray(i * 32, i * 32 + 32))),
+        expected,
+        `size ${n}`,
+      );
+    }
+  });
+
+  it('equal merkleProof for every leaf of trees of 1, 2, 63, 64, 65, 127, 128, 129 and 200 leaves, and verify', () => {
+    for (const n of [1, 2, 63, 64, 65, 127, 128, 129, 200]) {
+      const all = ids(n);
+      const level = merkleSubtreeLevel(all);
+      const root = merkleRoot(all);
+      for (let index = 0; index < n; index++) {
+        const proof = fromSubtrees(all, level, index);
+        assert.deepEqual(proof, merkleProof(all, index), `leaf ${index} of ${n}`);
+        assert.ok(verifyMerkleProof(all[index]!, proof, root));
+      }
+    }
+  });
+
+  it('equal merkleProof for a sample of leaves of a 5,000-leaf tree, every subtree boundary included', () => {
+    const all = ids(5000);
+    const level = merkleSubtreeLevel(all);
+    const root = merkleRoot(all);
+    const sample = [0, 1, 63, 64, 65, 127, 128, 2047, 2048, 4095, 4096, 4927, 4928, 4929, 4998, 4999];
+    for (let i = 0; i < 40; i++) sample.push((i * 7919) % 5000);
+    for (const index of sample) {
+      const proof = fromSubtrees(all, level, index);
+      assert.deepEqual(proof, merkleProof(all, index), `leaf ${index}`);
+      assert.ok(verifyMerkleProof(all[index]!, proof, root));
+    }
+  });
+
+  it('needs no level for trees of at most 64 leaves', () => {
+    const all = ids(50);
+    assert.deepEqual(merkleProofFromSubtrees(all, new Uint8Array(), 17, 50), {
+      proof: merkleProof(all, 17),
+      root: merkleRoot(all),
+    });
+  });
+
+  it('reach another root when a sibling subtree root is wrong, and the right one when only its own is', () => {
+    const all = ids(300);
+    const level = merkleSubtreeLevel(all);
+    const root = merkleRoot(all);
+    const wrong = (subtree: number) => {
+      const copy = level.slice();
+      copy.set([copy[subtree * 32]! ^ 1], subtree * 32);
+      return copy;
+    };
+    const leaf = 70; // subtree 1
+    const subtreeIds = all.slice(64, 128);
+    assert.notEqual(merkleProofFromSubtrees(subtreeIds, wrong(0), leaf, 300).root, root);
+    assert.notEqual(merkleProofFromSubtrees(subtreeIds, wrong(4), leaf, 300).root, root);
+    const ownWrong = merkleProofFromSubtrees(subtreeIds, wrong(1), leaf, 300);
+    assert.equal(ownWrong.root, root);
+    assert.deepEqual(ownWrong.proof, merkleProof(all, leaf));
+  });
+
+  it('throws RangeError for an index outside the tree, a subtree of the wrong size or a level of the wrong size', () => {
+    const all = ids(130);
+    const level = merkleSubtreeLevel(all);
+    assert.throws(() => merkleProofFromSubtrees(all.slice(128), level, 130, 130), RangeError);
+    assert.throws(() => merkleProofFromSubtrees(all.slice(128), level, -1, 130), RangeError);
+    assert.throws(() => merkleProofFromSubtrees(all.slice(0, 63), level, 5, 130), RangeError);
+    assert.throws(() => merkleProofFromSubtrees(all.slice(128, 129), level, 128, 130), RangeError);
+    assert.throws(() => merkleProofFromSubtrees(all.slice(0, 64), level.subarray(32), 5, 130), RangeError);
   });
 });

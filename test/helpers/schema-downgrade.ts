@@ -31,8 +31,17 @@ export function downgradeToVersion7(db: Db): void {
   })();
 }
 
-/** Undoes migration 10 (reply_counts and its triggers), rows of the other tables kept. */
+/** Undoes migration 11 (block_merkle_subtrees), rows of the other tables kept. */
+export function downgradeToVersion10(db: Db): void {
+  db.transaction(() => {
+    db.exec('DROP TABLE block_merkle_subtrees');
+    db.pragma('user_version = 10');
+  })();
+}
+
+/** Undoes migrations 11 and 10 (reply_counts and its triggers), rows of the other tables kept. */
 export function downgradeToVersion9(db: Db): void {
+  downgradeToVersion10(db);
   db.transaction(() => {
     for (const name of ['confirm', 'unconfirm', 'pend', 'unpend'])
       db.exec(`DROP TRIGGER reply_count_${name}`);

@@ -13,6 +13,7 @@ import { decodeBits } from '../../core/compact.ts';
 import { type ParentContext, validateBodyContext } from '../../core/contextual.ts';
 import type { CryptoPort } from '../../core/crypto.ts';
 import { ErrorCode, ok, type Result } from '../../core/errors.ts';
+import { MERKLE_SUBTREE_LEAVES, merkleSubtreeLevel } from '../../core/merkle.ts';
 import type { NetworkParams } from '../../core/params.ts';
 import { blockWork } from '../../core/pow.ts';
 import { type AnyErrorCode, NodeErrorCode } from '../errors.ts';
@@ -415,7 +416,11 @@ export class Chain extends EventEmitter<ChainEvents> {
         size,
         received_at: receivedAt,
       };
-      this.blocks.insert(entry, seqs);
+      // Kept so that every proof of the block reads 64 ids instead of all of them: validation
+      // computed it with the merkle root (hashed again only for a block validated without it).
+      const subtrees =
+        valid.subtrees ?? (ids.length > MERKLE_SUBTREE_LEAVES ? merkleSubtreeLevel(ids) : undefined);
+      this.blocks.insert(entry, seqs, subtrees);
       if (parent.hash === previousTip.hash && this.extendTip(block, entry, ids, seqs, fresh, events)) return;
       failure = this.activateBestChain(events);
     };

@@ -1,5 +1,6 @@
 import type { Block } from '../../core/block.ts';
 import type { BlockHeader } from '../../core/header.ts';
+import { MERKLE_SUBTREE_LEAVES } from '../../core/merkle.ts';
 import type { Db } from './database.ts';
 import { type PostRow, postFromRow } from './posts.ts';
 
@@ -41,6 +42,7 @@ export class BlockStore {
   private readonly hasStmt;
   private readonly insertStmt;
   private readonly insertPostStmt;
+  private readonly insertSubtreesStmt;
   private readonly postSeqsStmt;
   private readonly bodyStmt;
   private readonly bestAtStmt;
@@ -55,6 +57,7 @@ export class BlockStore {
   private readonly sideBelowStmt;
   private readonly deleteBlockStmt;
   private readonly deleteLinksStmt;
+  private readonly deleteSubtreesStmt;
   private readonly deleteLoosePostStmt;
 
   constructor(db: Db) {
@@ -68,6 +71,9 @@ export class BlockStore {
     );
     this.insertPostStmt = db.prepare(
       'INSERT INTO block_posts (block_hash, position, post_seq) VALUES (?, ?, ?)',
+    );
+    this.insertSubtreesStmt = db.prepare(
+      'INSERT OR REPLACE INTO block_merkle_subtrees (block_hash, roots) VALUES (?, ?)',
     );
     this.postSeqsStmt = db
       .prepare<[string], { post_seq: number }>(
@@ -111,6 +117,7 @@ export class BlockStore {
     );
     this.deleteBlockStmt = db.prepare('DELETE FROM blocks WHERE hash = ?');
     this.deleteLinksStmt = db.prepare('DELETE FROM block_posts WHERE block_hash = ?');
+    this.deleteSubtreesStmt = db.prepare('DELETE FROM block_merkle_subtrees WHERE block_hash = ?');
     // A post no block, the pool or the best chain holds is only a side branch's: it goes with it.
     this.deleteLoosePostStmt = db.prepare(
       `DELETE FROM posts WHERE seq = @seq
@@ -129,10 +136,15 @@ export class BlockStore {
     return this.hasStmt.get(hash) !== undefined;
   }
 
-  /** Stores a block's index entry and the seqs of its posts, in order. */
+  /**
+   * Stores a block's index entry, the seqs of its posts in order and, for a block of more than
+   * 64 posts, `subtrees`: core merkleSubtreeLevel of its post ids (without it the first proof
+   * asked of the block derives it).
+   */
   insert(
     entry: Omit<BlockIndexEntry, 'chainwork'> & { chainwork: bigint },
     postSeqs: readonly number[],
+    subtrees?: Uint8Array,
   ): void {
     const { version, index, previous_hash, merkle_root, timestamp, bits, nonce } = entry;
     this.insertStmt.run({
@@ -153,6 +165,12 @@ export class BlockStore {
     postSeqs.forEach((seq, position) => {
       this.insertPostStmt.run(entry.hash, position, seq);
     });
+    if (subtrees !== undefined && postSeqs.length > MERKLE_SUBTREE_LEAVES) {
+      this.insertSubtreesStmt.run(
+        entry.hash,
+        Buffer.from(subtrees.buffer, subtrees.byteOffset, subtrees.byteLength),
+      );
+    }
   }
 
   postSeqs(hash: string): number[] {
@@ -235,12 +253,13 @@ export class BlockStore {
   }
 
   /**
-   * Deletes a block off the best chain: its index entry, its post links, and its posts that
+   * Deletes a block off the best chain: its index entry, its post links and merkle subtrees, and its posts that
    * nothing else holds. The caller keeps the tree whole (no stored block may lose its parent).
    */
   deleteBlock(hash: string): void {
     const seqs = this.postSeqsStmt.all(hash);
     this.deleteLinksStmt.run(hash);
+    this.deleteSubtreesStmt.run(hash);
     this.deleteBlockStmt.run(hash);
     for (const seq of seqs) this.deleteLoosePostStmt.run({ seq });
   }

@@ -464,4 +464,13 @@ export const MIGRATIONS: readonly string[] = [
     ${replyCountDown('old')}
   END;
   `,
+  // 11 (issue 13, proofs): for each stored block of more than 64 posts, the roots of its 64-post
+  // merkle subtrees (core merkleSubtreeLevel, 32 bytes each: 2.5 KB for 5,000 posts), so that a
+  // post's proof reads the 64 ids of its subtree and this row instead of the whole block. A
+  // function of the block's content, keyed by its hash: written with the block, deleted with
+  // it, right whatever the reorganisations. Blocks stored before this migration get theirs at
+  // the first proof asked of them (queries/proofs.ts), so the migration itself costs nothing.
+  `
+  CREATE TABLE block_merkle_subtrees (block_hash TEXT PRIMARY KEY, roots BLOB NOT NULL) STRICT;
+  `,
 ];

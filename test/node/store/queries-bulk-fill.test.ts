@@ -68,6 +68,7 @@ describe('bulk fill of the million suite', () => {
     assert.equal(count('timeline_posts'), SHAPE.confirmed);
     assert.ok(count('notices') > SHAPE.confirmed / 10, `${count('notices')} notices`);
     assert.equal(count('pending'), SHAPE.pending);
+    assert.equal(count('block_merkle_subtrees'), SHAPE.confirmed / SHAPE.perBlock);
   });
 
   it('indexes the full text alike, and the index is sound', () => {

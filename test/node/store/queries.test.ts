@@ -479,7 +479,7 @@ describe('ChainQueries.post', () => {
   });
 });
 
-describe('MerkleTree (the proof cache of ChainQueries.post)', () => {
+describe('MerkleTree (core: every level of a tree)', () => {
   const leafIds = (n: number, salt = 'leaf') =>
     Array.from({ length: n }, (_, i) =>
       idOf(postBy(`${salt}${i % 5}`, `${salt} ${n} ${i}`, { unsigned: true })),
@@ -710,10 +710,13 @@ describe('ChainQueries query plans', () => {
     // The statements of the query modules (private fields: this test reads their SQL).
     const parts = queries as unknown as Record<string, Record<string, { source: string }>>;
     const pending = store.pending as unknown as Record<string, { source: string }>;
+    const proofs = parts['detail']!['proofs'] as unknown as Record<string, { source: string }>;
     for (const [name, statement] of [
       ['detail.byIdStmt', parts['detail']!['byIdStmt']],
-      ['detail.merkleRootStmt', parts['detail']!['merkleRootStmt']],
-      ['detail.blockIdsStmt', parts['detail']!['blockIdsStmt']],
+      ['detail.blockStmt', parts['detail']!['blockStmt']],
+      ['detail.proofs.subtreesStmt', proofs['subtreesStmt']],
+      ['detail.proofs.idsStmt', proofs['idsStmt']],
+      ['detail.proofs.blockIdsStmt', proofs['blockIdsStmt']],
       ['pendingQuery.repliesStmt', parts['pendingQuery']!['repliesStmt']],
       ['store.pending.pageStmt', pending['pageStmt']],
       ['blockQuery.byHashStmt', parts['blockQuery']!['byHashStmt']],

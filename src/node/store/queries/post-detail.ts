@@ -1,30 +1,22 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../database.ts';
 import { HASH } from './limits.ts';
-import { ProofCache } from './proofs.ts';
+import { BlockProofs } from './proofs.ts';
 import { type PostDetail, toView, VIEW_JOINS, VIEW_SELECT, type ViewRow } from './views.ts';
 
 /** One visible post by id, with the inclusion proof of its id when it is confirmed. */
 export class PostDetailQuery {
   private readonly byIdStmt: Statement<[string], ViewRow>;
-  private readonly merkleRootStmt: Statement<[string], string>;
-  private readonly blockIdsStmt: Statement<[string], string>;
-  private readonly proofs = new ProofCache();
+  private readonly blockStmt: Statement<[string], { merkle_root: string; post_count: number }>;
+  private readonly proofs: BlockProofs;
 
   constructor(
     db: Db,
     private readonly tipHeight: () => number,
   ) {
     this.byIdStmt = db.prepare(`${VIEW_SELECT} FROM posts p ${VIEW_JOINS} WHERE p.id = ?`);
-    this.merkleRootStmt = db
-      .prepare('SELECT merkle_root FROM blocks WHERE hash = ?')
-      .pluck() as unknown as Statement<[string], string>;
-    this.blockIdsStmt = db
-      .prepare(
-        `SELECT p.id FROM block_posts b CROSS JOIN posts p ON p.seq = b.post_seq
-         WHERE b.block_hash = ? ORDER BY b.position`,
-      )
-      .pluck() as unknown as Statement<[string], string>;
+    this.blockStmt = db.prepare('SELECT merkle_root, post_count FROM blocks WHERE hash = ?');
+    this.proofs = new BlockProofs(db);
   }
 
   /**
@@ -40,11 +32,11 @@ export class PostDetailQuery {
     const view = toView(row, this.tipHeight());
     if (row.block_hash === null || row.position === null) return view;
     const blockHash = row.block_hash;
-    const merkleRoot = this.merkleRootStmt.get(blockHash)!;
+    const block = this.blockStmt.get(blockHash)!;
     return {
       ...view,
-      proof: this.proofs.proof(blockHash, merkleRoot, row.position, () => this.blockIdsStmt.all(blockHash)),
-      merkle_root: merkleRoot,
+      proof: this.proofs.proof(blockHash, block.merkle_root, block.post_count, row.position),
+      merkle_root: block.merkle_root,
     };
   }
 }

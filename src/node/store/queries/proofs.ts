@@ -1,38 +1,75 @@
-import { type MerkleProof, MerkleTree, merkleProof } from '../../../core/merkle.ts';
+import type { Statement } from 'better-sqlite3';
+import {
+  MERKLE_SUBTREE_LEAVES,
+  type MerkleProof,
+  merkleProof,
+  merkleProofFromSubtrees,
+  merkleSubtreeLevel,
+} from '../../../core/merkle.ts';
+import type { Db } from '../database.ts';
 
-/** Trees the cache keeps, least recently used evicted: at most this many blocks and bytes. */
-const PROOF_CACHE_BLOCKS = 128;
-const PROOF_CACHE_BYTES = 16 * 1024 * 1024;
+const NO_LEVEL = new Uint8Array();
 
 /**
- * Inclusion proofs of post ids in their blocks (docs/PROTOCOL.md §3), from core's MerkleTree of
- * each recently asked block, so that every proof of a cached block costs O(log n) instead of
- * hashing the whole block per request. A tree is used only when its root equals the block's
- * merkle root; otherwise core's merkleProof answers.
+ * Inclusion proofs of post ids in their blocks (docs/PROTOCOL.md §3) from the ids of the post's
+ * 64-post subtree and the block's stored subtree roots (store migration 11): two indexed reads
+ * and about 64 + 64 + size / 64 hashes, whatever the size of the block. A block stored before
+ * that migration gets its row at its first proof. A proof whose hashes do not lead to the block's
+ * merkle root (a row that does not match the stored block: never expected) is rebuilt from the
+ * whole block, and the row with it.
  */
-export class ProofCache {
-  private readonly trees = new Map<string, MerkleTree>();
-  private bytes = 0;
+export class BlockProofs {
+  private readonly subtreesStmt: Statement<[string], Buffer>;
+  private readonly saveStmt: Statement<[string, Buffer]>;
+  private readonly idsStmt: Statement<[string, number, number], string>;
+  private readonly blockIdsStmt: Statement<[string], string>;
 
-  /** The inclusion proof of leaf `position` of the block `hash`, whose post ids `ids()` reads. */
-  proof(hash: string, merkleRoot: string, position: number, ids: () => string[]): MerkleProof {
-    let tree = this.trees.get(hash);
-    if (tree !== undefined) {
-      // Most recently used last.
-      this.trees.delete(hash);
-      this.trees.set(hash, tree);
-      return tree.proof(position);
+  constructor(db: Db) {
+    this.subtreesStmt = db
+      .prepare('SELECT roots FROM block_merkle_subtrees WHERE block_hash = ?')
+      .pluck() as unknown as Statement<[string], Buffer>;
+    this.saveStmt = db.prepare(
+      'INSERT OR REPLACE INTO block_merkle_subtrees (block_hash, roots) VALUES (?, ?)',
+    );
+    this.idsStmt = db
+      .prepare(
+        `SELECT p.id FROM block_posts b CROSS JOIN posts p ON p.seq = b.post_seq
+         WHERE b.block_hash = ? AND b.position >= ? AND b.position < ? ORDER BY b.position`,
+      )
+      .pluck() as unknown as Statement<[string, number, number], string>;
+    this.blockIdsStmt = db
+      .prepare(
+        `SELECT p.id FROM block_posts b CROSS JOIN posts p ON p.seq = b.post_seq
+         WHERE b.block_hash = ? ORDER BY b.position`,
+      )
+      .pluck() as unknown as Statement<[string], string>;
+  }
+
+  /** The inclusion proof of leaf `position` of the block `hash` of `size` posts. */
+  proof(hash: string, merkleRoot: string, size: number, position: number): MerkleProof {
+    const first = position - (position % MERKLE_SUBTREE_LEAVES);
+    const ids = this.idsStmt.all(hash, first, first + MERKLE_SUBTREE_LEAVES);
+    const level =
+      size > MERKLE_SUBTREE_LEAVES ? (this.subtreesStmt.get(hash) ?? this.derive(hash)) : NO_LEVEL;
+    try {
+      const { proof, root } = merkleProofFromSubtrees(ids, level, position, size);
+      if (root === merkleRoot) return proof;
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
     }
-    const leaves = ids();
-    tree = MerkleTree.build(leaves);
-    if (tree.root !== merkleRoot) return merkleProof(leaves, position);
-    this.trees.set(hash, tree);
-    this.bytes += tree.bytes;
-    while (this.trees.size > PROOF_CACHE_BLOCKS || this.bytes > PROOF_CACHE_BYTES) {
-      const [oldest, evicted] = this.trees.entries().next().value!;
-      this.trees.delete(oldest);
-      this.bytes -= evicted.bytes;
-    }
-    return tree.proof(position);
+    const all = this.blockIdsStmt.all(hash);
+    if (size > MERKLE_SUBTREE_LEAVES) this.save(hash, merkleSubtreeLevel(all));
+    return merkleProof(all, position);
+  }
+
+  /** The subtree roots of a block stored without them, kept for its next proofs. */
+  private derive(hash: string): Uint8Array {
+    const level = merkleSubtreeLevel(this.blockIdsStmt.all(hash));
+    this.save(hash, level);
+    return level;
+  }
+
+  private save(hash: string, level: Uint8Array): void {
+    this.saveStmt.run(hash, Buffer.from(level.buffer, level.byteOffset, level.byteLength));
   }
 }
