@@ -14,8 +14,9 @@ interceptLinks(document.body);
 void store.start(readBootstrap(document));
 render(<App />, root);
 // Signing, stamping and live posts' parsing are not on the first page's path: fetched once the
-// page is idle, so the Composer (shown a task after the first posts) never waits for them.
-preloadPostCode();
+// page has loaded and is idle (never competing with the page's own files), so the Composer
+// rarely waits for them (it awaits the load if it must).
+addEventListener('load', () => preloadPostCode(), { once: true });
 
 // The service worker (web/public/sw.js): the shell and the last feed offline, posts written
 // offline sent when the node answers again. Built app only: the dev server reloads by itself.

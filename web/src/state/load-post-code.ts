@@ -1,7 +1,7 @@
 /**
  * Loads post-code.ts (signing, stamping, the key vault, live posts' parsing) on first use, as
  * lib/ed25519.ts loads the curve: one chunk, fetched once. `preloadPostCode` fetches it in idle
- * time once the first posts are on screen, so the Composer never waits for it.
+ * time (main.tsx: after the page's load event), so the Composer seldom waits for it.
  */
 export type PostCode = typeof import('./post-code.ts');
 
