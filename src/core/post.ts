@@ -2,6 +2,7 @@ import { fromHex, isLowerHex, toHex, utf8, utf8Length } from './bytes.ts';
 import { canonicalJson } from './canonical.ts';
 import type { CryptoPort } from './crypto.ts';
 import { ErrorCode, fail, ok, type Result, type ValidationFailure } from './errors.ts';
+import { POST_LIMITS } from './post-limits.ts';
 import { actionFormError, isKnownKind, isRefEncoding, KIND_SYNTAX } from './social/kinds.ts';
 import { checkStamp, parseStamp, type Stamp } from './stamp.ts';
 
@@ -28,14 +29,7 @@ export interface Post {
 /** A post without its signature: what the id commits to. */
 export type UnsignedPost = Omit<Post, 'signature'>;
 
-export const POST_LIMITS = {
-  /** Unicode code points in `author`. */
-  authorMaxChars: 64,
-  /** Bytes of the UTF-8 encoding of `content`. */
-  contentMaxBytes: 10_000,
-  /** Upper bound on `timestamp` (exclusive): keeps every timestamp in plain decimal JCS form. */
-  timestampLimit: 1e11,
-} as const;
+export { POST_LIMITS } from './post-limits.ts';
 
 /**
  * The encodings of the 8 points of small order (the torsion subgroup), plus the two "negative

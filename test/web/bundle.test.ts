@@ -31,6 +31,28 @@ describe('web build output', () => {
     assert.ok(total <= BUDGET, `JavaScript is ${total} bytes gzip, over ${BUDGET}`);
   });
 
+  it('loads no post-writing code and no preact/compat with the first page', () => {
+    const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+    const first = [...html.matchAll(/(?:src|href)="\/assets\/([\w.-]+\.js)"/g)].map((match) => match[1]!);
+    assert.ok(first.length > 0);
+    const marks = {
+      // SHA-256's first round constant (0x428a2f98): core/sha256-fixed.ts, the stamps' hashing.
+      'stamp hashing': '1116352408',
+      // A small-order Ed25519 point in core/post.ts's weak-key table: parsing and signing posts.
+      'post code': 'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+      // The key vault's key derivation (WebCrypto).
+      'key vault': 'deriveKey',
+      // Set by preact/compat only.
+      'preact/compat': 'isPureReactComponent',
+    };
+    for (const name of first) {
+      const code = readFileSync(join(DIST, 'assets', name), 'utf8');
+      for (const [what, mark] of Object.entries(marks)) {
+        assert.ok(!code.includes(mark), `${name} holds the ${what}`);
+      }
+    }
+  });
+
   it('loads no Ed25519 code with the first page; the service worker caches every chunk', () => {
     const html = readFileSync(join(DIST, 'index.html'), 'utf8');
     const first = [...html.matchAll(/(?:src|href)="\/assets\/([\w.-]+\.js)"/g)].map((match) => match[1]!);

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { App } from './app.tsx';
 import { interceptLinks } from './router.ts';
 import { readBootstrap } from './state/bootstrap.ts';
+import { preloadPostCode } from './state/load-post-code.ts';
 import { store } from './store.ts';
 import './styles.css';
 
@@ -12,6 +13,10 @@ interceptLinks(document.body);
 // render, not after it: on a slow phone the render's time then overlaps the round trip.
 void store.start(readBootstrap(document));
 render(<App />, root);
+// Signing, stamping and live posts' parsing are not on the first page's path: fetched once the
+// page has loaded and is idle (never competing with the page's own files), so the Composer
+// rarely waits for them (it awaits the load if it must).
+addEventListener('load', () => preloadPostCode(), { once: true });
 
 // The service worker (web/public/sw.js): the shell and the last feed offline, posts written
 // offline sent when the node answers again. Built app only: the dev server reloads by itself.

@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { utf8Length } from '#core/bytes.ts';
-import { POST_LIMITS } from '#core/post.ts';
-import { formatCount, plural } from '../lib/format.ts';
+import { POST_LIMITS } from '#core/post-limits.ts';
+import { describeWorkTime, formatCount, plural } from '../lib/format.ts';
 import { nameProblem } from '../lib/identity-format.ts';
 import { paths } from '../router.ts';
-import { describeWorkTime } from '../state/hash-rate.ts';
 import { loadDraft, saveDraft } from '../state/local-lists.ts';
 import { type StampPlan, store, useStore } from '../store.ts';
 

@@ -1,4 +1,3 @@
-import { memo } from 'preact/compat';
 import { useState } from 'preact/hooks';
 import type { PostView } from '../api.ts';
 import {
@@ -10,6 +9,7 @@ import {
   shortHash,
 } from '../lib/format.ts';
 import { avatarHue, avatarInitial, displayName, shortFingerprint } from '../lib/identity-format.ts';
+import { memo } from '../lib/memo.ts';
 import { paths } from '../router.ts';
 import { store, useStore } from '../store.ts';
 import { Composer } from './Composer.tsx';

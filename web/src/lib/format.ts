@@ -160,3 +160,13 @@ export function formatDifficulty(value: number): string {
 export function confirmationsText(confirmations: number): string {
   return plural(confirmations, 'confirmation');
 }
+
+/** "≈ 0.8 s", "≈ 12 s", "≈ 3 min", "< 0.1 s": the expected time of a stamp, in words. */
+export function describeWorkTime(seconds: number): string {
+  if (!Number.isFinite(seconds)) return 'too long';
+  if (seconds < 0.1) return '< 0.1 s';
+  if (seconds < 10) return `≈ ${seconds.toFixed(1)} s`;
+  if (seconds < 120) return `≈ ${Math.round(seconds)} s`;
+  if (seconds < 7200) return `≈ ${Math.round(seconds / 60)} min`;
+  return `≈ ${Math.round(seconds / 3600)} h`;
+}

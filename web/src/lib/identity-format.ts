@@ -11,7 +11,7 @@ import {
   parseKeyFile as parseKeyFileText,
   serializeKeyFile,
 } from '#core/keyfile.ts';
-import { POST_LIMITS } from '#core/post.ts';
+import { POST_LIMITS } from '#core/post-limits.ts';
 
 export { fingerprint, KEY_FILE_TYPE, type KeyFile as KeyFileJson } from '#core/keyfile.ts';
 

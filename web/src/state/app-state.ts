@@ -6,7 +6,6 @@
  */
 
 import type { CryptoPort } from '#core/crypto.ts';
-import { bitsForWork } from '#core/stamp.ts';
 import { ApiError, type BlockSummary, type NodeApi, type PostView } from '../api.ts';
 import { loadCrypto } from '../lib/ed25519.ts';
 import type { Identity } from '../lib/identity-format.ts';
@@ -14,22 +13,16 @@ import { storage } from '../lib/storage.ts';
 import type { Bootstrap } from './bootstrap.ts';
 import { ConnectionStore } from './connection.ts';
 import { FeedStore } from './feed.ts';
-import { hashRate } from './hash-rate.ts';
 import { StateHub } from './hub.ts';
 import { IdentityStore, storedIdentity } from './identity.ts';
-import { type BlockEvent, postEventView } from './live-events.ts';
+import { InOrder } from './in-order.ts';
+import type { BlockEvent } from './live-events.ts';
+import { loadedPostCode, loadPostCode, type PostCode } from './load-post-code.ts';
 import { MineAccessStore, storedMineToken } from './mine-access.ts';
 import { idleMining, MiningStore } from './mining.ts';
 import { configuredNode, fetchConfiguredNode } from './node-config.ts';
 import { emptyList } from './post-lists.ts';
-import {
-  draftPost,
-  expectedSeconds,
-  pricedSize,
-  type StampProgress,
-  signDraft,
-  stampInWorkers,
-} from './signed-post.ts';
+import type { StampProgress } from './signed-post.ts';
 import { storedTheme, ThemeStore } from './theme.ts';
 import { ThreadsStore } from './threads.ts';
 import type { AppState, Theme } from './types.ts';
@@ -65,6 +58,15 @@ export class AppStore {
   private readonly theme: ThemeStore;
   private readonly tick: (patch: Pick<AppState, 'now'>) => void;
   private started = false;
+  /**
+   * Live events' work, in the order the events came: a post event needs the post code (which
+   * parses it), and a block or an eviction must not overtake the post it is about. If the code
+   * cannot be loaded, the posts' events are dropped and the feed reloaded instead.
+   */
+  private readonly live = new InOrder<PostCode>(loadedPostCode, loadPostCode, (runAll, code) => {
+    this.hub.batch(runAll);
+    if (code === undefined) void this.feed.load(true);
+  });
 
   constructor() {
     this.hub = new StateHub<AppState>({
@@ -85,10 +87,10 @@ export class AppStore {
       loadLatest: async () => {
         await Promise.all([this.feed.load(true), this.mineAccess.refresh()]);
       },
-      onPost: (data) => this.onPostEvent(data),
-      onBlock: (event) => void this.onBlockEvent(event),
+      onPost: (data) => this.live.run((code) => this.onPostEvent(code, data)),
+      onBlock: (event) => this.live.run(() => void this.onBlockEvent(event)),
       // Evicted posts will not be mined from this pool: they leave the feed and the threads.
-      onEvicted: (id) => this.removePost(id),
+      onEvicted: (id) => this.live.run(() => this.removePost(id)),
     });
     this.feed = new FeedStore(this.hub, this.connection);
     this.threads = new ThreadsStore(this.hub, this.connection);
@@ -238,9 +240,10 @@ export class AppStore {
     options: PublishOptions = {},
   ): Promise<PublishResult> {
     let crypto: CryptoPort;
+    let code: PostCode;
     let identity: Identity | undefined;
     try {
-      crypto = await loadCrypto();
+      [crypto, code] = await Promise.all([loadCrypto(), loadPostCode()]);
       identity = await this.identity.ensure();
     } catch (error) {
       return { ok: false, message: `The signing code could not be loaded: ${(error as Error).message}` };
@@ -249,6 +252,7 @@ export class AppStore {
       return { ok: false, message: 'Your key is locked: unlock it with your passphrase first.' };
     }
     this.identity.setName(name);
+    const { draftPost, signDraft, pricedSize, bitsForWork, expectedSeconds, hashRate, stampInWorkers } = code;
     const now = Date.now();
     const draft = draftPost(identity, name, content, replyTo, now);
     // The form check first, so a post the node would refuse costs no work.
@@ -306,8 +310,9 @@ export class AppStore {
     }
   }
 
-  private onPostEvent(data: unknown): void {
-    const view = postEventView(data, Date.now());
+  private onPostEvent(code: PostCode | undefined, data: unknown): void {
+    if (code === undefined) return;
+    const view = code.postEventView(data, Date.now());
     if (view === undefined) return;
     this.hub.batch(() => {
       this.addPost(view);

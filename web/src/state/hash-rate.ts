@@ -49,12 +49,4 @@ export class HashRate {
 /** The app's one measure of this device. */
 export const hashRate = new HashRate();
 
-/** "≈ 0.8 s", "≈ 12 s", "≈ 3 min", "< 0.1 s": the expected time of a stamp, in words. */
-export function describeWorkTime(seconds: number): string {
-  if (!Number.isFinite(seconds)) return 'too long';
-  if (seconds < 0.1) return '< 0.1 s';
-  if (seconds < 10) return `≈ ${seconds.toFixed(1)} s`;
-  if (seconds < 120) return `≈ ${Math.round(seconds)} s`;
-  if (seconds < 7200) return `≈ ${Math.round(seconds / 60)} min`;
-  return `≈ ${Math.round(seconds / 3600)} h`;
-}
+export { describeWorkTime } from '../lib/format.ts';

@@ -5,10 +5,11 @@
  * `lockedKey`, `keyProtected` and `keyBackedUp`.
  */
 import { loadCrypto } from '../lib/ed25519.ts';
-import { type Identity, newIdentity } from '../lib/identity-format.ts';
+import type { Identity } from '../lib/identity-format.ts';
 import { storage } from '../lib/storage.ts';
 import type { StateHub, Writer } from './hub.ts';
-import { openSealedKey, parseSealedKey, sealKey } from './key-vault.ts';
+import { loadPostCode, type PostCode } from './load-post-code.ts';
+import { parseSealedKey } from './sealed-key.ts';
 import type { AppState } from './types.ts';
 
 const IDENTITY_KEY = 'yournet.identity';
@@ -57,7 +58,7 @@ export class IdentityStore {
    * and not unlocked: a new key must never replace it.
    */
   async ensure(): Promise<Identity | undefined> {
-    const crypto = await loadCrypto();
+    const [crypto, { newIdentity }] = await Promise.all([loadCrypto(), loadPostCode()]);
     // Read after the wait: another post (or an import) may have made or set the key meanwhile.
     const { identity, lockedKey } = this.hub.state;
     if (identity !== undefined) return identity;
@@ -89,7 +90,13 @@ export class IdentityStore {
   async unlock(passphrase: string): Promise<string | undefined> {
     const sealed = this.hub.state.lockedKey;
     if (sealed === undefined) return undefined;
-    const opened = await openSealedKey(sealed, passphrase);
+    let code: PostCode;
+    try {
+      code = await loadPostCode();
+    } catch (error) {
+      return `The key code could not be loaded: ${(error as Error).message}`;
+    }
+    const opened = await code.openSealedKey(sealed, passphrase);
     if (!opened.ok) return opened.message;
     this.write({ identity: opened.identity, lockedKey: undefined });
     return undefined;
@@ -99,6 +106,7 @@ export class IdentityStore {
   async protect(passphrase: string): Promise<void> {
     const identity = this.hub.state.identity;
     if (identity === undefined) return;
+    const { sealKey } = await loadPostCode();
     const sealed = await sealKey(identity, this.hub.state.name, passphrase);
     storage.set(IDENTITY_KEY, JSON.stringify(sealed));
     this.write({ keyProtected: true });

@@ -2,7 +2,7 @@
 import type { MineRequests } from '#core/api/schemas.ts';
 import type { NodeStatus, PostView } from '../api.ts';
 import type { Identity } from '../lib/identity-format.ts';
-import type { SealedKey } from './key-vault.ts';
+import type { SealedKey } from './sealed-key.ts';
 
 export type Connection = 'connecting' | 'online' | 'offline';
 
