@@ -31,8 +31,17 @@ export function downgradeToVersion7(db: Db): void {
   })();
 }
 
+/** Undoes migration 12 (the social pages' partial indexes): a version-10 store. */
+export function downgradeToVersion10(db: Db): void {
+  db.transaction(() => {
+    db.exec('DROP INDEX social_post_acts; DROP INDEX social_names');
+    db.pragma('user_version = 10');
+  })();
+}
+
 /** Undoes migration 10 (reply_counts and its triggers), rows of the other tables kept. */
 export function downgradeToVersion9(db: Db): void {
+  downgradeToVersion10(db);
   db.transaction(() => {
     for (const name of ['confirm', 'unconfirm', 'pend', 'unpend'])
       db.exec(`DROP TRIGGER reply_count_${name}`);

@@ -1,7 +1,7 @@
 import type { PostSocial, PostView } from '../../core/api/schemas.ts';
 import type { Db } from '../store/database.ts';
 import { RAW_VIEW_SELECT, type RawViewRow, VIEW_JOINS, viewFromRaw } from '../store/queries/views.ts';
-import { ACTION_LIVE, ORDER_SCALE, POST_DELETED } from './sql.ts';
+import { ORDER_SCALE, POST_ACTS } from './sql.ts';
 
 /** The derived social state of a view (PostView.social). */
 export type ViewSocial = NonNullable<PostView['social']>;
@@ -14,27 +14,38 @@ const COUNTS = 21;
 const NAMES = 22;
 
 /**
+ * The action `a` on a post is live: no delete by its own key targets it (sql.ts ACTION_LIVE,
+ * through the small index of actions on posts, social_post_acts: store migration 12).
+ */
+const LIVE = `NOT EXISTS (SELECT 1 FROM social_actions d INDEXED BY social_post_acts
+  WHERE d.ref = a.id AND d.kind = 'delete' AND d.pubkey = a.pubkey AND d.${POST_ACTS})`;
+
+/**
  * A page of social views in one raw statement (a JSON array of seqs): each post's view
  * columns and its annotations as columns — deleted by its own key, its latest live own edit
  * (editable posts only), its counts and the names its key ever claimed or renewed. Raw rows
  * and one statement rather than five: a page of 30 read as objects, then annotated by four
  * more statements and copied, was about half of a timeline call's CPU (bench/README.md).
  * The newest edit is the row of max(place) (SQLite's bare column of a max: no sorter per post).
- * The INDEXED BY clauses keep the planner from walking all the author's edits (social_by_key
- * sorts them by place) or every name action (social_by_arg holds arg IS NOT NULL).
+ * Every seek goes through the partial indexes of migration 12 (INDEXED BY, and their WHERE
+ * repeated, as SQLite requires): the actions on posts and the name claims, a few MB, where
+ * social_by_ref and social_by_key hold every follow too and each seek is a cold page.
  */
 const PAGE_SQL = `${RAW_VIEW_SELECT},
-    (${POST_DELETED}),
+    (p.pubkey IS NOT NULL AND coalesce(p.kind, '') <> 'delete' AND EXISTS (
+      SELECT 1 FROM social_actions d INDEXED BY social_post_acts
+      WHERE d.ref = p.id AND d.kind = 'delete' AND d.pubkey = p.pubkey AND d.${POST_ACTS})),
     (CASE WHEN p.pubkey IS NOT NULL AND (p.kind IS NULL OR p.kind = 'quote') THEN
       (SELECT content FROM (SELECT e.content, max(a.height * ${ORDER_SCALE} + a.position)
-         FROM social_actions a INDEXED BY social_by_ref JOIN posts e ON e.seq = a.post_seq
-         WHERE a.ref = p.id AND a.kind = 'edit' AND a.pubkey = p.pubkey AND ${ACTION_LIVE})) END),
+         FROM social_actions a INDEXED BY social_post_acts JOIN posts e ON e.seq = a.post_seq
+         WHERE a.ref = p.id AND a.kind = 'edit' AND a.pubkey = p.pubkey AND a.${POST_ACTS} AND ${LIVE})) END),
     (SELECT json_group_array(json_array(g.kind, g.arg, g.keys, g.actions)) FROM (
-      SELECT a.kind, a.arg, count(DISTINCT a.pubkey) AS keys, count(*) AS actions FROM social_actions a
-      WHERE a.ref = p.id AND a.kind IN ('react', 'repost', 'quote') AND ${ACTION_LIVE}
+      SELECT a.kind, a.arg, count(DISTINCT a.pubkey) AS keys, count(*) AS actions
+      FROM social_actions a INDEXED BY social_post_acts
+      WHERE a.ref = p.id AND a.kind IN ('react', 'repost', 'quote') AND a.${POST_ACTS} AND ${LIVE}
       GROUP BY a.kind, a.arg) g),
     (CASE WHEN p.pubkey IS NOT NULL THEN
-      (SELECT json_group_array(n.arg) FROM social_actions n INDEXED BY social_by_key
+      (SELECT json_group_array(n.arg) FROM social_actions n INDEXED BY social_names
        WHERE n.pubkey = p.pubkey AND n.kind = 'name' AND n.arg IS NOT NULL) END)
   FROM json_each(?) j CROSS JOIN posts p ON p.seq = j.value ${VIEW_JOINS}`;
 
