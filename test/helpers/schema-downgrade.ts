@@ -31,10 +31,11 @@ export function downgradeToVersion7(db: Db): void {
   })();
 }
 
-/** Undoes migration 12 (the social pages' partial indexes): a version-10 store. */
+/** Undoes migration 12 (the social pages' partial indexes, key_heads): a version-10 store. */
 export function downgradeToVersion10(db: Db): void {
   db.transaction(() => {
-    db.exec('DROP INDEX social_post_acts; DROP INDEX social_names');
+    db.exec(`DROP INDEX social_post_acts; DROP INDEX social_names;
+      DROP TRIGGER key_heads_in; DROP TRIGGER key_heads_out; DROP TABLE key_heads`);
     db.pragma('user_version = 10');
   })();
 }

@@ -16,7 +16,8 @@ import { downgradeToVersion10 } from '../../helpers/schema-downgrade.ts';
 
 // Migration 12: the social pages read the action log through two partial indexes (actions on
 // posts, name claims). A store written before them upgrades with its rows indexed: the pages
-// read the same views before and after, and the indexes hold exactly the rows of their WHERE.
+// read the same views before and after, the indexes hold exactly the rows of their WHERE, and
+// key_heads each key's newest timeline place.
 
 const dirs: string[] = [];
 after(() => {
@@ -68,6 +69,19 @@ function indexed(t: TestChain): { name: string; held: number; selected: number }
   ];
 }
 
+/** key_heads as stored, and each key's newest timeline place counted from timeline_posts. */
+function heads(t: TestChain): { pubkey: string; place: number }[] {
+  const db = t.store.database;
+  const kept = db
+    .prepare<[], { pubkey: string; place: number }>('SELECT pubkey, place FROM key_heads ORDER BY pubkey')
+    .all();
+  const counted = db
+    .prepare('SELECT pubkey, max(place) AS place FROM timeline_posts GROUP BY pubkey ORDER BY pubkey')
+    .all();
+  assert.deepEqual(kept, counted, 'key_heads is each key newest timeline place');
+  return kept;
+}
+
 describe('store migration 12: partial indexes of the social pages', () => {
   it('a version-10 store upgrades: its actions indexed, the same pages before and after', () => {
     const dir = mkdtempSync(join(tmpdir(), 'yournet-migration12-'));
@@ -95,6 +109,7 @@ describe('store migration 12: partial indexes of the social pages', () => {
     t = chainOn(dir);
     assert.equal(t.store.database.pragma('user_version', { simple: true }), MIGRATIONS.length);
     for (const index of indexed(t)) assert.equal(index.held, index.selected, index.name);
+    assert.deepEqual(heads(t), [{ pubkey: BOB.pub, place: heads(t)[0]?.place }]);
     assert.deepEqual(queries(t).timeline(ALICE.pub, 10), before, 'the same page after the upgrade');
     // Rows written after the upgrade are indexed too.
     extend(t.chain, t.chain.tip, [
@@ -105,6 +120,7 @@ describe('store migration 12: partial indexes of the social pages', () => {
     assert.deepEqual(item?.social?.reactions, { '🎉': 1, '🔥': 1 });
     assert.equal(item?.social?.latest_content, 'edited after');
     for (const index of indexed(t)) assert.equal(index.held, index.selected, index.name);
+    heads(t);
     t.store.close();
   });
 });
