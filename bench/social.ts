@@ -5,13 +5,16 @@
  * shrinks authors and posts (follows per author stay 200), for a quick run on a small machine.
  * One author is prolific (a tenth of the posts, so about a tenth of the reactions and replies
  * go to it): its notifications and the timelines of its followers must stay bounded too.
+ * `SOCIAL_BENCH_DIR` keeps the filled store in that directory, and a later run with the same
+ * directory and scale reads it again instead of refilling (the reads only: the upkeep would
+ * add blocks to it; the first run's upkeep blocks stay in it).
  *
  * The store is filled with SQL, not through Chain.acceptBlock: what is measured is the read
  * path (src/node/social/queries.ts) and the index upkeep, which the same triggers on `confirmed`
  * do as in a node: upkeep is timed as the confirmed rows of one block of 1,000 mixed posts and
  * actions written (connect) and removed (disconnect, as in a reorg), triggers included.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHex, utf8 } from '#core/bytes.ts';
@@ -94,11 +97,7 @@ export function fill(
   const named = Math.max(1, Math.floor(size.authors / 100));
   const rows = size.posts + size.authors * size.follows + size.reactions + size.replies;
   const height = FIRST_HEIGHT + Math.ceil(rows / PER_BLOCK) - 1;
-  const keys = db
-    .prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
-      SELECT ${hexSql('i', TAG_KEY)} FROM n`)
-    .pluck()
-    .all(size.authors) as string[];
+  const keys = keysOf(store, size);
   const nameOf = (k: number) => (k === 0 ? 'prolific' : `user_${k}`);
   const insertPost = db.prepare(
     `INSERT INTO posts (id, author, content, timestamp, pubkey, reply_to, signature, size, received_at, kind, ref)
@@ -185,11 +184,7 @@ export function fill(
       }
     });
   }
-  const ids = db
-    .prepare(`WITH RECURSIVE n(g) AS (SELECT 0 UNION ALL SELECT g + 1 FROM n WHERE g + 1 < ?)
-      SELECT ${hexSql('g', TAG_POST)} FROM n`)
-    .pluck()
-    .all(P) as string[];
+  const ids = idsOf(store, size);
   const randomKey = () => keys[Math.floor(random() * keys.length)]!;
   // Mixed blocks for the upkeep: posts, follows, reactions, replies in the fill's proportions.
   const unconfirmed = (count: number): number[] =>
@@ -208,6 +203,43 @@ export function fill(
       return Number(row.lastInsertRowid);
     });
   return { keys, ids, store: unconfirmed, height };
+}
+
+/** The keys of a filled store, in the fill's order (the first one is the prolific key). */
+function keysOf(store: Store, size: typeof FULL): string[] {
+  return store.database
+    .prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
+      SELECT ${hexSql('i', TAG_KEY)} FROM n`)
+    .pluck()
+    .all(size.authors) as string[];
+}
+
+/** The ids of a filled store's plain posts, in the fill's order. */
+function idsOf(store: Store, size: typeof FULL): string[] {
+  return store.database
+    .prepare(`WITH RECURSIVE n(g) AS (SELECT 0 UNION ALL SELECT g + 1 FROM n WHERE g + 1 < ?)
+      SELECT ${hexSql('g', TAG_POST)} FROM n`)
+    .pluck()
+    .all(size.posts) as string[];
+}
+
+/** What the reads need of a store filled by an earlier run (SOCIAL_BENCH_DIR). */
+function refilled(store: Store, size: typeof FULL): Filled {
+  const keys = keysOf(store, size);
+  const height = store.database.prepare('SELECT max(height) FROM best_chain').pluck().get() as number;
+  const stored = store.database
+    .prepare('SELECT count(*) FROM posts WHERE pubkey = ?')
+    .pluck()
+    .get(keys[0]) as number;
+  if (stored < size.posts / 10) throw new Error('SOCIAL_BENCH_DIR holds a store of another size');
+  return {
+    keys,
+    ids: idsOf(store, size),
+    height,
+    store: () => {
+      throw new Error('a kept store is read, not extended');
+    },
+  };
 }
 
 /** Connect and disconnect times of blocks of 1,000: the confirmed rows and every trigger. */
@@ -308,25 +340,34 @@ export async function run(): Promise<BenchResult[]> {
     reactions: Math.round(FULL.reactions * scale),
     replies: Math.round(FULL.replies * scale),
   };
-  const dir = mkdtempSync(join(tmpdir(), 'yournet-bench-social-'));
+  const kept = process.env.SOCIAL_BENCH_DIR;
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'yournet-bench-social-'));
+  const reuse = kept !== undefined && existsSync(join(kept, 'yournet.sqlite'));
   try {
+    if (kept !== undefined) mkdirSync(kept, { recursive: true });
     const store = Store.open({ dataDir: dir, params: REGTEST });
-    log(`[social] filling: ${JSON.stringify(size)}`);
     const fillStart = process.hrtime.bigint();
     const fillCpu = process.cpuUsage();
-    // The bench's own load only: no journal, no fsync, a large page cache; a node's settings
-    // (store/database.ts) again for the measurements.
     const db = store.database;
-    db.pragma('journal_mode = DELETE'); // SQLite goes from WAL to OFF only through a rollback mode
-    db.pragma('journal_mode = OFF');
-    db.pragma('synchronous = OFF');
-    db.pragma('cache_size = -3000000'); // 3 GB: the whole store, so the derivation never rereads
-    const filled = fill(store, size, 'set', (phase) =>
-      log(`[social] fill: ${phase} at ${round(Number(process.hrtime.bigint() - fillStart) / 1e9)} s`),
-    );
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('cache_size = -32000');
+    let filled: Filled;
+    if (reuse) {
+      log(`[social] reading the store kept in ${dir}: ${JSON.stringify(size)}`);
+      filled = refilled(store, size);
+    } else {
+      log(`[social] filling: ${JSON.stringify(size)}`);
+      // The bench's own load only: no journal, no fsync, a large page cache; a node's settings
+      // (store/database.ts) again for the measurements.
+      db.pragma('journal_mode = DELETE'); // SQLite goes from WAL to OFF only through a rollback mode
+      db.pragma('journal_mode = OFF');
+      db.pragma('synchronous = OFF');
+      db.pragma('cache_size = -3000000'); // 3 GB: the whole store, so the derivation never rereads
+      filled = fill(store, size, 'set', (phase) =>
+        log(`[social] fill: ${phase} at ${round(Number(process.hrtime.bigint() - fillStart) / 1e9)} s`),
+      );
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('cache_size = -32000');
+    }
     const fillCpuMs = cpuMs(process.cpuUsage(fillCpu));
     const keys = filled.keys;
     const fillMs = Number(process.hrtime.bigint() - fillStart) / 1e6;
@@ -359,20 +400,24 @@ export async function run(): Promise<BenchResult[]> {
       latency('home timeline of a follower of the prolific key, first page of 30', (i) =>
         social.timeline(follower(i), 30),
       ),
-      {
-        name: 'fill: confirmed rows per second (posts and actions, set-based, social tables derived in one pass)',
-        value: Math.round(rows / (fillMs / 1000)),
-        unit: 'rows/s',
-        rows,
-        fillSeconds: round(fillMs / 1000),
-        fillCpuSeconds: round(fillCpuMs / 1000),
-        scale,
-      },
-      ...upkeep(store, filled),
     ];
+    if (reuse) log('[social] a kept store: no fill measured, no upkeep (it would add blocks to the store)');
+    else
+      results.push(
+        {
+          name: 'fill: confirmed rows per second (posts and actions, set-based, social tables derived in one pass)',
+          value: Math.round(rows / (fillMs / 1000)),
+          unit: 'rows/s',
+          rows,
+          fillSeconds: round(fillMs / 1000),
+          fillCpuSeconds: round(fillCpuMs / 1000),
+          scale,
+        },
+        ...upkeep(store, filled),
+      );
     store.close();
     return results;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (kept === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }

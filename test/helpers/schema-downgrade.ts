@@ -31,15 +31,25 @@ export function downgradeToVersion7(db: Db): void {
   })();
 }
 
-/** Undoes migration 11 (block_merkle_subtrees), rows of the other tables kept. */
+/** Undoes migration 12 (the social pages' partial indexes, key_heads), rows of the other tables kept. */
+export function downgradeToVersion11(db: Db): void {
+  db.transaction(() => {
+    db.exec(`DROP INDEX social_post_acts; DROP INDEX social_names;
+      DROP TRIGGER key_heads_in; DROP TRIGGER key_heads_out; DROP TABLE key_heads`);
+    db.pragma('user_version = 11');
+  })();
+}
+
+/** Undoes migrations 12 and 11 (block_merkle_subtrees), rows of the other tables kept. */
 export function downgradeToVersion10(db: Db): void {
+  downgradeToVersion11(db);
   db.transaction(() => {
     db.exec('DROP TABLE block_merkle_subtrees');
     db.pragma('user_version = 10');
   })();
 }
 
-/** Undoes migrations 11 and 10 (reply_counts and its triggers), rows of the other tables kept. */
+/** Undoes migrations 12, 11 and 10 (reply_counts and its triggers), rows of the other tables kept. */
 export function downgradeToVersion9(db: Db): void {
   downgradeToVersion10(db);
   db.transaction(() => {

@@ -21,7 +21,8 @@ import {
 } from '../../core/social/index.ts';
 import type { Db } from '../store/database.ts';
 import { QueryError } from '../store/queries/errors.ts';
-import { REPLIES_SQL, toView, VIEW_JOINS, VIEW_SELECT, type ViewRow } from '../store/queries/views.ts';
+import { REPLIES_SQL } from '../store/queries/views.ts';
+import { SocialPageReader } from './page.ts';
 import { ACTION_LIVE } from './sql.ts';
 import { TimelineReader } from './timeline.ts';
 
@@ -64,6 +65,10 @@ export class SocialQueries {
   private readonly stmts;
   /** The confirmed part of home timelines (social/timeline.ts). */
   readonly timelines: TimelineReader;
+  /** The views of a page with their social state (social/page.ts). */
+  readonly pages: SocialPageReader;
+  private readonly handleAmongBound = (pubkey: string, names: readonly string[]) =>
+    this.handleAmong(pubkey, names);
 
   constructor(options: SocialQueriesOptions) {
     this.db = options.db;
@@ -72,7 +77,7 @@ export class SocialQueries {
     this.nameParams = NAME_PARAMS[options.network];
     const db = this.db;
     this.timelines = new TimelineReader(db);
-    const viewOf = `${VIEW_SELECT} FROM posts p ${VIEW_JOINS}`;
+    this.pages = new SocialPageReader(db);
     this.stmts = {
       profile: db.prepare<[string], { id: string; content: string }>(
         `SELECT a.id, p.content FROM social_actions a JOIN posts p ON p.seq = a.post_seq
@@ -144,8 +149,6 @@ export class SocialQueries {
       mentionsOfPost: db
         .prepare<[number], string>('SELECT name FROM post_mentions WHERE post_seq = ?')
         .pluck(),
-      // The views of a page in one statement (a JSON array of seqs), not one per post.
-      viewsBySeq: db.prepare<[string], ViewRow>(`${viewOf} WHERE p.seq IN (SELECT value FROM json_each(?))`),
       postRow: db.prepare<
         [string],
         { seq: number; id: string; pubkey: string | null; kind: string | null; content: string }
@@ -154,30 +157,6 @@ export class SocialQueries {
         `SELECT a.kind, a.arg, count(DISTINCT a.pubkey) AS keys, count(*) AS actions FROM social_actions a
          WHERE a.ref = ? AND a.kind IN ('react', 'repost', 'quote') AND ${ACTION_LIVE}
          GROUP BY a.kind, a.arg`,
-      ),
-      // The counts of a page's posts (a JSON array of ids), grouped as `counts` groups one post's.
-      countsOf: db.prepare<
-        [string],
-        { ref: string; kind: string; arg: string | null; keys: number; actions: number }
-      >(
-        `SELECT a.ref, a.kind, a.arg, count(DISTINCT a.pubkey) AS keys, count(*) AS actions FROM social_actions a
-         WHERE a.ref IN (SELECT value FROM json_each(?)) AND a.kind IN ('react', 'repost', 'quote') AND ${ACTION_LIVE}
-         GROUP BY a.ref, a.kind, a.arg`,
-      ),
-      // The deletes and live edits of a page's signed posts by their own keys (a JSON array of
-      // [id, pubkey]), edits in chain order: the last one of a post is its latest content.
-      ownActionsOf: db.prepare<[string], { ref: string; kind: 'delete' | 'edit'; content: string }>(
-        `SELECT a.ref, a.kind, p.content FROM json_each(?) j
-         CROSS JOIN social_actions a ON a.ref = json_extract(j.value, '$[0]') AND a.kind IN ('delete', 'edit')
-           AND a.pubkey = json_extract(j.value, '$[1]')
-         JOIN posts p ON p.seq = a.post_seq
-         WHERE a.kind = 'delete' OR ${ACTION_LIVE}
-         ORDER BY a.height, a.position`,
-      ),
-      // The names the keys of a page ever claimed or renewed (a JSON array of keys).
-      namesOfKeys: db.prepare<[string], { pubkey: string; name: string }>(
-        `SELECT DISTINCT pubkey, arg AS name FROM social_actions
-         WHERE pubkey IN (SELECT value FROM json_each(?)) AND kind = 'name' AND arg IS NOT NULL`,
       ),
       replies: db.prepare<[string], number>(REPLIES_SQL).pluck(),
       edits: db.prepare<[string, string], { id: string; content: string; height: number; position: number }>(
@@ -329,7 +308,7 @@ export class SocialQueries {
     const pending =
       before === undefined ? this.stmts.timelinePending.all({ key: pubkey, limit: PENDING_IN_TIMELINE }) : [];
     const confirmed = rows.slice(0, limit);
-    const items = this.annotate(this.views([...pending, ...confirmed.map((row) => row.seq)], tip));
+    const items = this.page([...pending, ...confirmed.map((row) => row.seq)], tip);
     const last = confirmed.at(-1);
     return rows.length > limit && last !== undefined ? { items, next: last.place } : { items };
   }
@@ -349,11 +328,9 @@ export class SocialQueries {
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
-    const views = this.annotate(
-      this.views(
-        page.map((row) => row.seq),
-        tip,
-      ),
+    const views = this.page(
+      page.map((row) => row.seq),
+      tip,
     );
     const items = page.map((row, i) => ({
       type: rankType(row.rank, views[i]!.post.kind),
@@ -389,6 +366,11 @@ export class SocialQueries {
     return out;
   }
 
+  /** The social views of posts by seq, in the order given (social/page.ts). */
+  private page(seqs: readonly number[], tip: number): PostView[] {
+    return this.pages.read(seqs, tip, this.handleAmongBound);
+  }
+
   // -- posts -----------------------------------------------------------------------------------
 
   /** Counts, edits and deletion of one post (undefined when the node does not know it). */
@@ -414,60 +396,6 @@ export class SocialQueries {
     const counts = new Map<string, { reactions: Record<string, number>; reposts: number; quotes: number }>();
     for (const row of this.stmts.counts.all(id)) addCount(counts, id, row);
     return counts.get(id) ?? { reactions: {}, reposts: 0, quotes: 0 };
-  }
-
-  /** The views of posts by seq, in the order given, read in one statement. */
-  private views(seqs: readonly number[], tip: number): PostView[] {
-    if (seqs.length === 0) return [];
-    const rows = new Map(this.stmts.viewsBySeq.all(JSON.stringify(seqs)).map((row) => [row.seq, row]));
-    return seqs.map((seq) => toView(rows.get(seq)!, tip));
-  }
-
-  /**
-   * Adds the derived social state to views (§13.4): counts, the latest edit, deletion (the
-   * content is blanked: the node stops showing it) and the author's handle. A page costs a
-   * statement for each of these, not one per post.
-   */
-  annotate(views: PostView[]): PostView[] {
-    if (views.length === 0) return views;
-    const counts = new Map<string, ReturnType<SocialQueries['counts']>>();
-    for (const row of this.stmts.countsOf.all(JSON.stringify(views.map((view) => view.id))))
-      addCount(counts, row.ref, row);
-    const signed = views.filter((view) => view.post.pubkey !== undefined);
-    const deleted = new Set<string>();
-    const latest = new Map<string, string>();
-    const keys = [...new Set(signed.map((view) => view.post.pubkey!))];
-    if (signed.length > 0) {
-      const pairs = JSON.stringify(signed.map((view) => [view.id, view.post.pubkey]));
-      for (const row of this.stmts.ownActionsOf.all(pairs)) {
-        if (row.kind === 'delete') deleted.add(row.ref);
-        else latest.set(row.ref, row.content); // chain order: the last edit wins
-      }
-    }
-    const names = new Map<string, string[]>();
-    if (keys.length > 0)
-      for (const row of this.stmts.namesOfKeys.all(JSON.stringify(keys)))
-        names.set(row.pubkey, [...(names.get(row.pubkey) ?? []), row.name]);
-    const handles = new Map(keys.map((key) => [key, this.handleAmong(key, names.get(key) ?? [])]));
-    return views.map((view) => {
-      const { post } = view;
-      const isSigned = post.pubkey !== undefined;
-      const isDeleted = isSigned && post.kind !== 'delete' && deleted.has(view.id);
-      const editable = isSigned && (post.kind === undefined || post.kind === 'quote');
-      const latestContent = editable && !isDeleted ? latest.get(view.id) : undefined;
-      const handle = isSigned ? handles.get(post.pubkey!) : undefined;
-      return {
-        ...view,
-        post: isDeleted ? { ...post, content: '' } : post,
-        social: {
-          ...(counts.get(view.id) ?? { reactions: {}, reposts: 0, quotes: 0 }),
-          edited: latestContent !== undefined,
-          ...(latestContent !== undefined ? { latest_content: latestContent } : {}),
-          deleted: isDeleted,
-          ...(handle !== undefined ? { handle } : {}),
-        },
-      };
-    });
   }
 }
 

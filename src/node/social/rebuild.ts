@@ -1,12 +1,13 @@
 import type { Db } from '../store/database.ts';
-import { REPLY_COUNTS_DERIVE } from '../store/schema.ts';
+import { KEY_HEADS_DERIVE, REPLY_COUNTS_DERIVE } from '../store/schema.ts';
 import { ACTION_LIVE, ORDER_SCALE } from './sql.ts';
 
-/** The tables the social triggers derive from posts, post_mentions and confirmed (migrations 7, 8). */
+/** The tables the triggers derive from posts, post_mentions and confirmed (migrations 7, 8, 10, 12). */
 export const DERIVED_TABLES = [
   'social_actions',
   'follows',
   'timeline_posts',
+  'key_heads',
   'notices',
   'mention_places',
   'reply_counts',
@@ -30,6 +31,7 @@ export const REBUILD_STEPS: Readonly<Record<(typeof DERIVED_TABLES)[number] | 'c
   DELETE FROM reply_counts;
   DELETE FROM mention_places;
   DELETE FROM notices;
+  DELETE FROM key_heads;
   DELETE FROM timeline_posts;
   DELETE FROM follows;
   DELETE FROM social_actions;`,
@@ -55,6 +57,8 @@ export const REBUILD_STEPS: Readonly<Record<(typeof DERIVED_TABLES)[number] | 'c
   WHERE p.pubkey IS NOT NULL AND (p.kind IS NULL OR p.kind IN ('quote', 'repost'))
     AND NOT ${DELETED_BY_OWNER}
   ORDER BY 1, 2;`,
+  // Each key's newest timeline place (store migration 12), from timeline_posts.
+  key_heads: KEY_HEADS_DERIVE,
   notices: `
   INSERT INTO notices (target, post_seq, rank, place)
   SELECT target, seq, min(rank), max(place) FROM (

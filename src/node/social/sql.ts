@@ -4,7 +4,7 @@
  * notices). Chain order is (height, position); a cursor packs it into one number, a place:
  * height × ORDER_SCALE + position.
  */
-export { ORDER_SCALE } from '../store/schema.ts';
+export { ORDER_SCALE, POST_ACTS } from '../store/schema.ts';
 
 /** The action `a` is not deleted: no delete by its own key targets it. */
 export const ACTION_LIVE = `NOT EXISTS (SELECT 1 FROM social_actions d

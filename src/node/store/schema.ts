@@ -8,6 +8,16 @@ export const ORDER_SCALE = 16_384;
 /** Posts a timeline or the global feed shows: plain posts, quotes and reposts (no other action). */
 export const TIMELINE_KIND = `(kind IS NULL OR kind IN ('quote', 'repost'))`;
 
+/**
+ * The actions on posts and names, not on keys: the WHERE of the partial index social_post_acts
+ * (migration 12), which a statement must repeat word for word to use it. Never change it.
+ */
+export const POST_ACTS = `kind NOT IN ('follow', 'unfollow')`;
+
+/** key_heads (migration 12) from scratch: each key's newest place in timeline_posts. */
+export const KEY_HEADS_DERIVE = `
+  INSERT INTO key_heads (pubkey, place) SELECT pubkey, max(place) FROM timeline_posts GROUP BY pubkey;`;
+
 /** The action `a` is live: no delete by its own key targets it. */
 const LIVE = `NOT EXISTS (SELECT 1 FROM social_actions d
   WHERE d.ref = a.id AND d.kind = 'delete' AND d.pubkey = a.pubkey)`;
@@ -472,5 +482,31 @@ export const MIGRATIONS: readonly string[] = [
   // the first proof asked of them (queries/proofs.ts), so the migration itself costs nothing.
   `
   CREATE TABLE block_merkle_subtrees (block_hash TEXT PRIMARY KEY, roots BLOB NOT NULL) STRICT;
+  `,
+  // 12 (issue 11): small partial indexes of the action log for the social pages (social/page.ts).
+  // Follows are most of social_actions (about 9 in 10 rows at the bench's size), so a page's
+  // seeks by ref in social_by_ref land on a cold leaf of a 300 MB index each; without the follows
+  // the same seeks stay in a few MB the page cache holds. The names of a key: a few hundred rows.
+  // A statement uses them only with the index's own WHERE among its terms (SQLite's rule for
+  // partial indexes): POST_ACTS and kind = 'name'.
+  // key_heads: each key's newest timeline_posts place, so that a home timeline's heads (one per
+  // followed key, social/timeline.ts) are a join on a table of one row per key, not a seek of
+  // the newest entry in each key's range of timeline_posts. Kept by triggers on timeline_posts:
+  // an insert can only raise the head; a delete of the head recomputes it (the key's max).
+  `
+  CREATE INDEX social_post_acts ON social_actions(ref, kind, pubkey) WHERE ${POST_ACTS};
+  CREATE INDEX social_names ON social_actions(pubkey, arg) WHERE kind = 'name';
+  CREATE TABLE key_heads (pubkey TEXT PRIMARY KEY, place INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+  ${KEY_HEADS_DERIVE}
+  CREATE TRIGGER key_heads_in AFTER INSERT ON timeline_posts BEGIN
+    INSERT INTO key_heads (pubkey, place) VALUES (new.pubkey, new.place)
+      ON CONFLICT (pubkey) DO UPDATE SET place = excluded.place WHERE excluded.place > key_heads.place;
+  END;
+  CREATE TRIGGER key_heads_out AFTER DELETE ON timeline_posts
+  WHEN old.place = (SELECT place FROM key_heads WHERE pubkey = old.pubkey) BEGIN
+    DELETE FROM key_heads WHERE pubkey = old.pubkey;
+    INSERT INTO key_heads (pubkey, place)
+    SELECT pubkey, max(place) FROM timeline_posts WHERE pubkey = old.pubkey GROUP BY pubkey;
+  END;
   `,
 ];

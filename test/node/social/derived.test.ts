@@ -47,6 +47,13 @@ function assertMatchesLog(t: TestChain, q: SocialQueries, when: string): void {
   const edges = db.prepare(EDGES).all() as { follower: string; target: string }[];
   const timeline = db.prepare(TIMELINE).pluck();
   const notices = db.prepare(NOTICES);
+  assert.deepEqual(
+    db.prepare('SELECT pubkey, place FROM key_heads ORDER BY pubkey').all(),
+    db
+      .prepare('SELECT pubkey, max(place) AS place FROM timeline_posts GROUP BY pubkey ORDER BY pubkey')
+      .all(),
+    `key_heads: ${when}`,
+  );
   for (const key of KEYS) {
     const at = `${when}, ${key.name}`;
     const following = edges.filter((e) => e.follower === key.pub).map((e) => e.target);

@@ -21,7 +21,11 @@ function snapshot(db: Db): Record<string, unknown[]> {
   return Object.fromEntries(
     DERIVED_TABLES.map((table) => [
       table,
-      db.prepare(`SELECT * FROM ${table} ORDER BY ${table === 'reply_counts' ? '1' : '1, 2, 3'}`).all(),
+      db
+        .prepare(
+          `SELECT * FROM ${table} ORDER BY ${['reply_counts', 'key_heads'].includes(table) ? '1' : '1, 2, 3'}`,
+        )
+        .all(),
     ]),
   );
 }
