@@ -66,8 +66,9 @@ export class BlockStore {
        VALUES (@hash, @previous_hash, @height, @version, @merkle_root, @timestamp, @bits, @nonce,
          @chainwork, @status, @post_count, @size, @received_at)`,
     );
-    this.insertPostStmt = db.prepare(
-      'INSERT INTO block_posts (block_hash, position, post_seq) VALUES (?, ?, ?)',
+    // One statement per block, not one per post: the seqs come as a JSON array (position = index).
+    this.insertPostStmt = db.prepare<[string, string]>(
+      'INSERT INTO block_posts (block_hash, position, post_seq) SELECT ?, key, value FROM json_each(?)',
     );
     this.postSeqsStmt = db
       .prepare<[string], { post_seq: number }>(
@@ -150,9 +151,7 @@ export class BlockStore {
       size: entry.size,
       received_at: entry.received_at,
     });
-    postSeqs.forEach((seq, position) => {
-      this.insertPostStmt.run(entry.hash, position, seq);
-    });
+    if (postSeqs.length > 0) this.insertPostStmt.run(entry.hash, JSON.stringify(postSeqs));
   }
 
   postSeqs(hash: string): number[] {
