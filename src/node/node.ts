@@ -6,6 +6,7 @@ import { EventHub } from './api/events.ts';
 import type { HttpOptions } from './api/http-policy.ts';
 import { buildServer } from './api/server.ts';
 import { nodePageKey, registerWebApp } from './api/webapp.ts';
+import { CatchUpHeap } from './catch-up-heap.ts';
 import { Chain } from './chain/chain.ts';
 import { ed25519FastPathError, nodeCrypto } from './crypto-node.ts';
 import { Mempool } from './mempool.ts';
@@ -75,6 +76,7 @@ export class YourNetNode {
     readonly server: FastifyInstance,
     readonly url: string,
     private readonly verifier: SignatureVerifierPool,
+    private readonly heap: CatchUpHeap,
   ) {}
 
   static async start(config: NodeConfig): Promise<YourNetNode> {
@@ -86,7 +88,9 @@ export class YourNetNode {
     });
     // Full-text backlog and WAL checkpoints between commits, until stop() (store/maintenance.ts).
     let catchingUp = (): boolean => false; // the network's sync, once it exists (below)
-    store.startMaintenance({ catchingUp: () => catchingUp() });
+    // The maintenance tick polls it: V8's heap growth is bounded while the node catches up.
+    const heap = new CatchUpHeap();
+    store.startMaintenance({ catchingUp: () => heap.follow(catchingUp()) });
     const verifier = new SignatureVerifierPool(nodeCrypto);
     // The pool owns the pending table; the chain moves posts in and out through it.
     const mempool = new Mempool(store, params, nodeCrypto, {
@@ -170,7 +174,7 @@ export class YourNetNode {
       store.close();
       throw error;
     }
-    const node = new YourNetNode(config, params, store, context, server, address, verifier);
+    const node = new YourNetNode(config, params, store, context, server, address, verifier, heap);
     network.setLogger((level, message, fields) => server.log[level](fields ?? {}, message));
     network.setSelfUrl(config.publicUrl ?? announcedUrl(config.host, server));
     if (config.publicUrl === undefined && WILDCARD_HOSTS.has(config.host)) {
@@ -218,6 +222,7 @@ export class YourNetNode {
       await this.context.minerPool.close();
       await this.verifier.close();
       this.store.stopMaintenance();
+      this.heap.follow(false);
       this.store.close();
     })();
     return this.stopping;

@@ -475,9 +475,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       return !fresh.has(seq) && this.posts.isConfirmed(seq);
     });
     if (!body.ok) return false;
-    seqs.forEach((seq, position) => {
-      this.posts.confirm(seq, block.index, position);
-    });
+    this.posts.confirmBlock(block.hash, block.index); // its posts, stored just before in block order
     const known = seqs.filter((seq) => !fresh.has(seq));
     if (known.length > 0) this.pool.dropConfirmed(known);
     this.blocks.setBest(block.index, block.hash);

@@ -69,8 +69,9 @@ export class BlockStore {
        VALUES (@hash, @previous_hash, @height, @version, @merkle_root, @timestamp, @bits, @nonce,
          @chainwork, @status, @post_count, @size, @received_at)`,
     );
-    this.insertPostStmt = db.prepare(
-      'INSERT INTO block_posts (block_hash, position, post_seq) VALUES (?, ?, ?)',
+    // One statement per block, not one per post: the seqs come as a JSON array (position = index).
+    this.insertPostStmt = db.prepare<[string, string]>(
+      'INSERT INTO block_posts (block_hash, position, post_seq) SELECT ?, key, value FROM json_each(?)',
     );
     this.insertSubtreesStmt = db.prepare(
       'INSERT OR REPLACE INTO block_merkle_subtrees (block_hash, roots) VALUES (?, ?)',
@@ -162,9 +163,7 @@ export class BlockStore {
       size: entry.size,
       received_at: entry.received_at,
     });
-    postSeqs.forEach((seq, position) => {
-      this.insertPostStmt.run(entry.hash, position, seq);
-    });
+    if (postSeqs.length > 0) this.insertPostStmt.run(entry.hash, JSON.stringify(postSeqs));
     if (subtrees !== undefined && postSeqs.length > MERKLE_SUBTREE_LEAVES) {
       this.insertSubtreesStmt.run(
         entry.hash,

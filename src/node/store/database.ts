@@ -17,6 +17,9 @@ export interface OpenOptions {
   readonly synchronous?: 'normal' | 'full';
 }
 
+/** SQLite's page cache, KiB: memory stays bounded whatever the chain length. */
+export const CACHE_KIB = 32_000;
+
 export class DataDirError extends Error {
   override name = 'DataDirError';
 }
@@ -38,7 +41,7 @@ export function openDatabase(options: OpenOptions): Db {
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    db.pragma('cache_size = -32000'); // 32 MB page cache: memory stays bounded whatever the chain length
+    db.pragma(`cache_size = -${CACHE_KIB}`);
     migrate(db);
     checkNetwork(db, options.params);
   } catch (error) {

@@ -59,6 +59,7 @@ export class PostStore {
   private readonly pendingHasStmt;
   private readonly confirmedGetStmt;
   private readonly confirmStmt;
+  private readonly confirmBlockStmt;
   private readonly unconfirmStmt;
   private readonly evictedStmt;
   private readonly mentionStmt;
@@ -86,6 +87,10 @@ export class PostStore {
       'SELECT height, position FROM confirmed WHERE post_seq = ?',
     );
     this.confirmStmt = db.prepare('INSERT INTO confirmed (post_seq, height, position) VALUES (?, ?, ?)');
+    this.confirmBlockStmt = db.prepare<[number, string]>(
+      `INSERT INTO confirmed (post_seq, height, position)
+       SELECT post_seq, ?, position FROM block_posts WHERE block_hash = ? ORDER BY position`,
+    );
     this.unconfirmStmt = db.prepare('DELETE FROM confirmed WHERE post_seq = ?');
     this.evictedStmt = db.prepare('UPDATE posts SET evicted_at = ? WHERE seq = ?');
     this.mentionStmt = db.prepare('INSERT OR IGNORE INTO post_mentions (name, post_seq) VALUES (?, ?)');
@@ -163,6 +168,14 @@ export class PostStore {
 
   confirm(seq: number, height: number, position: number): void {
     this.confirmStmt.run(seq, height, position);
+  }
+
+  /**
+   * Confirms every post of a stored block at `height`, in block order: one statement for the
+   * block rather than one per post (sync connects 100,000 posts this way).
+   */
+  confirmBlock(hash: string, height: number): void {
+    this.confirmBlockStmt.run(height, hash);
   }
 
   unconfirm(seq: number): void {

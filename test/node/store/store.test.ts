@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { REGTEST } from '#core/params.ts';
 import { WAL_BACKSTOP_PAGES } from '#node/store/maintenance.ts';
 import { DataDirError, Store } from '#node/store/store.ts';
-import { testChain } from '../../helpers/chain.ts';
+import { extend, idOf, testChain } from '../../helpers/chain.ts';
 import { addPending, postBy, queriesOf } from '../../helpers/queries.ts';
 import { tempDirs } from '../../helpers/temp-dirs.ts';
 
@@ -80,6 +80,30 @@ describe('Store: the one owner of the database', () => {
     assert.equal(store.pending.totals().count, 1);
     assert.equal(store.posts.bySeq(2), undefined);
     store.close();
+  });
+
+  it('a block stores its post links and confirms its posts in block order, one statement each', () => {
+    const t = testChain();
+    const posts = ['c', 'a', 'b'].map((name) => postBy(name, `post of ${name}`));
+    // A post stored earlier (pending) keeps its seq: the block's order is not the seq order.
+    const early = addPending(t.store, posts[2]!);
+    const entry = extend(t.chain, t.chain.tip, posts);
+    const seqs = t.store.blocks.postSeqs(entry.hash);
+    assert.equal(seqs.length, 3);
+    assert.equal(seqs[2], early);
+    assert.deepEqual(
+      t.store.blocks.bodyRows(entry.hash).map((row) => row.id),
+      posts.map(idOf),
+    );
+    const confirmed = t.store.database
+      .prepare('SELECT post_seq, height, position FROM confirmed ORDER BY position')
+      .all();
+    assert.deepEqual(
+      confirmed,
+      seqs.map((seq, position) => ({ post_seq: seq, height: entry.height, position })),
+    );
+    assert.equal(t.store.pending.totals().count, 0, 'the pending one left the pool');
+    t.store.close();
   });
 
   it('refuses a data directory of another network', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { Db } from '#node/store/database.ts';
-import { StoreMaintenance } from '#node/store/maintenance.ts';
+import { CACHE_KIB, type Db } from '#node/store/database.ts';
+import { CATCH_UP_CACHE_KIB, StoreMaintenance } from '#node/store/maintenance.ts';
 import { MIGRATIONS } from '#node/store/schema.ts';
 import { chainOn, extend, idOf, type TestChain } from '../../helpers/chain.ts';
 import { addPending, feedIds, postBy, queriesOf } from '../../helpers/queries.ts';
@@ -160,6 +160,34 @@ describe('StoreMaintenance while the node catches up', () => {
       addPending(store, late);
       assert.equal(store.searchIndex.backlog(), 1);
       assert.equal(feedIds(queriesOf(test), { limit: 10, q: 'walruses' })[0], idOf(late));
+    } finally {
+      maintenance.stop();
+      store.close();
+    }
+  });
+
+  it('shrinks the page cache while catching up and restores it after, and on stop', () => {
+    const test = chainOn(tempDir());
+    const { store } = test;
+    const db = store.database;
+    const cacheKib = () => -(db.pragma('cache_size', { simple: true }) as number);
+    let catchingUp = false;
+    const maintenance = new StoreMaintenance(db, store.searchIndex, { catchingUp: () => catchingUp });
+    try {
+      maintenance.start();
+      maintenance.tick();
+      assert.equal(cacheKib(), CACHE_KIB);
+      catchingUp = true;
+      maintenance.tick();
+      assert.equal(cacheKib(), CATCH_UP_CACHE_KIB);
+      assert.ok(CATCH_UP_CACHE_KIB < CACHE_KIB);
+      catchingUp = false;
+      maintenance.tick();
+      assert.equal(cacheKib(), CACHE_KIB, 'restored near the tip');
+      catchingUp = true;
+      maintenance.tick();
+      maintenance.stop();
+      assert.equal(cacheKib(), CACHE_KIB, 'restored when maintenance stops');
     } finally {
       maintenance.stop();
       store.close();
