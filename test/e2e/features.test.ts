@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
   eventually,
@@ -76,6 +76,12 @@ describe('app features: conversations, threads, onboarding, keys, recovery', () 
     await submit(node.url, 'A later top-level post');
     const lines = Array.from({ length: 400 }, (_, i) => `line ${i} of a very long post`);
     longId = await submit(node.url, lines.join('\n').slice(0, 10_000));
+  });
+
+  // The tests share one page: when one fails, the page's own errors say why (and the next ones
+  // fail from where it stopped).
+  afterEach(async () => {
+    if (errors.length > 0) console.log(`# page errors so far: ${JSON.stringify(errors)}`);
   });
 
   after(async () => {

@@ -107,7 +107,8 @@ export function Composer({ replyTo, replyingTo, onDone, onCancel }: Props) {
     setContent('');
     if (firstKey) setNotice('A signing key was created for you in this browser.');
     onDone?.();
-    textarea.current?.focus();
+    // A reply box closes when sent and its owner moves focus; the main composer keeps it.
+    if (replyTo === undefined) textarea.current?.focus();
   };
 
   // Ctrl/Cmd+Enter sends from the text; Escape closes a reply box (not while it is sending).

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { PostView } from '../api.ts';
 import {
   absoluteTime,
@@ -148,6 +148,13 @@ export const PostCard = memo(function PostCard({
 }: CardProps) {
   const [replying, setReplying] = useState(false);
   const [open, setOpen] = useState(false);
+  const replyButton = useRef<HTMLButtonElement>(null);
+  // Focus goes back to Reply before the reply box is removed, so it never drops to the body,
+  // not even for a frame (a screen reader would announce the page again).
+  const closeReply = () => {
+    replyButton.current?.focus();
+    setReplying(false);
+  };
   const { post } = view;
   const seed = post.pubkey ?? post.author;
   const toggleThread = () => {
@@ -179,6 +186,7 @@ export const PostCard = memo(function PostCard({
         <PostText view={view} render={(content) => <Content id={view.id} content={content} full={full} />} />
         <footer class="post-actions">
           <button
+            ref={replyButton}
             type="button"
             class="link-button"
             aria-expanded={replying}
@@ -202,13 +210,13 @@ export const PostCard = memo(function PostCard({
               replyTo={view.id}
               replyingTo={post.author}
               onDone={() => {
-                setReplying(false);
+                closeReply();
                 if (threads && !nested && !open) {
                   setOpen(true);
                   void store.loadThread(view.id);
                 }
               }}
-              onCancel={() => setReplying(false)}
+              onCancel={closeReply}
             />
           </div>
         ) : null}
