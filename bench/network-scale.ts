@@ -6,17 +6,23 @@
  * random earlier node and default peer limits. The bench itself talks to each node directly
  * (its real port, no latency): one SSE stream per node (GET /api/v1/events) timestamps arrivals.
  *
- *   discovery    how long until every node has ≥ 1 connection, then one connected component
+ *   discovery    how long until every node has ≥ 1 connection, then one connected component;
+ *                then the rounds wait until the number of connections stops changing (2 s
+ *                unchanged, at most 20 s): propagation is measured on a formed network
  *   rounds       posts made on random nodes (post propagation: accepted on the origin → pending
  *                on every node); then a block mined on a random node (block propagation: the
  *                miner's block event → the block event on the last node), bytes each node
  *                received on its peer port for the block (its proxy's counter)
  *   partition    the proxies split the nodes 25/25; each side makes posts and mines (side A more
  *                blocks: more work); heal; seconds until every node is on the heavier tip and
- *                every post made during the split is pending or confirmed on every node
+ *                every post made during the split is pending or confirmed on every node (the
+ *                times come from the nodes' event streams: a post's own event, or the event
+ *                of a split block that holds it)
  *
  * Flags (bench/run.ts): --nodes N (50) --latency MS (50, one way) --jitter MS (0) --loss P (0)
- * --rounds R (10), or YOURNET_BENCH_SCALE_NODES, _LATENCY, _JITTER, _LOSS, _ROUNDS.
+ * --rounds R (10) --split-hold S (0: extra seconds of split before the heal; by itself the split
+ * lasts until each side holds its own tip, ~4 s at 50 nodes), or YOURNET_BENCH_SCALE_NODES,
+ * _LATENCY, _JITTER, _LOSS, _ROUNDS, _SPLIT_HOLD.
  * Every wait is bounded; every process is stopped by its pid; the data directories are removed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -34,6 +40,8 @@ export interface ScaleOptions {
   readonly jitterMs: number;
   readonly loss: number;
   readonly rounds: number;
+  /** Extra seconds the split stays in place once both sides have settled, before the heal. */
+  readonly splitHoldSeconds: number;
 }
 
 export function scaleOptions(env: NodeJS.ProcessEnv = process.env): ScaleOptions {
@@ -47,6 +55,7 @@ export function scaleOptions(env: NodeJS.ProcessEnv = process.env): ScaleOptions
     jitterMs: num('JITTER', 0),
     loss: num('LOSS', 0),
     rounds: num('ROUNDS', 10),
+    splitHoldSeconds: num('SPLIT_HOLD', 0),
   };
 }
 
@@ -58,6 +67,10 @@ const START_DEADLINE_MS = 90_000;
 const DISCOVERY_DEADLINE_MS = 90_000;
 const ARRIVAL_DEADLINE_MS = 30_000;
 const CONVERGENCE_DEADLINE_MS = 60_000;
+/** After discovery, how long the connection count must stay unchanged before the rounds start. */
+const SETTLE_QUIET_MS = 2_000;
+/** At most this long waiting for that. */
+const SETTLE_DEADLINE_MS = 20_000;
 
 // biome-ignore lint/suspicious/noExplicitAny: the bench reads known fields of its own nodes' answers
 type Json = any;
@@ -199,6 +212,9 @@ async function startNode(args: readonly string[]): Promise<NodeProcess> {
       dataDir,
       '--workers',
       '1',
+      // `YOURNET_BENCH_SCALE_LOG_LEVEL=debug` with YOURNET_BENCH_SCALE_LOG: dial failures too.
+      '--log-level',
+      process.env.YOURNET_BENCH_SCALE_LOG_LEVEL ?? 'info',
       ...args,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -431,6 +447,8 @@ interface PartitionReport {
   postsSeconds: number | undefined;
   postsMade: number;
   postsMissing: number;
+  /** How long the split lasted, seconds (the hold included). */
+  splitSeconds: number;
 }
 
 /** Whether post `id` is pending or confirmed on the node. */
@@ -439,7 +457,7 @@ async function holds(member: Member, id: string): Promise<boolean> {
   return view?.status === 'pending' || view?.status === 'confirmed';
 }
 
-async function partition(members: Member[]): Promise<PartitionReport> {
+async function partition(members: Member[], holdSeconds: number): Promise<PartitionReport> {
   const half = Math.floor(members.length / 2);
   const sideA = members.slice(0, half);
   const sideB = members.slice(half);
@@ -448,6 +466,7 @@ async function partition(members: Member[]): Promise<PartitionReport> {
     const mine = m.index < half ? 'A' : 'B';
     m.proxy.refuse((source) => sideOf.has(source) && sideOf.get(source) !== mine);
   }
+  const splitAt = performance.now();
   log(`[scale] partition: ${sideA.length} / ${sideB.length}`);
   await sleep(1000);
   const made: string[] = [];
@@ -460,6 +479,9 @@ async function partition(members: Member[]): Promise<PartitionReport> {
   // one (300 ms apart, while a block takes 1.5–3 s to cross 50 nodes): siblings of equal work,
   // and a "heavier tip" that no node had reason to prefer.
   const miners = { A: pick(sideA), B: pick(sideB) };
+  // The split's blocks and their post ids (one fetch each): a node that shows one of them on its
+  // event stream holds its posts from that moment.
+  const splitBlocks: { hash: string; ids: string[] }[] = [];
   for (let k = 0; k < Math.max(...blocks); k++) {
     for (const [side, count] of [
       ['A', blocks[0]],
@@ -469,6 +491,10 @@ async function partition(members: Member[]): Promise<PartitionReport> {
       const miner = miners[side];
       made.push(await postOn(miner, `split ${side} block ${k} ${'y'.repeat(100)}`));
       const mined = await mineOn(miner);
+      splitBlocks.push({
+        hash: mined.hash,
+        ids: (await call(`${miner.node!.url}/api/v1/blocks/${mined.hash}`)).ids,
+      });
       if (side === 'A') tipA = mined.hash;
       else tipB = mined.hash;
       await sleep(300);
@@ -488,18 +514,36 @@ async function partition(members: Member[]): Promise<PartitionReport> {
   const workB = BigInt(`0x${(await call(`${sideB[0]!.node!.url}/api/v1/status`)).chainwork}`);
   const heavierSide = workA >= workB ? 'A' : 'B';
   const heavierTip = heavierSide === 'A' ? tipA : tipB;
+  if (holdSeconds > 0) {
+    log(`[scale] holding the split ${holdSeconds} s more`);
+    await sleep(holdSeconds * 1000);
+  }
+  const splitSeconds = (performance.now() - splitAt) / 1000;
   for (const m of members) m.proxy.heal();
   const healedAt = performance.now();
-  log(`[scale] healed; waiting for the ${heavierSide} tip everywhere and ${made.length} posts`);
+  log(
+    `[scale] healed after ${splitSeconds.toFixed(1)} s of split (at ${Date.now()}); waiting for the ${heavierSide} tip everywhere and ${made.length} posts`,
+  );
   let tipSeconds: number | undefined;
   let postsSeconds: number | undefined;
-  // Per node, the posts it does not hold yet.
+  // Per node, the posts it does not hold yet; and the latest time a node was first seen holding
+  // one, from its event stream: the post's own event (pooled) or the event of a split block that
+  // holds it (confirmed). Every node's stream is read anyway, so the measurement adds no load
+  // while the network converges; an HTTP check once a second covers what the streams cannot
+  // tell, and counts at its answer's time (an upper bound).
   const missing = new Map(members.map((m) => [m.index, new Set(made)]));
+  let lastHeld = healedAt;
+  const heldSince = (m: Member, id: string): number | undefined => {
+    const times = [m.watcher!.posts.get(id)];
+    for (const block of splitBlocks)
+      if (block.ids.includes(id)) times.push(m.watcher!.blocks.get(block.hash));
+    const seen = times.filter((at): at is number => at !== undefined);
+    return seen.length === 0 ? undefined : Math.min(...seen);
+  };
   const deadline = healedAt + CONVERGENCE_DEADLINE_MS;
   // Cheap polling (the nodes share the cores with the bench): the event streams tell tips and
-  // pooled posts; HTTP only for what they cannot tell (a post confirmed without being pooled),
-  // and a status check of every node once the streams say all are on the heavier tip.
-  let lastHttp = 0;
+  // held posts; a status check of every node once the streams say all are on the heavier tip.
+  let lastHttp = performance.now();
   while (performance.now() < deadline && (tipSeconds === undefined || postsSeconds === undefined)) {
     const now = performance.now();
     if (tipSeconds === undefined && members.every((m) => m.watcher!.tip === heavierTip)) {
@@ -513,24 +557,45 @@ async function partition(members: Member[]): Promise<PartitionReport> {
     if (postsSeconds === undefined) {
       for (const m of members)
         for (const id of [...missing.get(m.index)!]) {
-          if (m.watcher!.posts.has(id)) missing.get(m.index)!.delete(id);
+          const since = heldSince(m, id);
+          if (since !== undefined) {
+            missing.get(m.index)!.delete(id);
+            lastHeld = Math.max(lastHeld, since);
+          }
         }
-      if (now - lastHttp >= 500) {
+      if (now - lastHttp >= 1000) {
         lastHttp = now;
         await Promise.all(
           members.map(async (m) => {
             const left = missing.get(m.index)!;
-            for (const id of [...left]) if (await holds(m, id)) left.delete(id);
+            for (const id of [...left])
+              if (await holds(m, id)) {
+                left.delete(id);
+                lastHeld = Math.max(lastHeld, performance.now());
+              }
           }),
         );
       }
       if ([...missing.values()].every((left) => left.size === 0)) {
-        postsSeconds = (performance.now() - healedAt) / 1000;
+        postsSeconds = (lastHeld - healedAt) / 1000;
       }
     }
     await sleep(20);
   }
   const postsMissing = [...missing.values()].reduce((sum, left) => sum + left.size, 0);
+  // Where the time goes: when each node of the lighter side took the heavier tip.
+  const lighter = heavierSide === 'A' ? sideB : sideA;
+  const arrivals = lighter
+    .map((m) => m.watcher!.blocks.get(heavierTip))
+    .filter((at): at is number => at !== undefined)
+    .map((at) => (at - healedAt) / 1000)
+    .sort((a, b) => a - b);
+  if (arrivals.length > 0) {
+    log(
+      `[scale] heavier tip on the lighter side after the heal: p10 ${quantile(arrivals, 0.1).toFixed(2)} ` +
+        `p50 ${quantile(arrivals, 0.5).toFixed(2)} p90 ${quantile(arrivals, 0.9).toFixed(2)} max ${arrivals.at(-1)!.toFixed(2)} s`,
+    );
+  }
   log(
     `[scale] convergence: tip ${tipSeconds?.toFixed(2) ?? 'never'} s, posts ${postsSeconds?.toFixed(2) ?? 'never'} s` +
       ` (${postsMissing} post copies missing)`,
@@ -544,6 +609,7 @@ async function partition(members: Member[]): Promise<PartitionReport> {
     postsSeconds,
     postsMade: made.length,
     postsMissing,
+    splitSeconds: Math.round(splitSeconds * 10) / 10,
   };
 }
 
@@ -631,9 +697,29 @@ export async function scaleBench(options: ScaleOptions = scaleOptions()): Promis
         `min ${sortedDegrees[0]} median ${quantile(sortedDegrees, 0.5)} max ${sortedDegrees.at(-1)})`,
     );
 
+    // Block propagation is a figure of a formed network: the first round used to start while
+    // nodes still dialled towards their outbound targets (72 new connections during it at 50
+    // nodes), and with 10 rounds that one round was the p95. Discovery is reported above.
+    const settleStart = performance.now();
+    let edgeCount = shape.degrees.reduce((a, b) => a + b, 0);
+    let quietSince = settleStart;
+    while (
+      performance.now() - quietSince < SETTLE_QUIET_MS &&
+      performance.now() - settleStart < SETTLE_DEADLINE_MS
+    ) {
+      await sleep(500);
+      const now = (await topology(members)).degrees.reduce((a, b) => a + b, 0);
+      if (now !== edgeCount) {
+        edgeCount = now;
+        quietSince = performance.now();
+      }
+    }
+    const settleSeconds = (performance.now() - settleStart) / 1000;
+    log(`[scale] connections settled after ${settleSeconds.toFixed(1)} s more (${edgeCount / 2} links)`);
+
     const rounds: RoundReport[] = [];
     for (let r = 0; r < options.rounds; r++) rounds.push(await oneRound(members, r));
-    const split = await partition(members);
+    const split = await partition(members, options.splitHoldSeconds);
     const counters = await peerCounters(members);
     log(`[scale] peer counters: ${JSON.stringify(counters)}`);
 
@@ -653,6 +739,7 @@ export async function scaleBench(options: ScaleOptions = scaleOptions()): Promis
         components: shape.components,
         degrees: { min: sortedDegrees[0], median: quantile(sortedDegrees, 0.5), max: sortedDegrees.at(-1) },
         startSeconds: s((allStarted - startedAt) / 1000),
+        settleSeconds: s(settleSeconds),
         benchNice: nice,
       },
       {

@@ -19,7 +19,7 @@
  *              1 only for bad arguments or a suite that throws.
  *
  * Network scale flags (bench/network-scale.ts): `network --nodes N --latency MS [--jitter MS]
- * [--loss P] [--rounds R]` runs only the network suite's scale part (N nodes behind delaying
+ * [--loss P] [--rounds R] [--split-hold S]` runs only the network suite's scale part (N nodes behind delaying
  * proxies) unless YOURNET_BENCH_NETWORK_ONLY names another part; without these flags the suite
  * runs every part, the scale part at 50 nodes and 50 ms.
  *
@@ -101,6 +101,7 @@ const SCALE_FLAGS: readonly [string, string, (n: number) => boolean][] = [
   ['--jitter', 'JITTER', (n) => n >= 0 && n <= 10_000],
   ['--loss', 'LOSS', (n) => n >= 0 && n < 1],
   ['--rounds', 'ROUNDS', (n) => Number.isInteger(n) && n >= 1 && n <= 1000],
+  ['--split-hold', 'SPLIT_HOLD', (n) => n >= 0 && n <= 600],
 ];
 
 /** Takes the scale flags out of `args` into the environment; an error message for a bad one. */
