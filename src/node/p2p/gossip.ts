@@ -23,9 +23,9 @@ const ANNOUNCERS_KEPT = 20_000;
 /** Announcers remembered per post id. */
 const ANNOUNCERS_PER_POST = 4;
 /**
- * A failed announcement is sent again after this long (three failures in a row disconnect the
- * peer, §11.5): so a link that drops for a moment (a partition) loses nothing, and one that
- * stays down is noticed within seconds and redialled (§11.7).
+ * A failed announcement is sent again after this long, while the peer stays connected (an
+ * unreachable one for up to a minute, §11.7): so a link that drops for a while (a partition)
+ * loses nothing, and the first resend after it returns crosses it without a new handshake.
  */
 export const ANNOUNCE_RETRY_MS = 1000;
 /** How long a pushed block waits for its parent, itself being fetched, before the orphan path. */

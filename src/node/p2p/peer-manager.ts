@@ -43,8 +43,14 @@ export interface Peer {
   lastSeen: number;
   /** When the peer last sent a block new to this node (0: never); eviction protects these. */
   lastBlockAt: number;
-  /** Consecutive failed requests; the peer is dropped after MAX_FAILURES. */
+  /** Consecutive failed requests; the peer is dropped after MAX_FAILURES (see `failed`). */
   failures: number;
+  /**
+   * The link looks down: MAX_FAILURES in a row, the last one unreachable, within the grace. The
+   * session is kept (see UNREACHABLE_GRACE_MS) but not its outbound slot, so a node cut off
+   * from its peers by a split still finds peers on its own side meanwhile.
+   */
+  linkDown: boolean;
   score: number;
 }
 
@@ -85,6 +91,14 @@ interface Pending {
 }
 
 const MAX_FAILURES = 3;
+/**
+ * A peer whose requests are refused or reset (a link down: a partition, a router restart, a
+ * Wi-Fi handover) keeps its session this long, as a TCP connection outlives a short outage:
+ * announcements keep being resent every second (gossip.ts), so when the link returns the first
+ * resend crosses it, with no new handshake (a 50-node split used to wait 1.5-2.5 s per redial
+ * handshake under load). A longer outage disconnects as before and the short redial takes over.
+ */
+export const UNREACHABLE_GRACE_MS = 60_000;
 /** Stored addresses kept at most; never-connected ones are evicted first. */
 export const MAX_STORED_PEERS = 1000;
 /** Handshakes between their two steps, at most, and how long one may wait for its second step. */
@@ -137,6 +151,10 @@ export class PeerManager {
   private readonly connecting = new Map<string, Promise<Peer>>();
   /** Next time (ms) an address may be tried again, after a failure or a disconnect. */
   private readonly backoff = new Map<string, { until: number; failures: number }>();
+  /** Outbound peers the operator asked for beyond the limit (`force`): never trimmed. */
+  private readonly forced = new Set<string>();
+  /** A link-down peer answered again since the last maintenance: trim the surplus then. */
+  private linkReturned = false;
   /** Outbound peers lost (disconnected) recently, and when: redialled on the short backoff. */
   private readonly lost = new Map<string, number>();
   readonly maxOutbound: number;
@@ -160,6 +178,13 @@ export class PeerManager {
   /** The peer a request's session token names, if the session is live. */
   bySession(token: string | undefined): Peer | undefined {
     return token === undefined ? undefined : this.sessions.get(token);
+  }
+
+  /** Outbound peers holding a slot: those whose link is not down (see Peer.linkDown). */
+  private outboundInUse(): number {
+    let used = 0;
+    for (const peer of this.peers.values()) if (peer.direction === 'outbound' && !peer.linkDown) used++;
+    return used;
   }
 
   /** Connected peers by direction. */
@@ -256,6 +281,7 @@ export class PeerManager {
       lastSeen: now,
       lastBlockAt: 0,
       failures: 0,
+      linkDown: false,
       score: 0,
     };
     this.peers.set(url, peer);
@@ -287,7 +313,7 @@ export class PeerManager {
     const running = this.connecting.get(url);
     if (running !== undefined) return running;
     const limit = this.maxOutbound + (this.isRecentlyLost(url) ? RECONNECT_SLOTS : 0);
-    if (!force && this.counts().outbound + this.connecting.size >= limit) {
+    if (!force && this.outboundInUse() + this.connecting.size >= limit) {
       return Promise.reject(new PeerError(P2PErrorCode.TOO_MANY_PEERS, 'the outbound slots are full'));
     }
     const attempt = (async () => {
@@ -298,11 +324,15 @@ export class PeerManager {
         if (this.isRefused({ key: hello.key, ip: hostOf(url) })) {
           throw new PeerError(P2PErrorCode.DISCOURAGED, `${url} answers with a discouraged node key`);
         }
-        if (this.byKey(hello.key) !== undefined) {
+        const existing = this.byKey(hello.key);
+        if (existing?.linkDown) this.drop(existing.url, 'replaced by a new session (its link was down)');
+        else if (existing !== undefined) {
           throw new PeerError(P2PErrorCode.DUPLICATE, 'already connected to that node key');
         }
         const link = { direction: 'outbound' as const, ip: hostOf(url), session: shaken.session };
-        return this.admit(url, hello, { ...link, latencyMs: Date.now() - started }, source);
+        const peer = this.admit(url, hello, { ...link, latencyMs: Date.now() - started }, source);
+        if (force) this.forced.add(url);
+        return peer;
       } catch (error) {
         // Only an unreachable peer (a partition) keeps the short backoff; a refusal does not.
         const code = error instanceof PeerError ? error.code : undefined;
@@ -377,8 +407,10 @@ export class PeerManager {
     if (this.isRefused({ key: hello.key, ip, url: hello.url })) {
       throw new PeerError(P2PErrorCode.DISCOURAGED, 'this peer is discouraged for misbehaviour');
     }
-    // A peer that dials in again (it restarted) replaces its old inbound session at step 2.
-    if (this.byKey(hello.key)?.direction === 'outbound') {
+    // A peer that dials in again (it restarted) replaces its old inbound session at step 2, and
+    // an outbound one whose link is down (it restarted while this node could not reach it).
+    const known = this.byKey(hello.key);
+    if (known?.direction === 'outbound' && !known.linkDown) {
       throw new PeerError(P2PErrorCode.DUPLICATE, 'already connected to that node key');
     }
     if (hello.url !== null && !this.inboundRoom()) this.refuseFull();
@@ -435,7 +467,7 @@ export class PeerManager {
       );
     }
     const previous = this.byKey(key) ?? this.peers.get(url);
-    if (previous?.direction === 'outbound') {
+    if (previous?.direction === 'outbound' && !previous.linkDown) {
       throw new PeerError(P2PErrorCode.DUPLICATE, 'already connected to that node key or URL');
     }
     if (previous !== undefined) this.drop(previous.url, 'replaced by a new session');
@@ -470,11 +502,17 @@ export class PeerManager {
     const peer = this.peers.get(url);
     if (peer !== undefined) {
       peer.failures = 0;
+      if (peer.linkDown) this.linkReturned = true;
+      peer.linkDown = false;
       peer.lastSeen = Date.now();
     }
   }
 
-  /** A request to the peer failed (timeout, unreachable): dropped after a few in a row. */
+  /**
+   * A request to the peer failed: dropped after MAX_FAILURES in a row; when the last one was
+   * unreachable (refused, reset), only once nothing has been heard from the peer (an answer or
+   * a request of its own) for UNREACHABLE_GRACE_MS.
+   */
   failed(url: string, error: unknown): void {
     const code = error instanceof PeerError ? error.code : undefined;
     if (code !== undefined && misbehaviourPoints(code) > 0) {
@@ -489,6 +527,14 @@ export class PeerManager {
       return;
     }
     peer.failures++;
+    const silentMs = Date.now() - peer.lastSeen;
+    if (code === P2PErrorCode.UNREACHABLE && silentMs < UNREACHABLE_GRACE_MS) {
+      if (peer.failures >= MAX_FAILURES && !peer.linkDown) {
+        peer.linkDown = true;
+        this.maintain(); // its slot is free for a reachable peer meanwhile
+      }
+      return;
+    }
     if (peer.failures >= MAX_FAILURES)
       // Unreachable (refused, reset: a partition) gets the short redial; timeouts (a slow,
       // overloaded peer) do not, so load does not turn into reconnection churn.
@@ -549,11 +595,28 @@ export class PeerManager {
     this.backOff(url);
   }
 
+  /**
+   * After a heal, peers whose link came back and the ones dialled meanwhile may hold more than
+   * the outbound slots and the reconnect slots: the youngest of them are let go (not those the
+   * operator asked for beyond the limit).
+   */
+  private trimOutbound(): void {
+    if (!this.linkReturned) return;
+    this.linkReturned = false;
+    const healthy = this.connected
+      .filter((peer) => peer.direction === 'outbound' && !peer.linkDown && !this.forced.has(peer.url))
+      .sort((a, b) => a.connectedAt - b.connectedAt);
+    for (const peer of healthy.slice(this.maxOutbound + RECONNECT_SLOTS)) {
+      this.drop(peer.url, 'over the outbound slots once a link came back');
+    }
+  }
+
   /** Ends the session of the peer at `url`; whether there was one. */
   private drop(url: string, reason: string): boolean {
     const peer = this.peers.get(url);
     if (peer === undefined) return false;
     this.peers.delete(url);
+    this.forced.delete(url);
     this.sessions.delete(peer.session);
     this.options.log('info', `peer disconnected: ${url} (${reason})`);
     return true;
@@ -629,7 +692,8 @@ export class PeerManager {
    * Attempts run in the background; failures back off.
    */
   maintain(): void {
-    let used = this.counts().outbound + this.connecting.size;
+    this.trimOutbound();
+    let used = this.outboundInUse() + this.connecting.size;
     const dialable = shuffle(this.dialable());
     const lost = dialable.filter((row) => this.isRecentlyLost(row.url));
     for (const row of dialable) {
