@@ -98,10 +98,16 @@ export class CompactRelay {
   }
 
   /**
-   * Fetches the block `hash` announced by `url` compactly, or takes the compact form `url`
-   * pushed (high-bandwidth relay: no request before the missing posts); never throws.
+   * Fetches the block `hash` announced by `url` compactly (or awaits the request `prefetched`
+   * already sent), or takes the compact form `url` pushed (high-bandwidth relay: no request
+   * before the missing posts); never throws.
    */
-  async receive(url: string, hash: string, pushed?: CompactBlock): Promise<CompactOutcome> {
+  async receive(
+    url: string,
+    hash: string,
+    pushed?: CompactBlock,
+    prefetched?: Promise<CompactBlock>,
+  ): Promise<CompactOutcome> {
     const { transport, peers, chain, stats } = this.options;
     if (transport.blockPosts === undefined) return 'fallback';
     let compact: CompactBlock;
@@ -109,7 +115,7 @@ export class CompactRelay {
     else if (transport.compactBlock === undefined) return 'fallback';
     else {
       try {
-        compact = await transport.compactBlock(url, hash);
+        compact = await (prefetched ?? transport.compactBlock(url, hash));
         peers.succeeded(url);
       } catch (error) {
         return this.failure(url, error);

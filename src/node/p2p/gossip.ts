@@ -32,6 +32,12 @@ export const ANNOUNCE_RETRY_MS = 1000;
 const PARENT_WAIT_MS = 5000;
 
 /** Resolves after `ms` without holding the process open. */
+/** The promise, marked handled: a prefetch left unread (the run stopped early) is no crash. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -447,10 +453,17 @@ export class Gossip {
   ): Promise<string[] | undefined> {
     const compact = this.options.compact;
     if (compact === undefined || wanted.length > COMPACT_MAX_BLOCKS) return [...wanted];
+    // An announced run of blocks (a reorganisation): their compact forms are asked for at once,
+    // one latency instead of one per block; they are still rebuilt and accepted in order.
+    const ask = this.options.transport.compactBlock?.bind(this.options.transport);
+    const prefetched =
+      pushed === undefined && wanted.length > 1 && ask !== undefined
+        ? new Map(wanted.map((hash) => [hash, handled(ask(url, hash))]))
+        : undefined;
     const whole: string[] = [];
     for (const hash of wanted) {
       if (this.stopped) return undefined;
-      const outcome = await compact.receive(url, hash, pushed);
+      const outcome = await compact.receive(url, hash, pushed, prefetched?.get(hash));
       if (outcome === 'failed') return undefined;
       if (outcome === 'fallback') whole.push(hash);
     }

@@ -296,4 +296,32 @@ describe('high-bandwidth compact relay (push)', () => {
     );
     assert.equal(s.transport.callsOf('blocks').length, 0, 'no block fetched whole');
   });
+
+  it('an announced run of blocks (a reorganisation) has its compact forms asked for at once, then accepted in order', async () => {
+    const s = await setup(all, false, after);
+    const answers = new Map<string, () => void>();
+    s.transport.handlers.compactBlock = (_peer, hash) =>
+      new Promise<CompactBlock>((resolve) => {
+        const form = hash === block.hash ? compactForm(block, ids) : compactForm(child, []);
+        answers.set(hash, () => resolve(form as CompactBlock));
+      });
+    s.gossip.receive(s.peers.get(OUT)!, { posts: [], blocks: [block.hash, child.hash], tip: undefined });
+    for (let i = 0; i < 5; i++) await turn();
+    assert.deepEqual(
+      s.transport.callsOf('compactBlock').map((call) => call.hash),
+      [block.hash, child.hash],
+      'both asked for before either answered (one latency, not one per block)',
+    );
+    // The child's answer first: it still waits for its parent's to be rebuilt and accepted.
+    answers.get(child.hash)!();
+    for (let i = 0; i < 5; i++) await turn();
+    assert.equal(s.accepted.length, 0);
+    answers.get(block.hash)!();
+    for (let i = 0; i < 40 && s.accepted.length < 2; i++) await turn();
+    assert.deepEqual(
+      s.accepted.map((b) => b.hash),
+      [block.hash, child.hash],
+    );
+    assert.equal(s.transport.callsOf('blocks').length, 0, 'no block fetched whole');
+  });
 });
