@@ -97,7 +97,7 @@ export function fill(
   const named = Math.max(1, Math.floor(size.authors / 100));
   const rows = size.posts + size.authors * size.follows + size.reactions + size.replies;
   const height = FIRST_HEIGHT + Math.ceil(rows / PER_BLOCK) - 1;
-  const keys = keysOf(store, size);
+  const keys = filledSeries(store, size.authors, TAG_KEY);
   const nameOf = (k: number) => (k === 0 ? 'prolific' : `user_${k}`);
   const insertPost = db.prepare(
     `INSERT INTO posts (id, author, content, timestamp, pubkey, reply_to, signature, size, received_at, kind, ref)
@@ -184,7 +184,7 @@ export function fill(
       }
     });
   }
-  const ids = idsOf(store, size);
+  const ids = filledSeries(store, size.posts, TAG_POST);
   const randomKey = () => keys[Math.floor(random() * keys.length)]!;
   // Mixed blocks for the upkeep: posts, follows, reactions, replies in the fill's proportions.
   const unconfirmed = (count: number): number[] =>
@@ -205,27 +205,21 @@ export function fill(
   return { keys, ids, store: unconfirmed, height };
 }
 
-/** The keys of a filled store, in the fill's order (the first one is the prolific key). */
-function keysOf(store: Store, size: typeof FULL): string[] {
+/**
+ * The `count` hex values the fill derives from 0, 1, … with `tag`, in the fill's order: its keys
+ * (TAG_KEY; the first is the prolific key) or its plain posts' ids (TAG_POST).
+ */
+function filledSeries(store: Store, count: number, tag: typeof TAG_KEY | typeof TAG_POST): string[] {
   return store.database
     .prepare(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
-      SELECT ${hexSql('i', TAG_KEY)} FROM n`)
+      SELECT ${hexSql('i', tag)} FROM n`)
     .pluck()
-    .all(size.authors) as string[];
-}
-
-/** The ids of a filled store's plain posts, in the fill's order. */
-function idsOf(store: Store, size: typeof FULL): string[] {
-  return store.database
-    .prepare(`WITH RECURSIVE n(g) AS (SELECT 0 UNION ALL SELECT g + 1 FROM n WHERE g + 1 < ?)
-      SELECT ${hexSql('g', TAG_POST)} FROM n`)
-    .pluck()
-    .all(size.posts) as string[];
+    .all(count) as string[];
 }
 
 /** What the reads need of a store filled by an earlier run (SOCIAL_BENCH_DIR). */
 function refilled(store: Store, size: typeof FULL): Filled {
-  const keys = keysOf(store, size);
+  const keys = filledSeries(store, size.authors, TAG_KEY);
   const height = store.database.prepare('SELECT max(height) FROM best_chain').pluck().get() as number;
   const stored = store.database
     .prepare('SELECT count(*) FROM posts WHERE pubkey = ?')
@@ -234,7 +228,7 @@ function refilled(store: Store, size: typeof FULL): Filled {
   if (stored < size.posts / 10) throw new Error('SOCIAL_BENCH_DIR holds a store of another size');
   return {
     keys,
-    ids: idsOf(store, size),
+    ids: filledSeries(store, size.posts, TAG_POST),
     height,
     store: () => {
       throw new Error('a kept store is read, not extended');

@@ -41,6 +41,12 @@ export interface Peer {
   tip: string;
   chainwork: bigint;
   lastSeen: number;
+  /**
+   * When a request of this node last got an answer from the peer (or the session began): the
+   * grace of a link down counts from it, not from the peer's own requests, so a peer that keeps
+   * calling while refusing every request of ours cannot hold its slot past the grace.
+   */
+  lastAnswer: number;
   /** When the peer last sent a block new to this node (0: never); eviction protects these. */
   lastBlockAt: number;
   /** Consecutive failed requests; the peer is dropped after MAX_FAILURES (see `failed`). */
@@ -279,6 +285,7 @@ export class PeerManager {
       tip: hello.tip,
       chainwork: workOf(hello.chainwork),
       lastSeen: now,
+      lastAnswer: now,
       lastBlockAt: 0,
       failures: 0,
       linkDown: false,
@@ -505,13 +512,14 @@ export class PeerManager {
       if (peer.linkDown) this.linkReturned = true;
       peer.linkDown = false;
       peer.lastSeen = Date.now();
+      peer.lastAnswer = peer.lastSeen;
     }
   }
 
   /**
    * A request to the peer failed: dropped after MAX_FAILURES in a row; when the last one was
-   * unreachable (refused, reset), only once nothing has been heard from the peer (an answer or
-   * a request of its own) for UNREACHABLE_GRACE_MS.
+   * unreachable (refused, reset), only once none of this node's requests has been answered for
+   * UNREACHABLE_GRACE_MS.
    */
   failed(url: string, error: unknown): void {
     const code = error instanceof PeerError ? error.code : undefined;
@@ -527,7 +535,7 @@ export class PeerManager {
       return;
     }
     peer.failures++;
-    const silentMs = Date.now() - peer.lastSeen;
+    const silentMs = Date.now() - peer.lastAnswer;
     if (code === P2PErrorCode.UNREACHABLE && silentMs < UNREACHABLE_GRACE_MS) {
       if (peer.failures >= MAX_FAILURES && !peer.linkDown) {
         peer.linkDown = true;

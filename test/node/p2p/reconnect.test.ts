@@ -139,6 +139,21 @@ describe('reconnection after a partition', () => {
     assert.equal(peers.get(Y), undefined);
   });
 
+  it("a peer that keeps calling while refusing every request of ours is dropped at the grace's end", async (t) => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.now() });
+    t.after(() => mock.timers.reset());
+    const { peers } = setup();
+    await peers.connect(X);
+    for (let elapsed = 0; elapsed < UNREACHABLE_GRACE_MS; elapsed += 5000) {
+      peers.get(X)!.lastSeen = Date.now(); // its own request arrived (serve.ts)
+      peers.failed(X, reset());
+      mock.timers.tick(5000);
+    }
+    peers.get(X)!.lastSeen = Date.now();
+    peers.failed(X, reset());
+    assert.equal(peers.get(X), undefined, 'its own requests do not extend the grace');
+  });
+
   it('a peer whose link is down keeps its session but frees its slot; once back, the surplus beyond the reconnect slots goes', async (t) => {
     mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.now() });
     t.after(() => mock.timers.reset());
