@@ -236,7 +236,8 @@ async function fetchAll(
   const deadline = Date.now() + timeoutMs;
   while (out.length < batch.length) {
     const wanted = batch.slice(out.length).map((header) => header.hash);
-    const left = deadline - Date.now();
+    // The first request has the whole budget (not `deadline - now`, a millisecond short).
+    const left = out.length === 0 ? timeoutMs : deadline - Date.now();
     if (left <= 0) {
       throw new PeerError(P2PErrorCode.TIMEOUT, `${out.length} of ${batch.length} bodies in ${timeoutMs} ms`);
     }
