@@ -195,30 +195,28 @@ const LOG_DIR = process.env.YOURNET_BENCH_SCALE_LOG;
  */
 async function startNode(args: readonly string[]): Promise<NodeProcess> {
   const dataDir = tempDataDir('yournet-scale-');
-  const child = spawn(
+  const [command, argv] = atNodePriority([
     process.execPath,
-    [
-      // `YOURNET_BENCH_SCALE_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"`: Node flags for every node (profiling).
-      ...(process.env.YOURNET_BENCH_SCALE_NODE_FLAGS?.split(' ').filter((flag) => flag !== '') ?? []),
-      BIN,
-      'node',
-      '--network',
-      'regtest',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--workers',
-      '1',
-      // `YOURNET_BENCH_SCALE_LOG_LEVEL=debug` with YOURNET_BENCH_SCALE_LOG: dial failures too.
-      '--log-level',
-      process.env.YOURNET_BENCH_SCALE_LOG_LEVEL ?? 'info',
-      ...args,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+    // `YOURNET_BENCH_SCALE_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"`: Node flags for every node (profiling).
+    ...(process.env.YOURNET_BENCH_SCALE_NODE_FLAGS?.split(' ').filter((flag) => flag !== '') ?? []),
+    BIN,
+    'node',
+    '--network',
+    'regtest',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--data',
+    dataDir,
+    '--workers',
+    '1',
+    // `YOURNET_BENCH_SCALE_LOG_LEVEL=debug` with YOURNET_BENCH_SCALE_LOG: dial failures too.
+    '--log-level',
+    process.env.YOURNET_BENCH_SCALE_LOG_LEVEL ?? 'info',
+    ...args,
+  ]);
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -640,11 +638,16 @@ async function peerCounters(members: readonly Member[]): Promise<Record<string, 
   return { requestsSent, requestsFailed, failures, relay, messages };
 }
 
+/** This process's priority before raisePriority(): the nodes run at it (see startNode). */
+const NODE_NICE = getPriority();
+
 /**
  * Raises this process's CPU priority (nice −10; allowed to root only, else left as is). All peer
  * traffic passes through the proxies of this one process: among 50 busy node processes on two
  * cores the scheduler gave it 1/50 of the CPU, and every hop waited seconds in its queue (the
- * first 50-node run measured the starved emulator, not the nodes).
+ * first 50-node run measured the starved emulator, not the nodes). A child inherits its parent's
+ * nice value, so startNode starts each node back at NODE_NICE (until session 6 the nodes
+ * inherited −10 too, and the emulator stayed one process among 51 equals).
  */
 function raisePriority(): number {
   try {
@@ -655,11 +658,21 @@ function raisePriority(): number {
   return getPriority();
 }
 
+/**
+ * The command that starts `argv` at NODE_NICE. Linux keeps a nice value per thread and a new
+ * thread or process inherits it: lowering a started node's main thread would leave the threads it
+ * made at start (V8's, libuv's) at −10, so `nice` (coreutils) sets it before node itself runs.
+ */
+function atNodePriority(argv: readonly string[]): [string, string[]] {
+  const raisedBy = NODE_NICE - getPriority();
+  return raisedBy > 0 ? ['nice', ['-n', String(raisedBy), ...argv]] : [argv[0]!, argv.slice(1)];
+}
+
 export async function scaleBench(options: ScaleOptions = scaleOptions()): Promise<BenchResult[]> {
   const nice = raisePriority();
   const link: LinkOptions = { latencyMs: options.latencyMs, jitterMs: options.jitterMs, loss: options.loss };
   const label = `${options.nodes} nodes, ${options.latencyMs} ms one way${options.jitterMs ? ` ± ${options.jitterMs} ms` : ''}${options.loss ? `, loss ${options.loss}` : ''}`;
-  log(`[scale] ${label}; bench process nice ${nice}`);
+  log(`[scale] ${label}; bench process nice ${nice}, nodes nice ${NODE_NICE}`);
   const members: Member[] = [];
   try {
     for (let index = 0; index < options.nodes; index++) {
@@ -741,6 +754,7 @@ export async function scaleBench(options: ScaleOptions = scaleOptions()): Promis
         startSeconds: s((allStarted - startedAt) / 1000),
         settleSeconds: s(settleSeconds),
         benchNice: nice,
+        nodeNice: NODE_NICE,
       },
       {
         name: `scale (${label}): block propagation to all nodes, p95`,
