@@ -12,7 +12,7 @@ export function chainView(chain: Chain): ChainView {
 /** Posts by id from the store's post reader: known in any state, relayable when pending or confirmed. */
 export function postLookup(posts: PostReader): PostLookup {
   return {
-    hasPost: (id) => posts.byId(id) !== undefined,
+    holdsPost: (id) => posts.isHeld(id),
     relayablePost: (id) => {
       const row = posts.byId(id);
       if (row === undefined || !(posts.isPending(row.seq) || posts.isConfirmed(row.seq))) return undefined;

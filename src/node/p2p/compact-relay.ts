@@ -3,6 +3,7 @@ import type { CryptoPort } from '../../core/crypto.ts';
 import { ErrorCode } from '../../core/errors.ts';
 import { merkleRoot } from '../../core/merkle.ts';
 import { checkPost, identifyPost, type Post } from '../../core/post.ts';
+import { blockWork } from '../../core/pow.ts';
 import { acceptHeader, type HashedHeader } from '../chain/header-acceptance.ts';
 import { NodeErrorCode } from '../errors.ts';
 import { compactForm, rebuild, ShortIdIndex } from './compact-block.ts';
@@ -23,7 +24,13 @@ export type CompactOutcome =
   /** Fetch the full block instead (an old peer, an unknown parent, a mismatch). */
   | 'fallback'
   /** The peer failed or misbehaved: nothing more is asked of it for this block. */
-  | 'failed';
+  | 'failed'
+  /**
+   * Its branch (with the blocks announced after it) has less work than the tip: neither its
+   * missing posts nor its validation are worth anything now (Bitcoin Core ignores such a
+   * compact block too); a child that makes the branch heavier brings it by sync (§11.8).
+   */
+  | 'lighter';
 
 export interface CompactRelayOptions {
   readonly chain: Pick<ChainView, 'params' | 'tip' | 'hasBlock' | 'blockBody' | 'getEntry' | 'parentContext'>;
@@ -100,13 +107,15 @@ export class CompactRelay {
   /**
    * Fetches the block `hash` announced by `url` compactly (or awaits the request `prefetched`
    * already sent), or takes the compact form `url` pushed (high-bandwidth relay: no request
-   * before the missing posts); never throws.
+   * before the missing posts); never throws. `laterWork` is the work the blocks announced after
+   * it in the same run claim (their headers are checked when their turn comes).
    */
   async receive(
     url: string,
     hash: string,
     pushed?: CompactBlock,
     prefetched?: Promise<CompactBlock>,
+    laterWork = 0n,
   ): Promise<CompactOutcome> {
     const { transport, peers, chain, stats } = this.options;
     if (transport.blockPosts === undefined) return 'fallback';
@@ -138,7 +147,14 @@ export class CompactRelay {
     }
     if (chain.hasBlock(hash)) return 'done';
     // A parent we lack: the orphan path of the full block, then headers-first sync.
-    if (!chain.hasBlock(header.previous_hash)) return 'fallback';
+    const parent = chain.getEntry(header.previous_hash);
+    if (parent === undefined) return 'fallback';
+    // After a healed partition every node of the heavier side was offered the lighter side's
+    // blocks: fetching their posts and validating them took CPU the reorganisation needed.
+    if (parent.chainwork + blockWork(head.value.target) + laterWork < chain.tip.chainwork) {
+      stats.relay.lighterSkipped++;
+      return 'lighter';
+    }
     const rebuilt = rebuild(compact.ids, this.index, (id) => this.options.posts.storedPost(id));
     const fromPool = compact.ids.length - rebuilt.missing.length;
     if (rebuilt.missing.length > 0) {

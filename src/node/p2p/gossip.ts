@@ -1,3 +1,5 @@
+import { decodeBits } from '../../core/compact.ts';
+import { blockWork } from '../../core/pow.ts';
 import { NodeError, NodeErrorCode } from '../errors.ts';
 import type { CompactRelay } from './compact-relay.ts';
 import { P2PErrorCode, PeerError } from './errors.ts';
@@ -38,6 +40,29 @@ function handled<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+/**
+ * For each block of an announced run, the work its later blocks' headers claim (0 for a form
+ * that did not come or whose bits do not decode: the run is then judged without it). Claims
+ * only: each header is checked when its own turn comes, and a false one costs its sender a
+ * score there.
+ */
+async function claimedWorkAfter(
+  hashes: readonly string[],
+  forms: ReadonlyMap<string, Promise<CompactBlock>>,
+): Promise<bigint[]> {
+  const works = await Promise.all(
+    hashes.map(async (hash) => {
+      const form = await forms.get(hash)?.catch(() => undefined);
+      const bits = (form?.header as { bits?: unknown } | undefined)?.bits;
+      const target = typeof bits === 'number' ? decodeBits(bits) : undefined;
+      return target === undefined || target <= 0n ? 0n : blockWork(target);
+    }),
+  );
+  const after: bigint[] = new Array(hashes.length).fill(0n);
+  for (let i = hashes.length - 2; i >= 0; i--) after[i] = after[i + 1]! + works[i + 1]!;
+  return after;
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -58,7 +83,7 @@ interface Outbox {
 
 export interface GossipOptions {
   readonly chain: Pick<ChainView, 'tip' | 'hasBlock'>;
-  readonly posts: Pick<PostLookup, 'hasPost'>;
+  readonly posts: Pick<PostLookup, 'holdsPost'>;
   readonly mempool: Pick<PendingPool, 'submit'>;
   readonly peers: PeerManager;
   readonly transport: PeerTransport;
@@ -325,7 +350,7 @@ export class Gossip {
 
   /** Remembers that `url` announced post `id` (bounded: oldest ids forgotten first). */
   private announced(id: string, url: string): void {
-    if (this.options.posts.hasPost(id)) return;
+    if (this.options.posts.holdsPost(id)) return;
     let list = this.announcers.get(id);
     if (list === undefined) {
       list = [];
@@ -356,7 +381,7 @@ export class Gossip {
       }
       this.announcers.set(id, remaining);
       const next = remaining.find((url) => this.options.peers.get(url) !== undefined);
-      if (next === undefined || this.options.posts.hasPost(id)) continue;
+      if (next === undefined || this.options.posts.holdsPost(id)) continue;
       byPeer.set(next, [...(byPeer.get(next) ?? []), id]);
     }
     for (const [url, list] of byPeer) {
@@ -371,7 +396,7 @@ export class Gossip {
    */
   async fetchPosts(url: string, ids: readonly string[]): Promise<void> {
     const posts = this.options.posts;
-    const wanted = ids.filter((id) => !this.requested.has(id) && !posts.hasPost(id));
+    const wanted = ids.filter((id) => !this.requested.has(id) && !posts.holdsPost(id));
     for (let start = 0; start < wanted.length && !this.stopped; start += LIMITS.postsPerRequest) {
       const chunk = wanted.slice(start, start + LIMITS.postsPerRequest);
       for (const id of chunk) this.requested.add(id);
@@ -407,7 +432,7 @@ export class Gossip {
       }
       // Asked, not served (the peer no longer has it): free to ask another announcer.
       const served = new Set(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.id] : [])));
-      const unserved = chunk.filter((id) => !served.has(id) && !posts.hasPost(id));
+      const unserved = chunk.filter((id) => !served.has(id) && !posts.holdsPost(id));
       for (const id of unserved) this.requested.delete(id);
       for (const id of served) this.announcers.delete(id);
       if (unserved.length > 0) this.retryPosts(url, unserved);
@@ -420,6 +445,8 @@ export class Gossip {
       (hash) => !this.requested.has(hash) && !chain.hasBlock(hash) && !orphans.has(hash),
     );
     if (wanted.length === 0 || this.stopped) return;
+    const started = performance.now();
+    const lighter = new Set<string>();
     for (const hash of wanted) this.requested.add(hash);
     let done: () => void = () => {};
     const fetched = new Promise<void>((resolve) => {
@@ -432,27 +459,40 @@ export class Gossip {
       const parent = (pushed?.header as { previous_hash?: unknown } | undefined)?.previous_hash;
       const waiting = typeof parent === 'string' ? this.inflight.get(parent) : undefined;
       if (waiting !== undefined) await Promise.race([waiting, delay(PARENT_WAIT_MS)]);
-      const whole = await this.fetchCompact(url, wanted, pushed);
-      if (whole !== undefined && whole.length > 0) await this.fetchWhole(url, whole);
+      const outcome = await this.fetchCompact(url, wanted, pushed);
+      for (const hash of outcome?.lighter ?? []) lighter.add(hash);
+      if (outcome !== undefined && outcome.whole.length > 0) await this.fetchWhole(url, outcome.whole);
     } finally {
       for (const hash of wanted) if (this.inflight.get(hash) === fetched) this.inflight.delete(hash);
       done();
     }
-    // Asked but not stored: let another announcement try again.
-    for (const hash of wanted) if (!chain.hasBlock(hash) && !orphans.has(hash)) this.requested.delete(hash);
+    // Asked but not stored: let another announcement try again. A block of a lighter branch
+    // stays "requested" (bounded), so further announcements of it cost nothing.
+    let stored = 0;
+    for (const hash of wanted) {
+      if (chain.hasBlock(hash)) stored++;
+      else if (!orphans.has(hash) && !lighter.has(hash)) this.requested.delete(hash);
+    }
+    // Where relay time goes, block by block (--log-level debug).
+    this.options.log(
+      'debug',
+      `blocks ${wanted.map((hash) => hash.slice(0, 12)).join(' ')} from ${url} (${pushed === undefined ? 'inv' : 'pushed'}): ${stored} of ${wanted.length} stored in ${Math.round(performance.now() - started)} ms`,
+    );
   }
 
   /**
    * Tries each block compactly, in order (a child after its parent); answers the hashes to fetch
-   * whole, or undefined once the peer failed or misbehaved.
+   * whole and those of a branch lighter than the tip (left alone), or undefined once the peer
+   * failed or misbehaved.
    */
   private async fetchCompact(
     url: string,
     wanted: readonly string[],
     pushed?: CompactBlock,
-  ): Promise<string[] | undefined> {
+  ): Promise<{ whole: string[]; lighter: string[] } | undefined> {
     const compact = this.options.compact;
-    if (compact === undefined || wanted.length > COMPACT_MAX_BLOCKS) return [...wanted];
+    if (compact === undefined || wanted.length > COMPACT_MAX_BLOCKS)
+      return { whole: [...wanted], lighter: [] };
     // An announced run of blocks (a reorganisation): their compact forms are asked for at once,
     // one latency instead of one per block; they are still rebuilt and accepted in order.
     const ask = this.options.transport.compactBlock?.bind(this.options.transport);
@@ -460,14 +500,18 @@ export class Gossip {
       pushed === undefined && wanted.length > 1 && ask !== undefined
         ? new Map(wanted.map((hash) => [hash, handled(ask(url, hash))]))
         : undefined;
+    // A run is judged by where it ends: its first blocks may weigh less than the tip alone.
+    const laterWork = prefetched === undefined ? [] : await claimedWorkAfter(wanted, prefetched);
     const whole: string[] = [];
-    for (const hash of wanted) {
+    const lighter: string[] = [];
+    for (const [i, hash] of wanted.entries()) {
       if (this.stopped) return undefined;
-      const outcome = await compact.receive(url, hash, pushed, prefetched?.get(hash));
+      const outcome = await compact.receive(url, hash, pushed, prefetched?.get(hash), laterWork[i]);
       if (outcome === 'failed') return undefined;
       if (outcome === 'fallback') whole.push(hash);
+      if (outcome === 'lighter') lighter.push(hash);
     }
-    return whole;
+    return { whole, lighter };
   }
 
   /** Fetches blocks whole (§4.1 form) and hands them to the intake. */

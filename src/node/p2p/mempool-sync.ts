@@ -8,7 +8,7 @@ import type { NetStats, PeerTransport } from './transport.ts';
 export interface MempoolSyncOptions {
   readonly transport: PeerTransport;
   readonly peers: Pick<PeerManager, 'get' | 'failed' | 'succeeded'>;
-  readonly posts: Pick<PostLookup, 'hasPost'>;
+  readonly posts: Pick<PostLookup, 'holdsPost'>;
   /** Fetches posts by id from the peer through the pool's normal admission (gossip's fetch). */
   readonly fetch: (url: string, ids: readonly string[]) => Promise<void>;
   readonly stats: NetStats;
@@ -54,7 +54,7 @@ export class MempoolSync {
           return asked;
         }
         stats.relay.pendingIdsRead += answer.ids.length;
-        const missing = answer.ids.filter((id) => !posts.hasPost(id));
+        const missing = answer.ids.filter((id) => !posts.holdsPost(id));
         if (missing.length > 0) {
           asked += missing.length;
           stats.relay.pendingPostsAsked += missing.length;

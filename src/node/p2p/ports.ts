@@ -41,8 +41,11 @@ export interface ChainView {
 
 /** Posts by id, as gossip and the serving side need them. */
 export interface PostLookup {
-  /** Whether the node stores the post in any state (no need to fetch it again). */
-  hasPost(id: string): boolean;
+  /**
+   * Whether the node holds the post (pending, confirmed, or evicted by its pool): no need to
+   * fetch it again. A post stored only with a side-branch block is not held (§11.8).
+   */
+  holdsPost(id: string): boolean;
   /** The post if it is relayable (pending or confirmed on the best chain). */
   relayablePost(id: string): Post | undefined;
   /** The post in any stored state (evicted and side-branch posts too): what compact relay rebuilds from. */

@@ -87,6 +87,8 @@ export class NetStats {
     postsFetched: 0,
     /** Compact attempts that fell back to the full block. */
     fallbacks: 0,
+    /** Compact blocks left alone: their branch had less work than the tip (§11.8). */
+    lighterSkipped: 0,
     /** Compact blocks pushed to peers (high-bandwidth relay), and pushes received. */
     pushesSent: 0,
     pushesReceived: 0,

@@ -56,6 +56,7 @@ export class PostStore {
   private readonly byIdStmt;
   private readonly seqByIdStmt;
   private readonly stateByIdStmt;
+  private readonly heldByIdStmt;
   private readonly pendingHasStmt;
   private readonly confirmedGetStmt;
   private readonly confirmStmt;
@@ -78,6 +79,12 @@ export class PostStore {
     this.stateByIdStmt = db.prepare<[string], { pending: number; confirmed: number }>(
       `SELECT EXISTS (SELECT 1 FROM pending WHERE post_seq = p.seq) AS pending,
               EXISTS (SELECT 1 FROM confirmed WHERE post_seq = p.seq) AS confirmed
+       FROM posts p WHERE p.id = ?`,
+    );
+    this.heldByIdStmt = db.prepare<[string], { held: number }>(
+      `SELECT EXISTS (SELECT 1 FROM pending WHERE post_seq = p.seq)
+              OR EXISTS (SELECT 1 FROM confirmed WHERE post_seq = p.seq)
+              OR p.evicted_at IS NOT NULL AS held
        FROM posts p WHERE p.id = ?`,
     );
     this.pendingHasStmt = db.prepare<[number], { size: number }>(
@@ -149,6 +156,15 @@ export class PostStore {
   state(id: string): { pending: boolean; confirmed: boolean } | undefined {
     const row = this.stateByIdStmt.get(id);
     return row === undefined ? undefined : { pending: row.pending === 1, confirmed: row.confirmed === 1 };
+  }
+
+  /**
+   * Whether the node holds the post for relay: pending, confirmed on the best chain, or evicted
+   * by the pool (dropped on purpose). A post stored only with a block off the best chain is not
+   * held: an announcement of it is worth fetching into the pool.
+   */
+  isHeld(id: string): boolean {
+    return this.heldByIdStmt.get(id)?.held === 1;
   }
 
   status(id: string): PostStatus | undefined {

@@ -18,7 +18,7 @@ export type BlockReader = Pick<
 /** What readers of posts need (p2p serving, gossip): no writes. */
 export type PostReader = Pick<
   PostStore,
-  'byId' | 'bySeq' | 'seqOf' | 'state' | 'status' | 'isPending' | 'isConfirmed'
+  'byId' | 'bySeq' | 'seqOf' | 'state' | 'status' | 'isPending' | 'isConfirmed' | 'isHeld'
 >;
 
 /** The read side of a Store, for the API and p2p serving. */

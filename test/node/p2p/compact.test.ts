@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setImmediate as turn } from 'node:timers/promises';
 import type { Block } from '#core/block.ts';
+import { decodeBits } from '#core/compact.ts';
 import { REGTEST } from '#core/params.ts';
 import type { Post } from '#core/post.ts';
+import { blockWork } from '#core/pow.ts';
 import { nodeCrypto } from '#node/crypto-node.ts';
 import { NodeErrorCode } from '#node/errors.ts';
 import { compactForm, rebuild, ShortIdIndex, shortId } from '#node/p2p/compact-block.ts';
@@ -42,7 +44,7 @@ interface Setup {
  * unless the test replaces a handler), with a real PeerManager for the scores. This node stores
  * the genesis and the posts of `stored` (their positions in the block).
  */
-async function setup(stored: readonly number[]): Promise<Setup> {
+async function setup(stored: readonly number[], tipWorkAbove = 0n): Promise<Setup> {
   const transport = new FakeTransport({
     handshake: async (peer) => fakeHello(peer),
     compactBlock: async () => compactForm(block, ids) as CompactBlock,
@@ -58,7 +60,7 @@ async function setup(stored: readonly number[]): Promise<Setup> {
     chain: {
       params: REGTEST,
       // The genesis tip of the chain the block was mined on: header checks read its context.
-      tip: base.tip,
+      tip: { ...base.tip, chainwork: base.tip.chainwork + tipWorkAbove },
       getEntry: (hash) => base.getEntry(hash),
       parentContext: (parent) => base.parentContext(parent),
       hasBlock: (hash) => hash === REGTEST.genesisHash || accepted.some((b) => b.hash === hash),
@@ -85,6 +87,8 @@ async function setup(stored: readonly number[]): Promise<Setup> {
 }
 
 const all = posts.map((_, i) => i);
+/** The work of one regtest block. */
+const ONE_BLOCK = blockWork(decodeBits(block.bits)!);
 
 describe('compact block relay', () => {
   it('rebuilds a block whose posts are all stored here without asking for any post', async () => {
@@ -98,6 +102,27 @@ describe('compact block relay', () => {
       postsFromPool: 12,
       postsFetched: 0,
     });
+  });
+
+  it('leaves alone a block whose branch weighs less than the tip: no post asked, nothing validated', async () => {
+    // The tip is two blocks' work above the block's parent; the block adds one.
+    const s = await setup([0], 2n * ONE_BLOCK);
+    assert.equal(await s.relay.receive(A, block.hash), 'lighter');
+    assert.equal(s.transport.callsOf('blockPosts').length, 0);
+    assert.equal(s.accepted.length, 0);
+    assert.equal(s.stats.relay.lighterSkipped, 1);
+    assert.equal(s.peers.get(A)?.score, 0, 'a lighter branch is no misbehaviour');
+  });
+
+  it('takes a block of equal work (a race at the tip), and one whose run ends heavier than the tip', async () => {
+    const equal = await setup(all, ONE_BLOCK);
+    assert.equal(await equal.relay.receive(A, block.hash), 'done');
+    assert.deepEqual(equal.accepted, [block]);
+    const run = await setup([0], 2n * ONE_BLOCK);
+    // Two more blocks announced after it: their claimed work counts for it.
+    assert.equal(await run.relay.receive(A, block.hash, undefined, undefined, 2n * ONE_BLOCK), 'done');
+    assert.equal(run.transport.callsOf('blockPosts').length, 1);
+    assert.deepEqual(run.accepted, [block]);
   });
 
   it('asks the same peer, in one request, for the posts at exactly the positions it lacks', async () => {
@@ -187,7 +212,7 @@ describe('compact block relay', () => {
         tip: GENESIS_TIP,
         hasBlock: () => false,
       },
-      posts: { hasPost: () => false },
+      posts: { holdsPost: () => false },
       mempool: { submit: () => Promise.reject(new Error('unused')) },
       peers: s.peers,
       transport: s.transport,

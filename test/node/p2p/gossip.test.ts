@@ -66,7 +66,7 @@ async function setup(
   };
   const gossip = new Gossip({
     chain: { tip, hasBlock: (hash) => s.knownBlocks.has(hash) },
-    posts: { hasPost: (id) => s.knownPosts.has(id) },
+    posts: { holdsPost: (id) => s.knownPosts.has(id) },
     mempool: {
       submit: (input) => {
         s.submitted.push(input);

@@ -24,7 +24,7 @@ async function setup(pages: (after: number) => Promise<PendingPage>, known: Read
   const sync = new MempoolSync({
     transport,
     peers,
-    posts: { hasPost: (id) => known.has(id) },
+    posts: { holdsPost: (id) => known.has(id) },
     fetch: async (url, ids) => {
       assert.equal(url, A);
       fetched.push([...ids]);

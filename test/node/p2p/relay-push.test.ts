@@ -103,7 +103,7 @@ async function setup(stored: readonly number[], holds: boolean, headers = base) 
   }
   const gossip = new Gossip({
     chain: { tip, hasBlock },
-    posts: { hasPost: (id) => store.has(id) },
+    posts: { holdsPost: (id) => store.has(id) },
     mempool: { submit: () => Promise.reject(new Error('unused')) },
     peers,
     transport,
