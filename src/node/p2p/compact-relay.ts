@@ -118,6 +118,7 @@ export class CompactRelay {
     laterWork = 0n,
   ): Promise<CompactOutcome> {
     const { transport, peers, chain, stats } = this.options;
+    const started = performance.now();
     if (transport.blockPosts === undefined) return 'fallback';
     let compact: CompactBlock;
     if (pushed !== undefined) compact = pushed;
@@ -155,12 +156,14 @@ export class CompactRelay {
       stats.relay.lighterSkipped++;
       return 'lighter';
     }
+    const formAt = performance.now();
     const rebuilt = rebuild(compact.ids, this.index, (id) => this.options.posts.storedPost(id));
     const fromPool = compact.ids.length - rebuilt.missing.length;
     if (rebuilt.missing.length > 0) {
       const filled = await this.fillMissing(url, hash, compact.ids, rebuilt);
       if (filled !== 'done') return filled;
     }
+    const filledAt = performance.now();
     const ids = rebuilt.ids as string[];
     if (merkleRoot(ids) !== header.merkle_root) {
       stats.relay.fallbacks++;
@@ -183,6 +186,11 @@ export class CompactRelay {
       pushed !== undefined,
     );
     if (outcome.ok && outcome.status !== 'duplicate') peers.sentBlock(url);
+    const ms = (from: number, to: number) => Math.round(to - from);
+    this.options.log(
+      'debug',
+      `compact block ${hash.slice(0, 12)}: form ${ms(started, formAt)} ms, ${rebuilt.missing.length} missing posts ${ms(formAt, filledAt)} ms, accepted (${outcome.ok ? outcome.status : outcome.code}) ${ms(filledAt, performance.now())} ms`,
+    );
     return 'done';
   }
 
