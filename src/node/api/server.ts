@@ -143,7 +143,13 @@ export async function buildServer(ctx: ApiContext, options: ServerOptions = {}):
         { name: 'p2p', description: 'The peer protocol between nodes (docs/PROTOCOL.md §11)' },
       ],
       // The payloads of the server-sent events (GET /api/v1/events), which no route answer carries.
-      components: { schemas: { PostEvent, BlockEvent, ReorgEvent, EvictedEvent, NotificationEvent } },
+      // (Plain JSON Schema objects: the OpenAPI typings know no TypeBox kinds such as Unsafe.)
+      components: {
+        schemas: { PostEvent, BlockEvent, ReorgEvent, EvictedEvent, NotificationEvent } as Record<
+          string,
+          object
+        >,
+      },
     },
   });
 

@@ -347,6 +347,29 @@ describe('/api/v1', () => {
       assert.ok(path in doc.paths, `${path} is documented`);
     }
   });
+
+  it('answers no choice of strings as an anyOf (fast-json-stringify compiles one on its first use)', async () => {
+    const doc = (await inject({ method: 'GET', url: '/api/docs' })).json();
+    const found: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const branches = (node as { anyOf?: unknown }).anyOf;
+      if (
+        Array.isArray(branches) &&
+        branches.every((b) => typeof (b as { const?: unknown }).const === 'string')
+      ) {
+        found.push(path);
+      }
+      for (const [key, value] of Object.entries(node)) walk(value, `${path}/${key}`);
+    };
+    walk(doc.paths, '');
+    walk(doc.components, '#components');
+    assert.deepEqual(found, [], 'one enum schema each');
+    const status =
+      doc.paths['/api/v1/posts/{id}'].get.responses['200'].content['application/json'].schema.properties
+        .status;
+    assert.deepEqual(status.enum, ['pending', 'confirmed', 'evicted']);
+  });
 });
 
 describe('/api/v1 limits and policy', () => {
