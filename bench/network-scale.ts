@@ -71,8 +71,9 @@ const CONVERGENCE_DEADLINE_MS = 60_000;
 const SETTLE_QUIET_MS = 2_000;
 /**
  * At most this long waiting for that (`YOURNET_BENCH_SCALE_SETTLE_MAX=<s>`). At 50 nodes the
- * inbound evictions of the first nodes everyone learns first went on for ~22 s after discovery;
- * a 20 s bound started the first round inside that churn, and that round was every run's p95.
+ * inbound evictions of the first nodes everyone learns first went on for ~22 s after discovery
+ * (session 6, two runs); a 20 s bound started the first round inside that churn. It can also
+ * resume after 2 quiet seconds: the first round stays the slowest (bench/README.md).
  */
 const SETTLE_DEADLINE_MS = Number(process.env.YOURNET_BENCH_SCALE_SETTLE_MAX || 60) * 1000;
 
