@@ -16,6 +16,8 @@ import type { NetStats, PeerTransport } from './transport.ts';
 
 /** Blocks whose post ids are kept for serving compact forms (the recent ones peers ask for). */
 const SERVED_IDS_KEPT = 64;
+/** Compact forms of blocks left alone as lighter, kept for a child that makes their branch heaviest. */
+const LIGHTER_FORMS_KEPT = 16;
 
 /** What became of a block fetched compactly. */
 export type CompactOutcome =
@@ -59,6 +61,12 @@ export class CompactRelay {
   readonly index: ShortIdIndex;
   /** Post ids of recently connected blocks, so serving a compact form hashes no post. */
   private readonly servedIds = new Map<string, readonly string[]>();
+  /**
+   * Blocks left alone because their branch was lighter than the tip, newest last: a reorganisation
+   * pushed block by block (each push its own message) offers a branch's first blocks before the
+   * one that makes it the heaviest, and that one then takes its parents from here.
+   */
+  private readonly lighterForms = new Map<string, { url: string; compact: CompactBlock }>();
   /**
    * High-bandwidth relay before full validation (BIP152): called with a block that extends the
    * tip, whose header passed every header check and whose posts are all here, before the
@@ -147,13 +155,25 @@ export class CompactRelay {
       return 'failed';
     }
     if (chain.hasBlock(hash)) return 'done';
+    const work = blockWork(head.value.target);
+    let parent = chain.getEntry(header.previous_hash);
+    const kept = parent === undefined ? this.lighterForms.get(header.previous_hash) : undefined;
+    if (kept !== undefined) {
+      // A parent left alone as lighter: with this block's work its branch may weigh enough now.
+      this.lighterForms.delete(header.previous_hash);
+      await this.receive(kept.url, header.previous_hash, kept.compact, undefined, laterWork + work);
+      parent = chain.getEntry(header.previous_hash);
+    }
     // A parent we lack: the orphan path of the full block, then headers-first sync.
-    const parent = chain.getEntry(header.previous_hash);
-    if (parent === undefined) return 'fallback';
+    if (parent === undefined) {
+      if (!this.lighterForms.has(header.previous_hash)) return 'fallback';
+      this.keepLighter(hash, url, compact); // still lighter with this block
+      return 'lighter';
+    }
     // After a healed partition every node of the heavier side was offered the lighter side's
     // blocks: fetching their posts and validating them took CPU the reorganisation needed.
-    if (parent.chainwork + blockWork(head.value.target) + laterWork < chain.tip.chainwork) {
-      stats.relay.lighterSkipped++;
+    if (parent.chainwork + work + laterWork < chain.tip.chainwork) {
+      this.keepLighter(hash, url, compact);
       return 'lighter';
     }
     const formAt = performance.now();
@@ -271,6 +291,15 @@ export class CompactRelay {
       rebuilt.ids[position] = checked.value.id;
     }
     return 'done';
+  }
+
+  private keepLighter(hash: string, url: string, compact: CompactBlock): void {
+    this.options.stats.relay.lighterSkipped++;
+    this.lighterForms.delete(hash);
+    this.lighterForms.set(hash, { url, compact });
+    if (this.lighterForms.size > LIGHTER_FORMS_KEPT) {
+      this.lighterForms.delete(this.lighterForms.keys().next().value as string);
+    }
   }
 
   /** A failed request: an old peer (404) falls back quietly; anything else is the peer's failure. */

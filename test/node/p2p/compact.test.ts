@@ -265,3 +265,52 @@ describe('short ids', () => {
     assert.equal(rebuilt.ids[0], ids[0]);
   });
 });
+
+describe('compact relay of a branch pushed block by block', () => {
+  it('leaves its first blocks alone while lighter, then takes them with the block that makes the branch heaviest', async () => {
+    // This node: genesis ← a1 ← a2 (tip). A rival branch: genesis ← r1 ← r2 ← r3, pushed in order.
+    const local = testChain();
+    const genesis = local.chain.tip;
+    const a1 = extend(local.chain, genesis, [makePost('a1')]);
+    extend(local.chain, a1, [makePost('a2')]);
+    const rival = testChain();
+    const rivalBlocks: Block[] = [];
+    let parent = rival.chain.tip;
+    for (const name of ['r1', 'r2', 'r3']) {
+      const mined = mineOn(rival.chain, parent, [makePost(name)], 3);
+      assert.equal(rival.chain.acceptBlock(mined).ok, true);
+      rivalBlocks.push(mined);
+      parent = rival.chain.getEntry(mined.hash)!;
+    }
+    const store = new Map<string, Post>();
+    for (const b of rivalBlocks) for (const post of b.transactions) store.set(idOf(post), post);
+    const transport = new FakeTransport({ handshake: async (peer) => fakeHello(peer) });
+    const peers = genesisPeerManager(transport);
+    await peers.connect(A);
+    const stats = new NetStats();
+    const relay = new CompactRelay({
+      chain: local.chain,
+      posts: { storedPost: (id) => store.get(id) },
+      peers,
+      transport: { ...transport, blockPosts: async () => [] } as unknown as FakeTransport,
+      intake: {
+        accept: (input) => local.chain.acceptBlock(input) as IntakeOutcome,
+      },
+      crypto: nodeCrypto,
+      stats,
+      log: () => undefined,
+    });
+    for (const id of store.keys()) relay.remember(id);
+    const push = (b: Block) =>
+      relay.receive(A, b.hash, compactForm(b, b.transactions.map(idOf)) as CompactBlock);
+
+    assert.equal(await push(rivalBlocks[0]!), 'lighter', 'r1: one block against two');
+    assert.equal(local.chain.hasBlock(rivalBlocks[0]!.hash), false);
+    assert.equal(await push(rivalBlocks[1]!), 'done', 'r2: two against two, r1 taken first');
+    assert.equal(local.chain.hasBlock(rivalBlocks[0]!.hash), true);
+    assert.equal(local.chain.hasBlock(rivalBlocks[1]!.hash), true);
+    assert.equal(await push(rivalBlocks[2]!), 'done');
+    assert.equal(local.chain.tip.hash, rivalBlocks[2]!.hash, 'the rival branch is now the best chain');
+    assert.equal(stats.relay.lighterSkipped, 1);
+  });
+});
