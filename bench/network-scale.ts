@@ -22,7 +22,7 @@
  * Flags (bench/run.ts): --nodes N (50) --latency MS (50, one way) --jitter MS (0) --loss P (0)
  * --rounds R (10) --split-hold S (0: extra seconds of split before the heal; by itself the split
  * lasts until each side holds its own tip, ~4 s at 50 nodes), or YOURNET_BENCH_SCALE_NODES,
- * _LATENCY, _JITTER, _LOSS, _ROUNDS, _SPLIT_HOLD.
+ * _LATENCY, _JITTER, _LOSS, _ROUNDS, _SPLIT_HOLD; _SETTLE_MAX (60: seconds the settle wait may take).
  * Every wait is bounded; every process is stopped by its pid; the data directories are removed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -42,6 +42,14 @@ export interface ScaleOptions {
   readonly rounds: number;
   /** Extra seconds the split stays in place once both sides have settled, before the heal. */
   readonly splitHoldSeconds: number;
+  /**
+   * At most this long waiting for the connection count to settle before the rounds
+   * (`YOURNET_BENCH_SCALE_SETTLE_MAX`). At 50 nodes the inbound evictions of the first nodes
+   * everyone learns first went on for ~22 s after discovery (session 6, two runs); a 20 s bound
+   * started the first round inside that churn. It can also resume after 2 quiet seconds: the
+   * first round stays the slowest (bench/README.md).
+   */
+  readonly settleMaxSeconds: number;
 }
 
 export function scaleOptions(env: NodeJS.ProcessEnv = process.env): ScaleOptions {
@@ -56,6 +64,7 @@ export function scaleOptions(env: NodeJS.ProcessEnv = process.env): ScaleOptions
     loss: num('LOSS', 0),
     rounds: num('ROUNDS', 10),
     splitHoldSeconds: num('SPLIT_HOLD', 0),
+    settleMaxSeconds: num('SETTLE_MAX', 60),
   };
 }
 
@@ -69,13 +78,6 @@ const ARRIVAL_DEADLINE_MS = 30_000;
 const CONVERGENCE_DEADLINE_MS = 60_000;
 /** After discovery, how long the connection count must stay unchanged before the rounds start. */
 const SETTLE_QUIET_MS = 2_000;
-/**
- * At most this long waiting for that (`YOURNET_BENCH_SCALE_SETTLE_MAX=<s>`). At 50 nodes the
- * inbound evictions of the first nodes everyone learns first went on for ~22 s after discovery
- * (session 6, two runs); a 20 s bound started the first round inside that churn. It can also
- * resume after 2 quiet seconds: the first round stays the slowest (bench/README.md).
- */
-const SETTLE_DEADLINE_MS = Number(process.env.YOURNET_BENCH_SCALE_SETTLE_MAX || 60) * 1000;
 
 // biome-ignore lint/suspicious/noExplicitAny: the bench reads known fields of its own nodes' answers
 type Json = any;
@@ -723,7 +725,7 @@ export async function scaleBench(options: ScaleOptions = scaleOptions()): Promis
     let quietSince = settleStart;
     while (
       performance.now() - quietSince < SETTLE_QUIET_MS &&
-      performance.now() - settleStart < SETTLE_DEADLINE_MS
+      performance.now() - settleStart < options.settleMaxSeconds * 1000
     ) {
       await sleep(500);
       const now = (await topology(members)).degrees.reduce((a, b) => a + b, 0);

@@ -33,7 +33,6 @@ export const ANNOUNCE_RETRY_MS = 1000;
 /** How long a pushed block waits for its parent, itself being fetched, before the orphan path. */
 const PARENT_WAIT_MS = 5000;
 
-/** Resolves after `ms` without holding the process open. */
 /** The promise, marked handled: a prefetch left unread (the run stopped early) is no crash. */
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
@@ -63,6 +62,7 @@ async function claimedWorkAfter(
   return after;
 }
 
+/** Resolves after `ms` without holding the process open. */
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
